@@ -1,0 +1,35 @@
+# Two entry points for newcomers: `make run` (demo night end to end) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint bench ui clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/support-warehouse demo
+
+test: $(STAMP)
+	$(BIN)/sqlfluff lint models macros
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/sqlfluff lint models macros
+
+bench: $(STAMP)
+	$(BIN)/support-warehouse bench --tickets $${TICKETS:-1000000}
+
+ui: $(STAMP)
+	$(BIN)/support-warehouse ui
+
+clean:
+	rm -rf target logs data

@@ -1,0 +1,50 @@
+{#
+    Body of an int_<entity>s_validated model: the staged rows of `staged_model`, each with the
+    reject_reason of the first cross-entity rule it breaks (null = good). Staging cannot join, so
+    references between extracts (SPEC §1: unknown ticket, reply before its ticket exists) are
+    checked here; audit.rejected_rows collects what fails.
+    `event_column`: when set, the row must not precede its ticket's creation.
+#}
+{% macro validate_ticket_reference(staged_model, ticket_required=false, event_column=none) -%}
+with
+
+staged as (
+    select * from {{ ref(staged_model) }}
+),
+
+tickets as (
+    select
+        ticket_id,
+        created_at as ticket_created_at
+    from {{ ref('stg_helpdesk__tickets') }}
+),
+
+joined as (
+    select
+        staged.*,
+        tickets.ticket_created_at,
+        tickets.ticket_id is not null as has_known_ticket
+    from staged
+    left join tickets
+        on staged.ticket_id = tickets.ticket_id
+),
+
+final as (
+    select
+        *,
+        case
+            {%- if ticket_required %}
+            when ticket_id is null then 'ticket_id is missing'
+            {%- endif %}
+            when ticket_id is not null and not has_known_ticket
+                then 'unknown ticket: ''' || ticket_id || ''' is not in tickets'
+            {%- if event_column %}
+            when {{ event_column }} < ticket_created_at
+                then '{{ event_column }} is before its ticket was created'
+            {%- endif %}
+        end as reject_reason
+    from joined
+)
+
+select * from final
+{%- endmacro %}

@@ -1,0 +1,1 @@
+{{ validate_ticket_reference('stg_telephony__calls') }}

@@ -1,0 +1,1 @@
+{{ validate_ticket_reference('stg_helpdesk__ticket_status_changes', ticket_required=true, event_column='changed_at') }}

@@ -1,0 +1,27 @@
+with
+
+base as (
+    select * from {{ ref('base_commerce__orders') }}
+),
+
+latest as (
+    {{ latest_version('base', ['order_id']) }}
+),
+
+final as (
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        product_id,
+        quantity,
+        amount,
+        order_status,
+        is_shipped_on_time,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from latest
+)
+
+select * from final

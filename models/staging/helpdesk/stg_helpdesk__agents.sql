@@ -1,0 +1,26 @@
+with
+
+base as (
+    select * from {{ ref('base_helpdesk__agents') }}
+),
+
+latest as (
+    {{ latest_version('base', ['agent_id']) }}
+),
+
+final as (
+    select
+        agent_id,
+        agent_name,
+        email_hash,
+        team,
+        timezone,
+        hired_at,
+        left_at,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from latest
+)
+
+select * from final

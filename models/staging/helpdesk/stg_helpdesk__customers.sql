@@ -1,0 +1,26 @@
+with
+
+base as (
+    select * from {{ ref('base_helpdesk__customers') }}
+),
+
+latest as (
+    {{ latest_version('base', ['customer_id']) }}
+),
+
+final as (
+    select
+        customer_id,
+        customer_name_hash,
+        email_hash,
+        customer_tier,
+        country,
+        created_at,
+        churned_at,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from latest
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with
+
+base as (
+    select * from {{ ref('base_helpdesk__self_service_sessions') }}
+),
+
+latest as (
+    {{ latest_version('base', ['session_id']) }}
+),
+
+final as (
+    select
+        session_id,
+        customer_id,
+        started_at,
+        session_source,
+        is_resolved,
+        ticket_id,
+        is_escalated,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from latest
+)
+
+select * from final

@@ -1,0 +1,27 @@
+with
+
+base as (
+    select * from {{ ref('base_helpdesk__ticket_messages') }}
+),
+
+latest as (
+    {{ latest_version('base', ['message_id']) }}
+),
+
+final as (
+    select
+        message_id,
+        ticket_id,
+        author_type,
+        author_id,
+        is_public,
+        is_agent_reply,
+        is_customer_message,
+        created_at,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from latest
+)
+
+select * from final

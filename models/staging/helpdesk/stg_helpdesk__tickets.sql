@@ -1,0 +1,28 @@
+with
+
+base as (
+    select * from {{ ref('base_helpdesk__tickets') }}
+),
+
+latest as (
+    {{ latest_version('base', ['ticket_id'], order_by='updated_at') }}
+),
+
+final as (
+    select
+        ticket_id,
+        customer_id,
+        channel,
+        ticket_type,
+        priority,
+        status,
+        assignee_id,
+        created_at,
+        updated_at,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from latest
+)
+
+select * from final

@@ -1,0 +1,29 @@
+with
+
+base as (
+    select * from {{ ref('base_telephony__calls') }}
+),
+
+latest as (
+    {{ latest_version('base', ['call_id']) }}
+),
+
+final as (
+    select
+        call_id,
+        customer_id,
+        agent_id,
+        ticket_id,
+        queued_at,
+        answered_at,
+        ended_at,
+        hold_seconds,
+        wrap_up_seconds,
+        is_answered,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from latest
+)
+
+select * from final

@@ -1,0 +1,23 @@
+with
+
+base as (
+    select * from {{ ref('base_workforce__agent_shifts') }}
+),
+
+latest as (
+    {{ latest_version('base', ['agent_id', 'shift_date']) }}
+),
+
+final as (
+    select
+        agent_id,
+        shift_date,
+        scheduled_minutes,
+        is_leave,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from latest
+)
+
+select * from final

@@ -1,0 +1,46 @@
+"""Paths and settings, from environment variables with defaults relative to the repo root."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT
+
+
+def _path(var: str, default: str) -> Path:
+    p = Path(os.environ.get(var, default)).expanduser()
+    return p if p.is_absolute() else (Path.cwd() / p if var in os.environ else REPO_ROOT / p)
+
+
+def landing_dir() -> Path:
+    return _path("SW_LANDING_DIR", "data/landing")
+
+
+def warehouse_path() -> Path:
+    return _path("SW_WAREHOUSE_PATH", "data/warehouse.duckdb")
+
+
+def publish_dir() -> Path:
+    return _path("SW_PUBLISH_DIR", "data/published")
+
+
+def dagster_home() -> Path:
+    return _path("DAGSTER_HOME", "data/dagster")
+
+
+def dbt_target() -> str:
+    return os.environ.get("SW_DBT_TARGET", "duckdb")
+
+
+def reporting_timezone() -> str:
+    return os.environ.get("SW_REPORTING_TZ", "UTC")
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get("SW_DUCKDB_MEMORY_LIMIT", "6GB")
+
+
+def duckdb_threads() -> int:
+    return int(os.environ.get("SW_DUCKDB_THREADS", "2"))
