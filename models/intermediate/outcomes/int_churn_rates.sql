@@ -1,0 +1,24 @@
+with
+
+customer_periods as (
+    select * from {{ ref('int_customer_churn_periods') }}
+),
+
+final as (
+    select
+        period_grain,
+        period_start,
+        period_end,
+        is_period_complete,
+        {{ churn_rate_denominator() }} as customers_active_at_start,
+        {{ churn_rate_numerator() }} as customers_churned,
+        {{ churn_rate() }} as churn_rate
+    from customer_periods
+    group by
+        period_grain,
+        period_start,
+        period_end,
+        is_period_complete
+)
+
+select * from final

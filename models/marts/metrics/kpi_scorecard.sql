@@ -1,0 +1,104 @@
+{#
+    The long scorecard (SPEC §3): one row per metric, period (day, ISO week, month) and dimension
+    value with data. Each aggregation path of the catalog produces numerator and denominator;
+    the value follows from them by the metric's value_type (macro metric_value), so BI tools can
+    re-aggregate ratios as sum(numerator) / sum(denominator).
+#}
+
+{%- set paths = [
+    'int_metric_periods__additive',
+    'int_metric_periods__snapshots',
+    'int_metric_periods__rolling',
+    'int_metric_periods__shares',
+    'int_metric_periods__agents',
+    'int_metric_periods__customers',
+] %}
+
+with
+
+{% for path in paths %}
+{{ path | replace('int_metric_periods__', '') }} as (
+    select * from {{ ref(path) }}
+),
+
+{% endfor -%}
+
+percentiles as (
+    select * from {{ ref('int_metric_periods__percentiles') }}
+),
+
+catalog as (
+    select * from {{ ref('metric_catalog') }}
+),
+
+targets as (
+    select * from {{ ref('metric_targets') }}
+),
+
+unioned as (
+    {%- for path in paths %}
+    select
+        metric_id,
+        period_grain,
+        period_start,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        cast(null as double) as percentile_value
+    from {{ path | replace('int_metric_periods__', '') }}
+    union all
+    {%- endfor %}
+    select
+        metric_id,
+        period_grain,
+        period_start,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        percentile_value
+    from percentiles
+),
+
+valued as (
+    select
+        unioned.metric_id,
+        unioned.period_grain,
+        cast(unioned.period_start as date) as period_start,
+        unioned.dimension,
+        unioned.dimension_value,
+        {{ metric_value('catalog.value_type', 'unioned.numerator', 'unioned.denominator', 'unioned.percentile_value') }}
+            as value,
+        cast(unioned.numerator as double) as numerator,
+        cast(unioned.denominator as double) as denominator
+    from unioned
+    inner join catalog
+        on unioned.metric_id = catalog.metric_id
+    where ' ' || catalog.grains || ' ' like '% ' || unioned.period_grain || ' %'
+),
+
+final as (
+    select
+        valued.metric_id,
+        valued.period_grain,
+        valued.period_start,
+        valued.dimension,
+        valued.dimension_value,
+        valued.value,
+        valued.numerator,
+        valued.denominator,
+        cast(coalesce(targets.target_value, targets.target_min) as double) as target,
+        {{ metric_meets_target(
+            'valued.value',
+            'targets.direction',
+            'targets.target_value',
+            'targets.target_min',
+            'targets.target_max'
+        ) }} as meets_target
+    from valued
+    left join targets
+        on valued.metric_id = targets.metric_id
+)
+
+select * from final

@@ -1,0 +1,29 @@
+with
+
+sessions as (
+    select * from {{ ref('int_self_service_sessions_validated') }}
+    where reject_reason is null
+),
+
+customers as (
+    select * from {{ ref('stg_helpdesk__customers') }}
+),
+
+final as (
+    select
+        sessions.session_id,
+        sessions.customer_id,
+        customers.customer_tier,
+        sessions.started_at,
+        {{ reporting_date('sessions.started_at') }} as started_date,
+        sessions.session_source,
+        sessions.is_resolved,
+        sessions.is_escalated,
+        sessions.ticket_id,
+        sessions.is_resolved and not sessions.is_escalated as is_resolved_without_ticket
+    from sessions
+    left join customers
+        on sessions.customer_id = customers.customer_id
+)
+
+select * from final

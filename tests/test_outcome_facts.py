@@ -1,0 +1,221 @@
+"""Outcome facts and metrics (issue 4) against an independent computation from the raw extracts.
+
+Generates a small dataset with bad rows, loads it, builds the outcome models with dbt (in a
+throw-away database and target dir), then recomputes monthly CSAT, NPS, CES, answered-call rate,
+average wait, call service level, negative feedback rate and churn with pandas straight from the
+landing CSV files, and asserts both agree month by month.
+
+The independent side applies the contract the way SPEC §1 states it, without reading any dbt
+code: rows listed in the generator's `_bad_rows.json` are dropped (every rule except
+duplicate_key), and for a key repeated in a file the later line wins (the duplicate_key rule).
+Months are UTC calendar months (reporting timezone left at its UTC default).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from support_warehouse import load
+from support_warehouse.contract import ENTITIES
+from support_warehouse.dbt_runner import run_dbt, summarize
+from support_warehouse.generate import MANIFEST_NAME, generate
+
+SERVICE_LEVEL_SECONDS = 60  # dbt var call_service_level_seconds (default)
+
+OUTCOME_MODELS = [
+    "fct_calls",
+    "fct_survey_responses",
+    "fct_reviews",
+    "fct_orders",
+    "fct_self_service_sessions",
+    "int_customers_lifecycle",
+    "int_customer_churn_periods",
+    "int_churn_rates",
+    "int_customer_order_periods",
+    "int_outcome_metrics_monthly",
+]
+
+
+# --------------------------------------------------------------------------- build (once per module)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("outcomes")
+    landing = root / "landing"
+    warehouse = root / "warehouse.duckdb"
+    generate(landing, tickets=2000, days=120, seed=11, bad_rows_share=0.02,
+             end_date=date(2026, 10, 31), nights=0)
+
+    con = load.connect(warehouse)
+    try:
+        results = load.load_all(con, landing)
+    finally:
+        con.close()
+    assert not [e for e, r in results.items() if r.error], results
+
+    mp = pytest.MonkeyPatch()
+    mp.delenv("SW_REPORTING_TZ", raising=False)
+    mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
+    dirs = {"warehouse": warehouse, "target_path": root / "target", "log_path": root / "logs"}
+    try:
+        seeded = summarize(run_dbt(["seed"], **dirs))
+        assert not seeded.has_errors, seeded
+        # run, then test: a colleague's failing upstream test must not skip the models under test
+        ran = summarize(run_dbt(["run", "--select", *(f"+{m}" for m in OUTCOME_MODELS)], **dirs))
+        assert not ran.has_errors, [n.describe() for n in ran.node_errors] or ran.exception
+        tested = summarize(run_dbt(
+            ["test", "--select", *OUTCOME_MODELS, "--indirect-selection", "cautious"], **dirs))
+    finally:
+        mp.undo()
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        monthly = con.execute(
+            "select * from intermediate.int_outcome_metrics_monthly order by month_start").df()
+    finally:
+        con.close()
+    return {"landing": landing, "monthly": monthly, "tested": tested}
+
+
+# --------------------------------------------------------------------------- independent side
+
+
+def _bad_lines(landing: Path) -> set[tuple[str, int]]:
+    manifest = json.loads((landing / MANIFEST_NAME).read_text())
+    return {(b["file"], int(b["line"])) for b in manifest if b["rule"] != "duplicate_key"}
+
+
+def _file_order(path: Path) -> tuple[int, str]:
+    return (0, "") if path.stem.endswith("_history") else (1, path.name)
+
+
+def _extract(landing: Path, entity: str) -> pd.DataFrame:
+    """Good rows of one entity, latest line per key, as text (empty -> None)."""
+    bad = _bad_lines(landing)
+    frames = []
+    for path in sorted((landing / entity).glob("*.csv"), key=_file_order):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df["_file"] = f"{entity}/{path.name}"
+        df["_line"] = range(2, len(df) + 2)  # line 1 is the header
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
+    keep = [(f, ln) not in bad for f, ln in zip(df["_file"], df["_line"])]
+    df = df[keep].drop_duplicates(subset=list(ENTITIES[entity].key), keep="last")
+    return df.replace("", None)
+
+
+def _ts(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series, utc=True, format="ISO8601").dt.tz_localize(None)
+
+
+def _month(ts: pd.Series) -> pd.Series:
+    return ts.dt.to_period("M").dt.start_time.dt.date
+
+
+def _rate(flags: pd.DataFrame, by: str, col: str, scale: float = 100.0) -> dict:
+    grouped = flags.groupby(by)[col]
+    return {m: scale * v for m, v in grouped.mean().items()}
+
+
+def independent_metrics(landing: Path) -> dict[str, dict[date, float]]:
+    out: dict[str, dict[date, float]] = {}
+
+    surveys = _extract(landing, "survey_responses")
+    surveys["responded_at"] = _ts(surveys["responded_at"])
+    surveys["score"] = pd.to_numeric(surveys["score"])
+    answers = surveys[surveys["responded_at"].notna() & surveys["score"].notna()].copy()
+    answers["month"] = _month(answers["responded_at"])
+    csat = answers[answers["survey_type"] == "csat"].copy()
+    csat["satisfied"] = ((csat["scale"] == "csat_5") & (csat["score"] >= 4)) | (
+        (csat["scale"] == "csat_3") & (csat["score"] == 3))
+    out["csat_score"] = _rate(csat, "month", "satisfied")
+    nps = answers[answers["survey_type"] == "nps"].copy()
+    nps["net"] = (nps["score"] >= 9).astype(int) - (nps["score"] <= 6).astype(int)
+    out["nps"] = _rate(nps, "month", "net")
+    ces = answers[answers["survey_type"] == "ces"]
+    out["ces_score"] = _rate(ces, "month", "score", scale=1.0)
+
+    calls = _extract(landing, "calls")
+    for c in ("queued_at", "answered_at"):
+        calls[c] = _ts(calls[c])
+    calls["month"] = _month(calls["queued_at"])
+    calls["answered"] = calls["answered_at"].notna()
+    calls["wait"] = (calls["answered_at"] - calls["queued_at"]).dt.total_seconds()
+    calls["within"] = calls["answered"] & (calls["wait"] <= SERVICE_LEVEL_SECONDS)
+    out["answered_call_rate"] = _rate(calls, "month", "answered")
+    out["call_service_level"] = _rate(calls, "month", "within")
+    out["average_wait_seconds"] = _rate(calls[calls["answered"]], "month", "wait", scale=1.0)
+
+    reviews = _extract(landing, "reviews")
+    reviews["month"] = _month(_ts(reviews["created_at"]))
+    reviews["negative"] = pd.to_numeric(reviews["rating"]) <= 2
+    out["negative_feedback_rate"] = _rate(reviews, "month", "negative")
+
+    customers = _extract(landing, "customers")
+    created = _ts(customers["created_at"]).dt.date
+    churned = _ts(customers["churned_at"]).dt.date
+    as_of = max(created.max(), churned.dropna().max())
+    churn: dict[date, float] = {}
+    for start in pd.period_range(created.min(), as_of, freq="M"):
+        month_start, month_end = start.start_time.date(), (start + 1).start_time.date()
+        active = (created < month_start) & (churned.isna() | (churned >= month_start))
+        if active.sum():
+            left = active & churned.notna() & (churned < month_end)
+            churn[month_start] = 100.0 * left.sum() / active.sum()
+    out["churn_rate"] = churn
+    return out
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@pytest.fixture(scope="module")
+def expected(built) -> dict[str, dict[date, float]]:
+    return independent_metrics(built["landing"])
+
+
+def test_outcome_models_pass_their_error_level_tests(built):
+    tested = built["tested"]
+    assert tested.exception is None, tested.exception
+    assert not tested.failing_tests, [t.describe() for t in tested.failing_tests]
+    assert tested.passed > 0
+
+
+@pytest.mark.parametrize("metric", [
+    "csat_score",
+    "nps",
+    "ces_score",
+    "answered_call_rate",
+    "average_wait_seconds",
+    "call_service_level",
+    "negative_feedback_rate",
+    "churn_rate",
+])
+def test_monthly_metric_matches_independent_computation(built, expected, metric):
+    expected = expected[metric]
+    monthly = built["monthly"]
+    has_data = monthly[f"{metric}_denominator"] > 0
+    actual = {
+        pd.Timestamp(m).date(): float(v)
+        for m, v in zip(monthly.loc[has_data, "month_start"], monthly.loc[has_data, metric])
+    }
+    assert expected, f"the generated data has no {metric} observations"
+    assert sorted(actual) == sorted(expected), f"{metric}: months differ"
+    for month, value in expected.items():
+        assert actual[month] == pytest.approx(value, rel=1e-9, abs=1e-9), f"{metric} {month}"
+
+
+def test_monthly_values_equal_numerator_over_denominator(built):
+    """The monthly mart carries value, numerator and denominator consistently for re-aggregation."""
+    monthly = built["monthly"]
+    for metric, scale in [("csat_score", 100), ("nps", 100), ("churn_rate", 100), ("ces_score", 1)]:
+        rows = monthly[monthly[f"{metric}_denominator"] > 0]
+        recomputed = scale * rows[f"{metric}_numerator"].astype(float) / rows[f"{metric}_denominator"]
+        assert (recomputed - rows[metric]).abs().max() < 1e-9, metric
