@@ -1,0 +1,127 @@
+{{ config(materialized='table') }}
+
+with
+
+status_changes as (
+    select * from {{ ref('int_ticket_status_changes_validated') }}
+),
+
+tickets as (
+    select * from {{ ref('stg_helpdesk__tickets') }}
+),
+
+recorded_changes as (
+    select
+        ticket_id,
+        changed_at,
+        status,
+        'status_change' as status_source,
+        2 as source_precedence
+    from status_changes
+    where reject_reason is null
+),
+
+-- Every ticket starts as 'new' at creation unless a recorded change says otherwise at that instant.
+creation_events as (
+    select
+        ticket_id,
+        created_at as changed_at,
+        'new' as status,
+        'inferred_creation' as status_source,
+        1 as source_precedence
+    from tickets
+),
+
+known_events as (
+    select * from recorded_changes
+    union all
+    select * from creation_events
+),
+
+latest_known_events as (
+    select
+        ticket_id,
+        changed_at,
+        status,
+        row_number() over (
+            partition by ticket_id
+            order by changed_at desc, source_precedence desc
+        ) as recency_rank
+    from known_events
+),
+
+-- The ticket extract's current status closes the history when it differs from the last known
+-- status and the ticket was updated at or after that event: covers solved/closed tickets that
+-- lack status-change rows (solved at updated_at) and histories missing their last change.
+closing_events as (
+    select
+        tickets.ticket_id,
+        coalesce(tickets.updated_at, tickets.created_at) as changed_at,
+        tickets.status,
+        'inferred_ticket_status' as status_source,
+        3 as source_precedence
+    from tickets
+    inner join latest_known_events
+        on
+            tickets.ticket_id = latest_known_events.ticket_id
+            and latest_known_events.recency_rank = 1
+    where
+        tickets.status <> latest_known_events.status
+        and coalesce(tickets.updated_at, tickets.created_at) >= latest_known_events.changed_at
+),
+
+all_events as (
+    select * from known_events
+    union all
+    select * from closing_events
+),
+
+deduplicated as (
+    select
+        *,
+        row_number() over (
+            partition by ticket_id, changed_at
+            order by source_precedence desc
+        ) as instant_rank
+    from all_events
+),
+
+events as (
+    select
+        ticket_id,
+        changed_at,
+        status,
+        status_source
+    from deduplicated
+    where instant_rank = 1
+),
+
+sequenced as (
+    select
+        *,
+        row_number() over (partition by ticket_id order by changed_at) as status_sequence,
+        lag(status) over (partition by ticket_id order by changed_at) as previous_status,
+        lead(changed_at) over (partition by ticket_id order by changed_at) as valid_to
+    from events
+),
+
+final as (
+    select
+        ticket_id,
+        status_sequence,
+        status,
+        previous_status,
+        changed_at as valid_from,
+        valid_to,
+        valid_to is null as is_current,
+        status in ('solved', 'closed') as is_solved_status,
+        status in ('solved', 'closed')
+        and (previous_status is null or previous_status not in ('solved', 'closed')) as is_solve_event,
+        status not in ('solved', 'closed')
+        and coalesce(previous_status in ('solved', 'closed'), false) as is_reopen_event,
+        status_source,
+        status_source <> 'status_change' as is_inferred
+    from sequenced
+)
+
+select * from final

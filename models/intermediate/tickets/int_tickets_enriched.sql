@@ -1,0 +1,80 @@
+{{ config(materialized='table') }}
+
+with
+
+tickets as (
+    select * from {{ ref('stg_helpdesk__tickets') }}
+),
+
+customers as (
+    select * from {{ ref('stg_helpdesk__customers') }}
+),
+
+agents as (
+    select * from {{ ref('stg_helpdesk__agents') }}
+),
+
+business_hours as (
+    select * from {{ ref('business_hours') }}
+),
+
+schedules as (
+    select distinct
+        schedule_id,
+        timezone
+    from business_hours
+),
+
+joined as (
+    select
+        tickets.ticket_id,
+        tickets.customer_id,
+        customers.customer_tier,
+        tickets.channel,
+        tickets.ticket_type,
+        tickets.priority,
+        tickets.status,
+        tickets.assignee_id,
+        agents.team as assignee_team,
+        team_schedules.schedule_id as team_schedule_id,
+        tickets.created_at,
+        tickets.updated_at
+    from tickets
+    left join customers
+        on tickets.customer_id = customers.customer_id
+    left join agents
+        on tickets.assignee_id = agents.agent_id
+    left join schedules as team_schedules
+        on lower(trim(agents.team)) = lower(trim(team_schedules.schedule_id))
+),
+
+scheduled as (
+    select
+        joined.*,
+        coalesce(joined.team_schedule_id, 'default') as schedule_id
+    from joined
+),
+
+final as (
+    select
+        scheduled.ticket_id,
+        scheduled.customer_id,
+        scheduled.customer_tier,
+        scheduled.channel,
+        scheduled.ticket_type,
+        scheduled.priority,
+        scheduled.status,
+        scheduled.status in ('solved', 'closed') as is_status_solved,
+        scheduled.assignee_id,
+        scheduled.assignee_team,
+        scheduled.schedule_id,
+        schedules.timezone as schedule_timezone,
+        scheduled.team_schedule_id is null as uses_default_schedule,
+        scheduled.created_at,
+        scheduled.updated_at
+    from scheduled
+    left join schedules
+        on scheduled.schedule_id = schedules.schedule_id
+)
+
+select * from final

@@ -1,0 +1,32 @@
+with
+
+agents as (
+    select * from {{ ref('stg_helpdesk__agents') }}
+),
+
+business_hours as (
+    select * from {{ ref('business_hours') }}
+),
+
+schedules as (
+    select distinct schedule_id
+    from business_hours
+),
+
+final as (
+    select
+        agents.agent_id,
+        agents.agent_name,
+        agents.email_hash,
+        agents.team,
+        agents.timezone,
+        coalesce(schedules.schedule_id, 'default') as schedule_id,
+        agents.hired_at,
+        agents.left_at,
+        agents.left_at is null as is_active
+    from agents
+    left join schedules
+        on lower(trim(agents.team)) = lower(trim(schedules.schedule_id))
+)
+
+select * from final

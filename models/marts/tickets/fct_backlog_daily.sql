@@ -1,0 +1,145 @@
+with
+
+status_intervals as (
+    select * from {{ ref('int_ticket_status_intervals_sequenced') }}
+),
+
+tickets as (
+    select * from {{ ref('int_tickets_enriched') }}
+),
+
+dates as (
+    select * from {{ ref('int_dates_spined') }}
+),
+
+watermark as (
+    select * from {{ ref('int_ticket_extracts_watermarked') }}
+),
+
+escalation_limits as (
+    select * from {{ ref('escalation_limits') }}
+),
+
+-- A ticket is in day D's backlog when the last status it took on or before D is not
+-- solved/closed: an open interval covers the days from its start date up to the day before the
+-- date it ended (the current interval runs to the as-of date).
+open_intervals as (
+    select
+        status_intervals.ticket_id,
+        status_intervals.status,
+        {{ reporting_date('status_intervals.valid_from') }} as first_snapshot_date,
+        case
+            when status_intervals.valid_to is null
+                then watermark.as_of_date
+            else cast({{ dbt.dateadd('day', -1, reporting_date('status_intervals.valid_to')) }} as date)
+        end as last_snapshot_date
+    from status_intervals
+    cross join watermark
+    where not status_intervals.is_solved_status
+),
+
+open_spans as (
+    select
+        ticket_id,
+        status,
+        first_snapshot_date,
+        {{ dbt.datediff('first_snapshot_date', 'last_snapshot_date', 'day') }} + 1 as snapshot_days  -- noqa: LT05
+    from open_intervals
+    where last_snapshot_date >= first_snapshot_date
+),
+
+-- Days are generated per interval by an offset join (one inequality against a small table),
+-- not a between-join of intervals against the calendar: cost follows the output rows.
+day_offsets as (
+    select row_number() over (order by date_day) - 1 as day_offset
+    from dates
+),
+
+longest_span as (
+    select max(snapshot_days) as max_snapshot_days
+    from open_spans
+),
+
+needed_offsets as (
+    select day_offsets.day_offset
+    from day_offsets
+    cross join longest_span
+    where day_offsets.day_offset < longest_span.max_snapshot_days
+),
+
+snapshots as (
+    select
+        cast({{ dbt.dateadd('day', 'needed_offsets.day_offset', 'open_spans.first_snapshot_date') }} as date)
+            as snapshot_date,
+        open_spans.ticket_id,
+        open_spans.status
+    from open_spans
+    inner join needed_offsets
+        on open_spans.snapshot_days > needed_offsets.day_offset
+),
+
+timed as (
+    select
+        snapshots.*,
+        case
+            when {{ reporting_day_end_at('snapshots.snapshot_date') }} < watermark.as_of_at
+                then {{ reporting_day_end_at('snapshots.snapshot_date') }}
+            else watermark.as_of_at
+        end as snapshot_at
+    from snapshots
+    cross join watermark
+),
+
+aged as (
+    select
+        timed.snapshot_date,
+        timed.snapshot_at,
+        timed.ticket_id,
+        tickets.channel,
+        tickets.priority,
+        tickets.customer_tier,
+        tickets.ticket_type,
+        tickets.assignee_id,
+        tickets.assignee_team,
+        timed.status,
+        tickets.created_at,
+        {{ seconds_between('tickets.created_at', 'timed.snapshot_at') }} / 3600.0 as age_hours,
+        coalesce(tier_limits.escalation_limit_days, fallback_limits.escalation_limit_days) as escalation_limit_days
+    from timed
+    inner join tickets
+        on timed.ticket_id = tickets.ticket_id
+    left join escalation_limits as tier_limits
+        on tickets.customer_tier = tier_limits.customer_tier
+    left join escalation_limits as fallback_limits
+        on fallback_limits.customer_tier = '*'
+),
+
+final as (
+    select
+        snapshot_date,
+        snapshot_at,
+        ticket_id,
+        channel,
+        priority,
+        customer_tier,
+        ticket_type,
+        assignee_id,
+        assignee_team,
+        status,
+        created_at,
+        age_hours,
+        cast(floor(age_hours / 24) as {{ dbt.type_int() }}) as age_days,
+        case
+            when age_hours < 24 then '0-1d'
+            when age_hours < 72 then '1-3d'
+            when age_hours < 168 then '3-7d'
+            when age_hours < 336 then '7-14d'
+            when age_hours < 720 then '14-30d'
+            else '30d+'
+        end as age_bucket,
+        escalation_limit_days,
+        coalesce(age_hours > escalation_limit_days * 24, false) as is_overdue
+    from aged
+)
+
+select * from final

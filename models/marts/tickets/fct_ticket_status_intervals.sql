@@ -1,0 +1,34 @@
+with
+
+status_intervals as (
+    select * from {{ ref('int_ticket_status_intervals_sequenced') }}
+),
+
+watermark as (
+    select * from {{ ref('int_ticket_extracts_watermarked') }}
+),
+
+final as (
+    select
+        status_intervals.ticket_id,
+        status_intervals.status_sequence,
+        status_intervals.status,
+        status_intervals.previous_status,
+        status_intervals.valid_from,
+        status_intervals.valid_to,
+        {{ reporting_date('status_intervals.valid_from') }} as valid_from_date,
+        status_intervals.is_current,
+        {{ minutes_between(
+            'status_intervals.valid_from',
+            'coalesce(status_intervals.valid_to, greatest(watermark.as_of_at, status_intervals.valid_from))'
+        ) }} as duration_minutes,
+        status_intervals.is_solved_status,
+        status_intervals.is_solve_event,
+        status_intervals.is_reopen_event,
+        status_intervals.status_source,
+        status_intervals.is_inferred
+    from status_intervals
+    cross join watermark
+)
+
+select * from final

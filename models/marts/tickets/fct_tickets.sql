@@ -1,0 +1,349 @@
+with
+
+tickets as (
+    select * from {{ ref('int_tickets_enriched') }}
+),
+
+sla_policies as (
+    select * from {{ ref('int_ticket_sla_policies_matched') }}
+),
+
+replies as (
+    select * from {{ ref('int_ticket_replies_paired') }}
+),
+
+messages as (
+    select * from {{ ref('int_ticket_messages_validated') }}
+),
+
+status_intervals as (
+    select * from {{ ref('int_ticket_status_intervals_sequenced') }}
+),
+
+calls as (
+    select * from {{ ref('int_calls_validated') }}
+),
+
+agents as (
+    select * from {{ ref('stg_helpdesk__agents') }}
+),
+
+watermark as (
+    select * from {{ ref('int_ticket_extracts_watermarked') }}
+),
+
+reply_summary as (
+    select
+        ticket_id,
+        count(*) as agent_reply_count,
+        min(replied_at) as first_reply_at
+    from replies
+    group by ticket_id
+),
+
+first_replies as (
+    select
+        replies.ticket_id,
+        replies.agent_id as first_reply_agent_id,
+        agents.team as first_reply_team
+    from replies
+    left join agents
+        on replies.agent_id = agents.agent_id
+    where replies.is_first_reply
+),
+
+inbound_summary as (
+    select
+        ticket_id,
+        count(*) as inbound_message_count
+    from messages
+    where
+        reject_reason is null
+        and is_customer_message
+    group by ticket_id
+),
+
+call_summary as (
+    select
+        ticket_id,
+        count(*) as linked_call_count
+    from calls
+    where
+        reject_reason is null
+        and ticket_id is not null
+    group by ticket_id
+),
+
+interval_durations as (
+    select
+        status_intervals.ticket_id,
+        status_intervals.status,
+        status_intervals.valid_from,
+        status_intervals.is_current,
+        status_intervals.is_solved_status,
+        status_intervals.is_solve_event,
+        status_intervals.is_reopen_event,
+        status_intervals.is_inferred,
+        {{ seconds_between(
+            'status_intervals.valid_from',
+            'coalesce(status_intervals.valid_to, greatest(watermark.as_of_at, status_intervals.valid_from))'
+        ) }} as duration_seconds
+    from status_intervals
+    cross join watermark
+),
+
+status_summary as (
+    select
+        ticket_id,
+        min(case when is_solve_event then valid_from end) as first_solved_at,
+        max(case when is_solve_event then valid_from end) as last_solved_at,
+        sum(case when is_solve_event then 1 else 0 end) as solve_count,
+        sum(case when is_reopen_event then 1 else 0 end) as reopen_count,
+        max(case when is_current and is_solved_status then 1 else 0 end) as is_currently_solved_flag,
+        max(case when is_inferred and is_solve_event then 1 else 0 end) as has_inferred_solve_flag,
+        sum(case when status in ('new', 'open') then duration_seconds else 0 end) / 60.0 as open_minutes,
+        sum(case when status = 'pending' then duration_seconds else 0 end) / 60.0 as pending_minutes,
+        sum(case when status = 'on_hold' then duration_seconds else 0 end) / 60.0 as on_hold_minutes
+    from interval_durations
+    group by ticket_id
+),
+
+next_same_type_tickets as (
+    select
+        ticket_id,
+        lead(created_at) over (
+            partition by customer_id, ticket_type
+            order by created_at, ticket_id
+        ) as next_same_type_ticket_at
+    from tickets
+    where
+        customer_id is not null
+        and ticket_type is not null
+),
+
+joined as (
+    select
+        tickets.*,
+        sla_policies.sla_policy_id,
+        sla_policies.sla_target_minutes,
+        sla_policies.sla_hours_type,
+        reply_summary.first_reply_at,
+        first_replies.first_reply_agent_id,
+        first_replies.first_reply_team,
+        coalesce(reply_summary.agent_reply_count, 0) as agent_reply_count,
+        coalesce(inbound_summary.inbound_message_count, 0) as inbound_message_count,
+        coalesce(call_summary.linked_call_count, 0) as linked_call_count,
+        status_summary.first_solved_at,
+        status_summary.last_solved_at,
+        coalesce(status_summary.solve_count, 0) as solve_count,
+        coalesce(status_summary.reopen_count, 0) as reopen_count,
+        coalesce(status_summary.is_currently_solved_flag, 0) = 1 as is_currently_solved,
+        coalesce(status_summary.has_inferred_solve_flag, 0) = 1 as has_inferred_solve,
+        status_summary.open_minutes,
+        status_summary.pending_minutes,
+        status_summary.on_hold_minutes,
+        next_same_type_tickets.next_same_type_ticket_at,
+        watermark.as_of_at
+    from tickets
+    left join sla_policies
+        on tickets.ticket_id = sla_policies.ticket_id
+    left join reply_summary
+        on tickets.ticket_id = reply_summary.ticket_id
+    left join first_replies
+        on tickets.ticket_id = first_replies.ticket_id
+    left join inbound_summary
+        on tickets.ticket_id = inbound_summary.ticket_id
+    left join call_summary
+        on tickets.ticket_id = call_summary.ticket_id
+    left join status_summary
+        on tickets.ticket_id = status_summary.ticket_id
+    left join next_same_type_tickets
+        on tickets.ticket_id = next_same_type_tickets.ticket_id
+    cross join watermark
+),
+
+-- Business clock: the ticket's milestones, one row each, read on its schedule's clock.
+clock_points as (
+    select
+        ticket_id,
+        'created' as milestone,
+        created_at as milestone_at,
+        schedule_id,
+        schedule_timezone
+    from joined
+    union all
+    select
+        ticket_id,
+        'first_reply' as milestone,
+        first_reply_at as milestone_at,
+        schedule_id,
+        schedule_timezone
+    from joined
+    where first_reply_at is not null
+    union all
+    select
+        ticket_id,
+        'first_solved' as milestone,
+        first_solved_at as milestone_at,
+        schedule_id,
+        schedule_timezone
+    from joined
+    where first_solved_at is not null
+    union all
+    select
+        ticket_id,
+        'last_solved' as milestone,
+        last_solved_at as milestone_at,
+        schedule_id,
+        schedule_timezone
+    from joined
+    where last_solved_at is not null
+),
+
+clock_readings as (
+    {{ business_clock_at('clock_points', 'milestone_at', 'schedule_id', 'schedule_timezone') }}
+),
+
+clock_by_ticket as (
+    select
+        ticket_id,
+        max(case when milestone = 'created' then business_clock_seconds end) as created_clock_seconds,
+        max(case when milestone = 'first_reply' then business_clock_seconds end) as first_reply_clock_seconds,
+        max(case when milestone = 'first_solved' then business_clock_seconds end) as first_solved_clock_seconds,
+        max(case when milestone = 'last_solved' then business_clock_seconds end) as last_solved_clock_seconds
+    from clock_readings
+    group by ticket_id
+),
+
+business_sla_targets as (
+    select
+        joined.ticket_id,
+        joined.schedule_id,
+        clock_by_ticket.created_clock_seconds,
+        joined.sla_target_minutes * 60 as sla_target_seconds
+    from joined
+    inner join clock_by_ticket
+        on joined.ticket_id = clock_by_ticket.ticket_id
+    where joined.sla_hours_type = 'business'
+),
+
+business_sla_due as (
+    {{ business_clock_due_at('business_sla_targets', 'created_clock_seconds', 'sla_target_seconds', 'schedule_id') }}
+),
+
+measured as (
+    select
+        joined.*,
+        {{ minutes_between('joined.created_at', 'joined.first_reply_at') }} as first_response_minutes,
+        (clock_by_ticket.first_reply_clock_seconds - clock_by_ticket.created_clock_seconds) / 60.0
+            as first_response_business_minutes,
+        {{ minutes_between('joined.created_at', 'joined.first_solved_at') }} as first_resolution_minutes,
+        (clock_by_ticket.first_solved_clock_seconds - clock_by_ticket.created_clock_seconds) / 60.0
+            as first_resolution_business_minutes,
+        case
+            when joined.is_currently_solved
+                then {{ minutes_between('joined.created_at', 'joined.last_solved_at') }}
+        end as full_resolution_minutes,
+        case
+            when joined.is_currently_solved
+                then (clock_by_ticket.last_solved_clock_seconds - clock_by_ticket.created_clock_seconds) / 60.0
+        end as full_resolution_business_minutes,
+        case
+            when joined.sla_hours_type = 'calendar'
+                then {{ dbt.dateadd('minute', 'joined.sla_target_minutes', 'joined.created_at') }}
+            when joined.sla_hours_type = 'business'
+                then business_sla_due.business_due_at
+        end as sla_due_at,
+        -- When the first-reply target stops being measured: the reply, else a solve without
+        -- reply, else the data's as-of time (still waiting).
+        coalesce(joined.first_reply_at, joined.first_solved_at, joined.as_of_at) as sla_measured_at
+    from joined
+    left join clock_by_ticket
+        on joined.ticket_id = clock_by_ticket.ticket_id
+    left join business_sla_due
+        on joined.ticket_id = business_sla_due.ticket_id
+),
+
+flagged as (
+    select
+        *,
+        first_reply_at is not null as is_answered,
+        first_solved_at is not null as is_solved,
+        reopen_count > 0 as is_reopened,
+        next_same_type_ticket_at is not null
+        -- Minutes, not days: dateadd by day truncates timestamps to dates on some engines (Spark).
+        and next_same_type_ticket_at <= {{ dbt.dateadd(
+            'minute', var('fcr_followup_days') * 1440, 'coalesce(first_solved_at, created_at)'
+        ) }} as has_followup_within_7d,
+        sla_due_at is not null
+        and (first_reply_at is not null or sla_measured_at > sla_due_at) as has_sla_due
+    from measured
+),
+
+final as (
+    select
+        ticket_id,
+        customer_id,
+        customer_tier,
+        channel,
+        ticket_type,
+        priority,
+        status,
+        assignee_id,
+        assignee_team,
+        schedule_id,
+        created_at,
+        {{ reporting_date('created_at') }} as created_date,
+        updated_at,
+        first_reply_at,
+        first_reply_agent_id,
+        first_reply_team,
+        first_response_minutes,
+        first_response_business_minutes,
+        is_answered,
+        coalesce(first_response_minutes <= {{ var('response_rate_hours') }} * 60, false) as is_answered_within_24h,
+        first_solved_at,
+        {{ reporting_date('first_solved_at') }} as first_solved_date,
+        last_solved_at,
+        first_resolution_minutes,
+        first_resolution_business_minutes,
+        full_resolution_minutes,
+        full_resolution_business_minutes,
+        is_solved,
+        is_currently_solved,
+        has_inferred_solve,
+        solve_count,
+        agent_reply_count,
+        inbound_message_count,
+        linked_call_count,
+        inbound_message_count + linked_call_count as interaction_count,
+        reopen_count,
+        is_reopened,
+        has_followup_within_7d,
+        case
+            when is_solved
+                then agent_reply_count = 1 and not is_reopened and not has_followup_within_7d
+        end as is_first_contact_resolution,
+        open_minutes,
+        pending_minutes,
+        on_hold_minutes,
+        sla_policy_id,
+        sla_target_minutes,
+        sla_hours_type,
+        sla_due_at,
+        case
+            when sla_hours_type = 'calendar' then first_response_minutes
+            when sla_hours_type = 'business' then first_response_business_minutes
+        end as sla_elapsed_minutes,
+        has_sla_due,
+        case when has_sla_due then first_reply_at is not null and first_reply_at <= sla_due_at end as is_sla_met,
+        case when has_sla_due then first_reply_at is null or first_reply_at > sla_due_at end as is_sla_breached,
+        case
+            when has_sla_due and sla_measured_at > sla_due_at
+                then {{ minutes_between('sla_due_at', 'sla_measured_at') }}
+        end as sla_breach_minutes,
+        as_of_at
+    from flagged
+)
+
+select * from final
