@@ -34,6 +34,11 @@ def dbt_target() -> str:
     return os.environ.get("SW_DBT_TARGET", "duckdb")
 
 
+def dbt_target_path() -> Path:
+    """dbt artifacts folder (manifest, run results); separate one per developer or helper."""
+    return _path("SW_DBT_TARGET_PATH", "target")
+
+
 def reporting_timezone() -> str:
     return os.environ.get("SW_REPORTING_TZ", "UTC")
 

@@ -1,0 +1,223 @@
+"""The dbt project as Dagster assets (dagster-dbt); every dbt test is an asset check.
+
+* Sources `helpdesk`, `workforce`, `telephony`, `surveys`, `commerce` (tables = entity names) map
+  onto the raw assets' keys (``raw/<entity>``), and the loader's bookkeeping tables (source
+  `loader`) onto ``raw/_load_rejects`` and ``raw/_loaded_files``, so the asset graph is connected.
+* Groups follow the dbt folders (staging, intermediate, marts, audit, ...); seeds are `reference`.
+* The whole project is selected (``fqn:*``), so models added later show up without code changes.
+* One ``dbt build`` per run. dbt tests with severity error are blocking checks (dagster-dbt's
+  default); a failed model or error-level test fails the step, so nothing downstream runs.
+  Lock or connection errors are retried (``DBT_RETRY_POLICY``); data-test failures and SQL
+  errors are not (``Failure(allow_retries=False)``).
+"""
+
+# No `from __future__ import annotations`: Dagster checks the context annotation at definition time.
+import json
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, Backoff, Config, Failure, Jitter, MetadataValue, RetryPolicy
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.project import manifest_stale_reason
+from orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
+from support_warehouse.contract import ENTITIES
+
+DBT_ASSETS_NAME = "dbt_models"
+DBT_RETRY_POLICY = RetryPolicy(max_retries=2, delay=15, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+# Substrings of dbt error messages that mean "try again later", not "the data or SQL is wrong".
+TRANSIENT_MARKERS = (
+    "could not set lock",
+    "conflicting lock",
+    "database is locked",
+    "resource temporarily unavailable",
+    "connection refused",
+    "connection reset",
+    "timed out",
+)
+# dbt artifacts of the last few runs are kept (each run writes to its own folder).
+KEEP_RUN_TARGETS = 5
+
+
+class DbtBuildConfig(Config):
+    """Run config of the dbt step (op ``dbt_models``): ``dbt build`` options."""
+
+    full_refresh: bool = False  # rebuild incremental models from scratch
+    extra_args: list[str] = []  # appended to `dbt build` (e.g. ["--threads", "4"])
+
+
+class SupportWarehouseDbtTranslator(DagsterDbtTranslator):
+    """Raw sources are the raw assets; groups follow the dbt folder layout."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props.get("resource_type") == "source":
+            table = dbt_resource_props["name"]
+            if table in ENTITIES:
+                return raw_asset_key(table)
+            if dbt_resource_props.get("source_name") == "loader" and table in LOADER_TABLES:
+                return loader_table_key(table)
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        resource_type = dbt_resource_props.get("resource_type")
+        if resource_type == "source":
+            return "raw"
+        if resource_type == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn") or []
+        if len(fqn) > 2:
+            return str(fqn[1])
+        return "dbt"
+
+
+def dbt_translator() -> SupportWarehouseDbtTranslator:
+    return SupportWarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def _run_target_path(project: DbtProject, run_id: str) -> Path:
+    root = project.manifest_path.parent / "dagster_runs"
+    root.mkdir(parents=True, exist_ok=True)
+    runs = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in runs[: max(0, len(runs) - (KEEP_RUN_TARGETS - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    return root / run_id
+
+
+def _failed_results(target_path: Path) -> list[dict]:
+    try:
+        results = json.loads((target_path / "run_results.json").read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return [r for r in results if r.get("status") in ("error", "fail", "runtime error")]
+
+
+def _is_transient(messages: list[str]) -> bool:
+    text = "\n".join(messages).lower()
+    return any(marker in text for marker in TRANSIENT_MARKERS)
+
+
+def _known_ids(manifest: Mapping[str, Any]) -> set[str]:
+    ids: set[str] = set()
+    for section in ("nodes", "sources", "unit_tests", "exposures", "metrics", "semantic_models", "saved_queries"):
+        ids.update((manifest.get(section) or {}).keys())
+    return ids
+
+
+def _asset_events(invocation: Any, context: AssetExecutionContext) -> Iterator[Any]:
+    """dagster-dbt's event stream, tolerant of nodes the loaded manifest does not know (a model
+    added while the code location was loaded): those are skipped with a warning, not a KeyError."""
+    known = _known_ids(invocation.manifest)
+    unknown: set[str] = set()
+    for event in invocation.stream_raw_events():
+        unique_id = ((event.raw_event.get("data") or {}).get("node_info") or {}).get("unique_id")
+        if unique_id and unique_id not in known:
+            if unique_id not in unknown:
+                unknown.add(unique_id)
+                context.log.warning(f"{unique_id} is not in the loaded manifest; built by dbt, not tracked")
+            continue
+        yield from event.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=context,
+            target_path=invocation.target_path,
+            project=invocation.project,
+        )
+
+
+def _stop(invocation: Any) -> None:
+    process = getattr(invocation, "process", None)
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except Exception:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _descendants(manifest: Mapping[str, Any], uid: str) -> set[str]:
+    child_map = manifest.get("child_map") or {}
+    seen: set[str] = set()
+    todo = list(child_map.get(uid, []))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(child_map.get(node, []))
+    return seen
+
+
+def attach_singular_tests(manifest: dict) -> dict:
+    """Make every dbt test an asset check: dagster-dbt attaches a test to its model through
+    ``attached_node`` (generic tests) or its single parent; a singular test reading several
+    relations needs ``meta.dagster.ref``. When that is missing, attach the test to its most
+    downstream parent (the relation the others feed, e.g. kpi_scorecard checked against a seed)."""
+    nodes = manifest.get("nodes", {})
+    for uid, node in nodes.items():
+        if node.get("resource_type") != "test" or node.get("attached_node"):
+            continue
+        meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
+        if (meta.get("dagster") or {}).get("ref"):
+            continue
+        parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p in nodes]
+        if len(parents) < 2:
+            continue
+        downstream = [p for p in parents if not any(p in _descendants(manifest, q) for q in parents if q != p)]
+        downstream.sort(key=lambda p: (nodes[p].get("resource_type") != "model", p))
+        target = nodes[(downstream or parents)[0]]
+        config = node.setdefault("config", {})
+        config.setdefault("meta", {}).setdefault("dagster", {})["ref"] = {
+            "name": target["name"],
+            "package": target.get("package_name"),
+        }
+    return manifest
+
+
+def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
+    """``manifest``: the parsed manifest (default: read from the project's target folder)."""
+    if manifest is None:
+        manifest = json.loads(project.manifest_path.read_text())
+    manifest = attach_singular_tests(manifest)
+
+    @dbt_assets(
+        manifest=manifest,
+        project=project,
+        name=DBT_ASSETS_NAME,
+        dagster_dbt_translator=dbt_translator(),
+        retry_policy=DBT_RETRY_POLICY,
+    )
+    def _dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+        stale = manifest_stale_reason(project)
+        if stale:
+            context.log.warning(
+                f"dbt project changed since these definitions were loaded ({stale}): nodes unknown "
+                "to the loaded manifest are built but not tracked; reload the definitions to see them."
+            )
+        target_path = _run_target_path(project, context.run_id)
+        args = ["build", *(["--full-refresh"] if config.full_refresh else []), *config.extra_args]
+        invocation = dbt.cli(args, context=context, target_path=target_path, raise_on_error=False)
+        try:
+            yield from _asset_events(invocation, context)
+        except BaseException:
+            _stop(invocation)  # never leave a dbt process holding the DuckDB lock behind
+            raise
+        if invocation.is_successful():
+            return
+        failed = _failed_results(target_path)
+        messages = [f"{r.get('unique_id')}: {r.get('status')}: {r.get('message')}" for r in failed]
+        if not failed:
+            # dbt stopped before running a node (profile, connection, lock): dbt's own error text.
+            error = invocation.get_error()
+            messages = [getattr(error, "description", None) or str(error or "dbt build failed")]
+        description = f"dbt build failed ({len(failed)} failing node(s)):\n" + "\n".join(messages[:30])
+        transient = _is_transient(messages) or not failed
+        raise Failure(
+            description=description,
+            metadata={"failed_nodes": MetadataValue.json([r.get("unique_id") for r in failed]), "transient": transient},
+            allow_retries=transient,
+        )
+
+    return _dbt_models

@@ -1,0 +1,34 @@
+"""The persistent Dagster instance of the project: ``data/dagster`` (env DAGSTER_HOME), never ~."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from support_warehouse import config
+
+DAGSTER_YAML = """\
+# Dagster instance of the Support Warehouse (created by orchestration/instance.py).
+# Run history, event logs and schedule/sensor state live in SQLite files next to this file.
+telemetry:
+  enabled: false
+# Re-launch a run whose process crashed (jobs opt in with the dagster/max_retries tag; asset
+# failures are retried per step by RetryPolicy, not by re-running the whole night).
+run_retries:
+  enabled: true
+  max_retries: 0
+# One night at a time: DuckDB allows a single writer process.
+run_queue:
+  max_concurrent_runs: 1
+"""
+
+
+def ensure_dagster_home(home: Path | None = None) -> Path:
+    """Create DAGSTER_HOME (default data/dagster) with a dagster.yaml; export it; return it."""
+    home = (home or config.dagster_home()).expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    yaml_path = home / "dagster.yaml"
+    if not yaml_path.exists():
+        yaml_path.write_text(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

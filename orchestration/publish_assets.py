@@ -1,0 +1,128 @@
+"""Publishing as the last asset of the night: ``published/marts`` (group ``published``).
+
+It depends on every dbt asset of the marts and audit groups, so it runs after the ``dbt build`` step;
+Dagster skips it when a raw load, a model or an error-level (blocking) dbt test failed upstream.
+Before publishing it checks again, from what this run left behind, that the night is clean:
+
+* no raw load of this run failed (``raw._loaded_files`` rows with ``status = 'failed'`` and this
+  run's ``load_id``: a missing required column or an unreadable file);
+* this run's dbt ``run_results.json`` (``<target>/dagster_runs/<run id>/``, written by
+  orchestration.dbt; a retried run looks at its parent and root runs) shows no error, failure or
+  skipped node.
+
+Then ``support_warehouse.publish.publish`` swaps ``$SW_PUBLISH_DIR/marts.duckdb`` and
+``$SW_PUBLISH_DIR/parquet/`` atomically (see that module). Any refusal raises a non-retried
+``Failure``; the previous publication stays as it was.
+"""
+
+# No `from __future__ import annotations`: Dagster checks the context annotation at definition time.
+from collections.abc import Iterable
+from pathlib import Path
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from dagster_dbt import DbtProject
+
+from orchestration.resources import WarehouseResource
+from support_warehouse import config
+
+PUBLISHED_GROUP = "published"
+PUBLISHED_MARTS_KEY = AssetKey(["published", "marts"])
+# dbt groups (folders) whose assets must be built before publishing.
+UPSTREAM_GROUPS = ("marts", "audit")
+
+
+def _upstream_keys(dbt_assets: AssetsDefinition) -> list[AssetKey]:
+    groups = dbt_assets.group_names_by_key
+    keys = [k for k in dbt_assets.keys if groups.get(k) in UPSTREAM_GROUPS]
+    return sorted(keys or dbt_assets.keys, key=lambda k: k.to_user_string())
+
+
+def _run_results(project: DbtProject, run_ids: Iterable[str | None]) -> Path | None:
+    root = project.manifest_path.parent / "dagster_runs"
+    for run_id in run_ids:
+        if run_id and (root / run_id / "run_results.json").exists():
+            return root / run_id / "run_results.json"
+    return None
+
+
+def _failed_loads(build_db: Path, run_ids: list[str]) -> list[str]:
+    import duckdb
+
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        rows = con.execute(
+            f"""
+            select file_path, coalesce(message, 'load failed')
+            from raw._loaded_files
+            where status = 'failed' and load_id in ({', '.join('?' for _ in run_ids)})
+            order by file_path
+            """,
+            run_ids,
+        ).fetchall()
+    except duckdb.CatalogException:
+        rows = []
+    finally:
+        con.close()
+    return [f"{path}: {message}" for path, message in rows]
+
+
+def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> AssetsDefinition:
+    @asset(
+        key=PUBLISHED_MARTS_KEY,
+        group_name=PUBLISHED_GROUP,
+        deps=_upstream_keys(dbt_assets),
+        kinds={"duckdb", "parquet"},
+        description=(
+            "The marts BI tools read: every table of the `marts` schema copied to the read-only "
+            "$SW_PUBLISH_DIR/marts.duckdb and $SW_PUBLISH_DIR/parquet/<mart>.parquet, swapped "
+            "atomically, only after the night's loads, dbt build and error-level tests succeeded. "
+            "Refuses to publish PII in clear."
+        ),
+    )
+    def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        from support_warehouse.publish import PublishError, publish
+
+        run = context.dagster_run
+        run_ids = [context.run_id, run.parent_run_id, run.root_run_id]
+        build_db = warehouse.warehouse()
+        failed = _failed_loads(build_db, [r for r in run_ids if r])
+        if failed:
+            raise Failure(
+                description="not publishing: raw loads failed in this night: " + "; ".join(failed[:10]),
+                allow_retries=False,
+            )
+        run_results = _run_results(project, run_ids)
+        if run_results is None:
+            raise Failure(
+                description=(
+                    "not publishing: no dbt build in this run (materialize published/marts together "
+                    "with the dbt assets, e.g. the nightly_refresh job)"
+                ),
+                allow_retries=False,
+            )
+        try:
+            result = publish(build_db, config.publish_dir(), run_results=run_results, run_id=context.run_id)
+        except PublishError as exc:
+            raise Failure(description=str(exc), allow_retries=False) from exc
+        context.log.info(result.summary())
+        return MaterializeResult(
+            metadata={
+                "publication_id": result.publication_id,
+                "path": MetadataValue.path(str(result.db_path)),
+                "parquet_dir": MetadataValue.path(str(result.parquet_version_dir)),
+                "marts": MetadataValue.json(list(result.marts)),
+                "rows_by_table": MetadataValue.json(result.tables),
+                "rejected_rows": result.rejected_rows,
+                "dagster/row_count": sum(result.tables[m] for m in result.marts),
+            }
+        )
+
+    return published_marts

@@ -1,0 +1,231 @@
+"""One Dagster asset per landing entity: load new files into raw.<entity> via the loader.
+
+Each asset carries the blocking check ``loads_cleanly``:
+
+* ERROR (fails the step, so the run fails and no dbt model or later publish step runs) when the
+  loader reports an error: a required column missing, an unreadable file (message names the file
+  and the column);
+* WARN when the file reader rejected records in this load (counts by reason from
+  ``raw._load_rejects``); the night goes on, the rows are kept in the rejects table;
+* pass otherwise.
+
+Transient failures (the DuckDB file locked by another process, I/O hiccups) raise and are retried
+by ``RAW_RETRY_POLICY``; loader errors about the data are never retried.
+"""
+
+# No `from __future__ import annotations`: Dagster checks the context annotation at definition time.
+from collections.abc import Iterator
+from typing import Any
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Backoff,
+    Jitter,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    asset,
+)
+
+from orchestration.pending import LOADED_TAG_PREFIX
+from orchestration.resources import WarehouseResource
+from support_warehouse.contract import ENTITIES, Entity
+
+RAW_GROUP = "raw"
+LOAD_CHECK = "loads_cleanly"
+RAW_RETRY_POLICY = RetryPolicy(max_retries=3, delay=5, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+# Loader bookkeeping tables (dbt source `loader`), written by every raw asset.
+LOADER_TABLES = {
+    "_load_rejects": "Records the file reader could not parse, with file, line and reason (all entities).",
+    "_loaded_files": "One row per landing file loaded, with its content hash (a file is never loaded twice).",
+}
+
+
+def raw_asset_key(entity: str) -> AssetKey:
+    return AssetKey(["raw", entity])
+
+
+def loader_table_key(table: str) -> AssetKey:
+    return AssetKey(["raw", table])
+
+
+def _field(result: Any, name: str, default: Any = None) -> Any:
+    if isinstance(result, dict):
+        return result.get(name, default)
+    return getattr(result, name, default)
+
+
+def _as_list(value: Any) -> list[str] | None:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return None
+
+
+def _load_reject_reasons(con: Any, entity: str, load_id: str) -> list[tuple[str, int]]:
+    """(reason, count) of this load's reader rejects for the entity, most frequent first."""
+    try:
+        rows = con.execute(
+            """
+            select reason, count(*) as n
+            from raw._load_rejects
+            where entity = ? and load_id = ?
+            group by reason
+            order by n desc, reason
+            """,
+            [entity, load_id],
+        ).fetchall()
+    except Exception:  # table not there yet (nothing ever rejected) or a loader without load_id
+        return []
+    return [(str(r), int(n)) for r, n in rows]
+
+
+def _row_count(con: Any, entity: str) -> int | None:
+    try:
+        return int(con.execute(f'select count(*) from raw."{entity}"').fetchone()[0])
+    except Exception:
+        return None
+
+
+def _reasons_markdown(reasons: list[tuple[str, int]], limit: int = 20) -> str:
+    lines = ["| reason | rows |", "|---|---:|"]
+    for reason, n in reasons[:limit]:
+        lines.append(f"| {reason.replace('|', '/')} | {n} |")
+    if len(reasons) > limit:
+        lines.append(f"| … {len(reasons) - limit} more reasons | |")
+    return "\n".join(lines)
+
+
+def summarise_reasons(reasons: list[tuple[str, int]], limit: int = 3) -> str:
+    text = "; ".join(f"{n} × {reason}" for reason, n in reasons[:limit])
+    if len(reasons) > limit:
+        text += f"; and {len(reasons) - limit} more reasons"
+    return text
+
+
+def build_raw_asset(entity: Entity) -> AssetsDefinition:
+    key = raw_asset_key(entity.name)
+
+    @asset(
+        key=key,
+        group_name=RAW_GROUP,
+        kinds={"python", "duckdb"},
+        description=(
+            f"raw.{entity.name}: every `{entity.name}` extract row as text, loaded from the landing folder "
+            f"`{entity.name}/` (CSV, JSON lines, Parquet) by support_warehouse.load; only new files are read. "
+            f"Key: {', '.join(entity.key)}. Required columns: {', '.join(entity.required)}."
+        ),
+        check_specs=[
+            AssetCheckSpec(
+                LOAD_CHECK,
+                asset=key,
+                blocking=True,
+                description=(
+                    "Fails (ERROR, stops the night) when a required column is missing or a file is "
+                    "unreadable; warns when the reader rejected records (counts by reason)."
+                ),
+            )
+        ],
+        retry_policy=RAW_RETRY_POLICY,
+        output_required=False,
+        metadata={"entity": entity.name, "dbt_source": f"{entity.source}.{entity.name}"},
+    )
+    def _raw_asset(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[Any]:
+        from support_warehouse import load
+
+        landing = warehouse.landing()
+        load_id = context.run_id
+        error: str | None = None
+        result: Any = None
+        with warehouse.connect() as con:
+            load.ensure_raw_schema(con)
+            try:
+                result = load.load_entity(con, landing, entity.name, load_id=load_id)
+                error = _field(result, "error")
+            except load.LoadError as exc:  # data problem: report it, never retry it
+                error = str(exc)
+            reasons = _load_reject_reasons(con, entity.name, load_id)
+            total_rows = _row_count(con, entity.name)
+
+        loaded_files = _as_list(_field(result, "files_loaded"))
+        files_loaded = len(loaded_files) if loaded_files is not None else int(_field(result, "files_loaded", 0) or 0)
+        skipped = _as_list(_field(result, "files_skipped"))
+        files_skipped = len(skipped) if skipped is not None else int(_field(result, "files_skipped", 0) or 0)
+        rows_loaded = int(_field(result, "rows_loaded", 0) or 0)
+        rows_rejected = int(_field(result, "rows_rejected", 0) or 0)
+        if not rows_rejected and reasons:
+            rows_rejected = sum(n for _, n in reasons)
+
+        metadata: dict[str, Any] = {
+            "entity": entity.name,
+            "landing_dir": MetadataValue.path(str(landing / entity.name)),
+            "load_id": load_id,
+            "files_loaded": files_loaded,
+            "files_skipped": files_skipped,
+            "rows_loaded": rows_loaded,
+            "rows_rejected": rows_rejected,
+        }
+        if loaded_files:
+            metadata["new_files"] = MetadataValue.json(loaded_files)
+        notes = _as_list(_field(result, "notes")) or []
+        if notes:
+            metadata["notes"] = MetadataValue.json(notes)
+        if total_rows is not None:
+            metadata["dagster/row_count"] = total_rows
+        if error:
+            metadata["error"] = MetadataValue.text(str(error))
+        if files_loaded:
+            context.instance.add_run_tags(
+                context.run_id,
+                {f"{LOADED_TAG_PREFIX}{entity.name}": f"{files_loaded} files, {rows_loaded} rows, {rows_rejected} rejected"},
+            )
+
+        check_metadata = dict(metadata)
+        check_metadata.pop("dagster/row_count", None)
+        if reasons:
+            check_metadata["rejects_by_reason"] = MetadataValue.md(_reasons_markdown(reasons))
+        if error:
+            check = AssetCheckResult(
+                asset_key=key,
+                check_name=LOAD_CHECK,
+                passed=False,
+                severity=AssetCheckSeverity.ERROR,
+                description=f"{entity.name}: load failed: {error}",
+                metadata=check_metadata,
+            )
+            context.log.error(f"raw.{entity.name}: load failed: {error}")
+        elif rows_rejected:
+            check = AssetCheckResult(
+                asset_key=key,
+                check_name=LOAD_CHECK,
+                passed=False,
+                severity=AssetCheckSeverity.WARN,
+                description=(
+                    f"{entity.name}: {rows_rejected} record(s) could not be read and were kept in "
+                    f"raw._load_rejects: {summarise_reasons(reasons) or 'see raw._load_rejects'}"
+                ),
+                metadata=check_metadata,
+            )
+        else:
+            check = AssetCheckResult(
+                asset_key=key,
+                check_name=LOAD_CHECK,
+                passed=True,
+                description=f"{entity.name}: {files_loaded} new file(s), {rows_loaded} rows loaded, none rejected",
+                metadata=check_metadata,
+            )
+
+        if error and not rows_loaded:
+            # Nothing changed in raw.<entity>: report the failed check only (no materialization).
+            yield check
+        else:
+            yield MaterializeResult(asset_key=key, metadata=metadata, check_results=[check])
+
+    return _raw_asset
+
+
+RAW_ASSETS: list[AssetsDefinition] = [build_raw_asset(e) for e in ENTITIES.values()]
