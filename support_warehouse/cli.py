@@ -1,0 +1,250 @@
+"""``support-warehouse`` command line.
+
+Each sub-command is one small ``@command`` function that adds its parser and sets ``func``;
+``func(args) -> int`` is the exit code. To add or replace a command, write (or edit) only its own
+function; registering a name again replaces the earlier registration (that is how the ``ui`` and
+``bench`` placeholders get filled in).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from . import config
+
+Registrar = Callable[[argparse._SubParsersAction], None]
+COMMANDS: dict[str, Registrar] = {}
+
+DEMO_TICKETS = 20_000
+DEMO_DAYS = 120
+DEMO_SEED = 42
+DEMO_BAD_ROWS_SHARE = 0.01
+DEMO_END_DATE = date(2026, 10, 31)
+
+
+def command(name: str) -> Callable[[Registrar], Registrar]:
+    """Register a sub-command; the latest registration of a name wins."""
+
+    def deco(fn: Registrar) -> Registrar:
+        COMMANDS[name] = fn
+        return fn
+
+    return deco
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from e
+
+
+def _share(value: str) -> float:
+    x = float(value)
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return x
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return n
+
+
+def _add_generate_options(p: argparse.ArgumentParser, *, with_out: bool, tickets: int = DEMO_TICKETS) -> None:
+    if with_out:
+        p.add_argument("--out", type=Path, default=None, help="landing folder to write (default: SW_LANDING_DIR)")
+    p.add_argument("--tickets", type=_positive, default=tickets, help=f"tickets to generate (default {tickets:,})")
+    p.add_argument("--days", type=_positive, default=DEMO_DAYS, help=f"days of history (default {DEMO_DAYS})")
+    p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default {DEMO_SEED})")
+    p.add_argument(
+        "--bad-rows-share", type=_share, default=DEMO_BAD_ROWS_SHARE,
+        help=f"share of deliberately broken rows (default {DEMO_BAD_ROWS_SHARE})",
+    )
+    p.add_argument("--end-date", type=_date, default=DEMO_END_DATE, help="last day of data (YYYY-MM-DD)")
+    p.add_argument("--nights", type=_positive, default=0, help="also write K nightly incremental files (default 0)")
+
+
+def _add_refresh_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--landing", type=Path, default=None, help="landing folder (default: SW_LANDING_DIR)")
+    p.add_argument("--warehouse", type=Path, default=None, help="build database (default: SW_WAREHOUSE_PATH)")
+    p.add_argument(
+        "--target", choices=("duckdb", "spark"), default=None, help="dbt target (default: SW_DBT_TARGET or duckdb)"
+    )
+    p.add_argument("--full-refresh", action="store_true", help="rebuild incremental dbt models from scratch")
+    p.add_argument(
+        "--no-publish", action="store_true", help="do not publish the marts for BI even after a clean night"
+    )
+
+
+def _run_generate(out: Path, args: argparse.Namespace) -> dict[str, int]:
+    from .generate import generate  # lazy: numpy and friends only when generating
+
+    out.mkdir(parents=True, exist_ok=True)
+    counts = generate(
+        out_dir=out,
+        tickets=args.tickets,
+        days=args.days,
+        seed=args.seed,
+        bad_rows_share=args.bad_rows_share,
+        end_date=args.end_date,
+        nights=args.nights,
+        progress=True,
+    )
+    print(f"Generated into {out}:")
+    for name, n in (counts or {}).items():
+        print(f"  {name:<24} {n:>12,}")
+    return counts
+
+
+def _run_refresh(args: argparse.Namespace) -> int:
+    from .refresh import refresh
+    from .summary import print_report
+
+    report = refresh(
+        landing=args.landing or config.landing_dir(),
+        warehouse=args.warehouse or config.warehouse_path(),
+        target=args.target,
+        full_refresh=args.full_refresh,
+        publish=not args.no_publish,
+    )
+    print_report(report)
+    if getattr(report, "dagster", None):
+        print(report.dagster, flush=True)
+    return report.exit_code
+
+
+# ------------------------------------------------------------------------------------ commands
+
+
+@command("generate")
+def _register_generate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("generate", help="write synthetic extracts into a landing folder")
+    _add_generate_options(p, with_out=True)
+
+    def run(args: argparse.Namespace) -> int:
+        _run_generate(args.out or config.landing_dir(), args)
+        return 0
+
+    p.set_defaults(func=run)
+
+
+@command("refresh")
+def _register_refresh(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("refresh", help="nightly job: load new files, dbt build, print the summary")
+    _add_refresh_options(p)
+    p.set_defaults(func=_run_refresh)
+
+
+def landing_has_files(landing: Path) -> bool:
+    from .contract import ENTITIES
+    from .load import _entity_files
+
+    return any(_entity_files(landing, entity) for entity in ENTITIES)
+
+
+@command("demo")
+def _register_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "demo", help="generate demo data if the landing folder is empty, then refresh and print the summary"
+    )
+    _add_refresh_options(p)
+    _add_generate_options(p, with_out=False)
+
+    def run(args: argparse.Namespace) -> int:
+        landing = args.landing or config.landing_dir()
+        if landing_has_files(landing):
+            print(f"Landing folder {landing} already has extracts: not generating.")
+        else:
+            print(f"Landing folder {landing} is empty: generating demo data ({args.tickets:,} tickets).")
+            _run_generate(landing, args)
+        args.landing = landing
+        return _run_refresh(args)
+
+    p.set_defaults(func=run)
+
+
+def _not_implemented(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        print(f"support-warehouse {name}: not implemented yet", file=sys.stderr)
+        return 2
+
+    return run
+
+
+@command("ui")
+def _register_ui(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+    p.add_argument(
+        "--webserver-only", action="store_true",
+        help="only the web UI (dagster-webserver), without the daemon that runs the schedule and sensor",
+    )
+    p.add_argument(
+        "--no-tty", action="store_true",
+        help="run even without an interactive terminal (the UI runs in the foreground until stopped)",
+    )
+
+    def run(args: argparse.Namespace) -> int:
+        if not args.no_tty and not sys.stdin.isatty():
+            print(
+                "support-warehouse ui runs in the foreground until Ctrl-C and needs an interactive "
+                "terminal; pass --no-tty to run it without one",
+                file=sys.stderr,
+            )
+            return 2
+        from orchestration.ui import launch_ui  # lazy: Dagster only for this command
+
+        return launch_ui(args.host, args.port, webserver_only=args.webserver_only)
+
+    p.set_defaults(func=run)
+
+
+@command("bench")
+def _register_bench(sub: argparse._SubParsersAction) -> None:
+    # Placeholder: the benchmark work replaces this registration.
+    p = sub.add_parser("bench", help="benchmark a large night (not implemented yet)")
+    p.add_argument("--tickets", type=_positive, default=1_000_000)
+    p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(func=_not_implemented("bench"))
+
+
+# ---------------------------------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="support-warehouse", description="Customer-support metrics warehouse (dbt + DuckDB + Dagster)."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for registrar in COMMANDS.values():
+        registrar(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    return int(func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The nightly refresh: load new landing files, ``dbt build``, collect what happened.
+
+``refresh()`` runs and returns a ``RefreshReport``; printing is ``support_warehouse.summary``'s
+job. The running part is the Dagster job ``nightly_refresh`` executed in process
+(``orchestration.run.run_nightly``; load id = Dagster run id). ``engine="direct"`` (or env
+SW_REFRESH_ENGINE=direct) keeps the former loader + dbtRunner path without Dagster.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from . import config, load
+from .contract import ENTITIES
+from .dbt_runner import DbtRunSummary, run_dbt, summarize
+from .publish import PublishError, PublishResult, publish as publish_marts
+
+log = logging.getLogger(__name__)
+
+STAGING_REJECTS_RELATION = ("audit", "rejected_rows")
+
+
+@dataclass
+class EntityReport:
+    entity: str
+    files_loaded: list[str] = field(default_factory=list)
+    files_skipped: int = 0
+    rows_loaded: int = 0
+    rejected_reader: int = 0  # raw._load_rejects rows of this load
+    rejected_staging: int | None = None  # audit.rejected_rows rows from this load's files (None: unknown)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)  # loader notes, e.g. '<file>: 0-byte file: nothing to load'
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rejected_reader + (self.rejected_staging or 0)
+
+
+@dataclass
+class RefreshReport:
+    load_id: str
+    landing: Path
+    warehouse: Path
+    target: str
+    full_refresh: bool
+    started_at: datetime
+    finished_at: datetime | None = None
+    entities: dict[str, EntityReport] = field(default_factory=dict)
+    dbt: DbtRunSummary | None = None
+    staging_rejects_note: str | None = None  # why staging rejects could not be counted
+    publication: PublishResult | None = None  # set when this night was published for BI
+    publish_error: str | None = None  # publishing refused or failed (previous marts kept)
+    dagster: str | None = None  # "Dagster run <id> (nightly_refresh): success|FAILURE" (engine dagster)
+
+    @property
+    def load_errors(self) -> list[str]:
+        return [e.error for e in self.entities.values() if e.error]
+
+    @property
+    def ok(self) -> bool:
+        """False when an entity failed to load or dbt hit an error-level failure."""
+        return (
+            not self.load_errors and self.dbt is not None and not self.dbt.has_errors and not self.publish_error
+        )
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(e.rows_loaded for e in self.entities.values())
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(e.rows_rejected for e in self.entities.values())
+
+
+def _relation_columns(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+        [schema, name],
+    ).fetchall()
+    return {r[0].lower() for r in rows}
+
+
+def count_staging_rejects(con: duckdb.DuckDBPyConnection, load_id: str) -> dict[str, int] | None:
+    """Rows of audit.rejected_rows whose file was loaded by `load_id`, per entity, leaving out
+    the reader rejects already counted from raw._load_rejects. None if the relation is missing."""
+    schema, name = STAGING_REJECTS_RELATION
+    cols = _relation_columns(con, schema, name)
+    if not {"entity", "source_file", "source_line"} <= cols:
+        return None
+    rows = con.execute(
+        f"""
+        select r.entity, count(*)
+        from {schema}.{name} as r
+        where r.source_file in (
+                select file_path from {load.LOADED_FILES}
+                where load_id = ? and status = 'loaded' and entity = r.entity)
+          and not exists (
+                select 1 from {load.LOAD_REJECTS} as l
+                where l.entity = r.entity and l.source_file = r.source_file
+                  and l.source_line is not distinct from try_cast(r.source_line as bigint))
+        group by 1
+        """,
+        [load_id],
+    ).fetchall()
+    return {entity: int(n) for entity, n in rows}
+
+
+def _count_staging_rejects(report: RefreshReport) -> None:
+    """Rows rejected by staging (audit.rejected_rows), counted per entity for this load."""
+    if report.target == "duckdb" and report.warehouse.exists():
+        try:
+            con = load.connect(report.warehouse, read_only=True)
+            try:
+                counts = count_staging_rejects(con, report.load_id)
+            finally:
+                con.close()
+        except duckdb.Error as e:
+            counts = None
+            report.staging_rejects_note = f"could not read audit.rejected_rows: {e}"
+        if counts is None:
+            report.staging_rejects_note = report.staging_rejects_note or "audit.rejected_rows does not exist yet"
+        else:
+            for entity in ENTITIES:
+                report.entities[entity].rejected_staging = counts.get(entity, 0)
+    else:
+        report.staging_rejects_note = f"staging rejects are only counted on the duckdb target (target: {report.target})"
+
+
+def refresh(
+    landing: Path | None = None,
+    warehouse: Path | None = None,
+    target: str | None = None,
+    full_refresh: bool = False,
+    *,
+    dbt_extra_args: list[str] | None = None,
+    publish: bool = True,
+    publish_dir: Path | None = None,
+    engine: str | None = None,
+) -> RefreshReport:
+    """Load new files, run ``dbt build`` (seeds, models, tests), publish, and report.
+
+    engine "dagster" (default): the Dagster job ``nightly_refresh`` in process; a failed load stops
+    the night before dbt (the report lists the load errors, "dbt: not run"), so nothing is published.
+    engine "direct": loader + dbtRunner; dbt runs even when an entity failed to load, so the report
+    shows everything that is wrong. Either way the report is then not ok (exit code 1).
+    """
+    landing = Path(landing) if landing is not None else config.landing_dir()
+    warehouse = Path(warehouse) if warehouse is not None else config.warehouse_path()
+    target = target or config.dbt_target()
+    engine = engine or os.environ.get("SW_REFRESH_ENGINE", "dagster")
+    load_id = load.new_load_id()
+    report = RefreshReport(
+        load_id=load_id,
+        landing=landing,
+        warehouse=warehouse,
+        target=target,
+        full_refresh=full_refresh,
+        started_at=datetime.now(UTC),
+    )
+
+    if engine == "dagster":
+        # 1, 2 and 4 as one Dagster run: raw assets, dbt build (tests as checks), publish.
+        from orchestration.run import apply_to_report, run_nightly
+
+        nightly = run_nightly(
+            landing, warehouse, target, full_refresh=full_refresh, dbt_extra_args=dbt_extra_args,
+            publish=publish and target == "duckdb", publish_dir=publish_dir,
+        )
+        apply_to_report(report, nightly)  # load_id becomes the Dagster run id
+        _count_staging_rejects(report)
+        report.finished_at = datetime.now(UTC)
+        return report
+    if engine != "direct":
+        raise ValueError(f"unknown refresh engine {engine!r} (dagster or direct)")
+
+    # 1. Load (the connection is closed before dbt opens the same file).
+    con = load.connect(warehouse)
+    try:
+        results = load.load_all(con, landing, load_id)
+    finally:
+        con.close()
+    for entity, res in results.items():
+        report.entities[entity] = EntityReport(
+            entity=entity,
+            files_loaded=list(res.files_loaded),
+            files_skipped=len(res.files_skipped),
+            rows_loaded=res.rows_loaded,
+            rejected_reader=res.rows_rejected,
+            error=res.error,
+            notes=list(res.notes),
+        )
+
+    # 2. dbt build.
+    args = ["build"] + (["--full-refresh"] if full_refresh else []) + list(dbt_extra_args or [])
+    log.info("running dbt %s (target %s)", " ".join(args), target)
+    report.dbt = summarize(run_dbt(args, target=target, warehouse=warehouse))
+
+    # 3. Rows rejected by staging (audit.rejected_rows), counted per entity for this load.
+    _count_staging_rejects(report)
+
+    # 4. Publish for BI readers (support_warehouse.publish): only a clean night; otherwise the
+    #    previously published marts stay byte-identical.
+    if publish and target == "duckdb" and report.ok:
+        try:
+            report.publication = publish_marts(warehouse, publish_dir or config.publish_dir(), run_id=load_id)
+        except PublishError as e:
+            report.publish_error = str(e)
+            log.error("%s", e)
+
+    report.finished_at = datetime.now(UTC)
+    return report

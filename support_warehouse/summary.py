@@ -1,0 +1,106 @@
+"""Plain-text summary of a refresh (what the CLI prints; also fine in Dagster logs)."""
+
+from __future__ import annotations
+
+from .refresh import RefreshReport
+
+_MAX_LISTED = 25
+
+
+def format_report(report: RefreshReport) -> str:
+    lines: list[str] = []
+    took = ""
+    if report.finished_at is not None:
+        took = f" in {(report.finished_at - report.started_at).total_seconds():.1f}s"
+    lines.append(f"Refresh {report.load_id} (target {report.target}){took}")
+    lines.append(f"  landing:   {report.landing}")
+    lines.append(f"  warehouse: {report.warehouse}")
+    lines.append("")
+
+    header = ("entity", "files", "rows loaded", "rejected: reader", "staging", "status")
+    rows = []
+    for e in report.entities.values():
+        staging = "?" if e.rejected_staging is None else f"{e.rejected_staging:,}"
+        status = "FAILED" if e.error else ("loaded" if e.files_loaded else "no new files")
+        rows.append(
+            (e.entity, str(len(e.files_loaded)), f"{e.rows_loaded:,}", f"{e.rejected_reader:,}", staging, status)
+        )
+    total_staging = (
+        "?"
+        if any(e.rejected_staging is None for e in report.entities.values())
+        else f"{sum(e.rejected_staging or 0 for e in report.entities.values()):,}"
+    )
+    rows.append(
+        (
+            "total",
+            str(sum(len(e.files_loaded) for e in report.entities.values())),
+            f"{report.rows_loaded:,}",
+            f"{sum(e.rejected_reader for e in report.entities.values()):,}",
+            total_staging,
+            "",
+        )
+    )
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    fmt = "  ".join(["{:<%d}" % widths[0]] + ["{:>%d}" % w for w in widths[1:-1]] + ["{:<%d}" % widths[-1]])
+    lines.append(fmt.format(*header).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows[:-1]:
+        lines.append(fmt.format(*r).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    lines.append(fmt.format(*rows[-1]).rstrip())
+    if report.staging_rejects_note:
+        lines.append(f"  (staging rejects: {report.staging_rejects_note})")
+    lines.append("")
+
+    if report.load_errors:
+        lines.append("Load errors (those entities were not changed):")
+        lines.extend(f"  - {msg}" for msg in report.load_errors)
+        lines.append("")
+
+    d = report.dbt
+    if d is None:
+        lines.append("dbt: not run")
+    else:
+        lines.append(
+            f"dbt build: tests {d.passed} passed, {d.warned} warned, {d.failed} failed, "
+            f"{d.errored} errored, {d.skipped} skipped; "
+            f"nodes {d.nodes_ok} ok, {d.nodes_error} errored, {d.nodes_skipped} skipped"
+        )
+        if d.exception:
+            lines.append(f"  dbt did not run: {d.exception}")
+        for label, items in (
+            ("Errored nodes", d.node_errors),
+            ("Failed tests", d.failing_tests),
+            ("Warnings", d.warning_tests),
+        ):
+            if items:
+                lines.append(f"  {label}:")
+                lines.extend(f"    - {n.describe()}" for n in items[:_MAX_LISTED])
+                if len(items) > _MAX_LISTED:
+                    lines.append(f"    ... and {len(items) - _MAX_LISTED} more")
+    lines.append("")
+    publication = getattr(report, "publication", None)
+    publish_error = getattr(report, "publish_error", None)
+    if publication is not None:
+        lines.append(f"Published: {publication.summary()}")
+    elif publish_error:
+        lines.append(f"Not published: {publish_error} (the previous publication is unchanged)")
+    if report.ok:
+        lines.append("Result: OK")
+    else:
+        why = []
+        if report.load_errors:
+            why.append(f"{len(report.load_errors)} entity load error(s)")
+        if d is None or d.has_errors:
+            why.append("dbt errors or failed error-level tests")
+        if publish_error:
+            why.append("publishing failed")
+        lines.append(
+            "Result: FAILED (" + "; ".join(why) + ")"
+            + ("" if publish_error else " - not published, the previous publication is unchanged")
+        )
+    return "\n".join(lines)
+
+
+def print_report(report: RefreshReport) -> None:
+    print(format_report(report), flush=True)

@@ -1,0 +1,81 @@
+"""Shared pytest fixtures: a throw-away landing folder and build database per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support_warehouse import load
+from support_warehouse.contract import ENTITIES
+
+
+class Landing:
+    """A landing folder under tmp_path with helpers to drop extract files into it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, entity: str, name: str) -> Path:
+        p = self.root / entity / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def write(self, entity: str, name: str, content: str | bytes) -> Path:
+        p = self.path(entity, name)
+        if isinstance(content, str):
+            p.write_bytes(content.encode("utf-8"))
+        else:
+            p.write_bytes(content)
+        return p
+
+    def csv(self, entity: str, name: str, rows: list[list[str]], header: list[str] | None = None,
+            delimiter: str = ",", newline: str = "\n", trailing_newline: bool = True) -> Path:
+        cols = header if header is not None else list(ENTITIES[entity].required)
+        lines = [delimiter.join(cols), *(delimiter.join(r) for r in rows)]
+        text = newline.join(lines) + (newline if trailing_newline else "")
+        return self.write(entity, name, text)
+
+
+def ticket_row(i: int, **overrides: str) -> list[str]:
+    """A valid tickets row in contract column order."""
+    values = {
+        "ticket_id": f"T{i}",
+        "customer_id": f"C{i % 7}",
+        "channel": "email",
+        "ticket_type": "billing",
+        "priority": "normal",
+        "status": "open",
+        "assignee_id": "A1",
+        "created_at": "2026-10-01T08:00:00Z",
+        "updated_at": "2026-10-01T09:30:00+02:00",
+    }
+    values.update(overrides)
+    return [values[c] for c in ENTITIES["tickets"].required]
+
+
+def customer_row(i: int) -> list[str]:
+    return [f"C{i}", f"Name {i}", f"c{i}@example.com", "standard", "DE", "2026-01-01T00:00:00Z", ""]
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Landing:
+    return Landing(tmp_path / "landing")
+
+
+@pytest.fixture
+def warehouse_path(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
+
+
+@pytest.fixture
+def con(warehouse_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    monkeypatch.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("SW_DUCKDB_THREADS", "2")
+    c = load.connect(warehouse_path)
+    try:
+        yield c
+    finally:
+        c.close()
