@@ -1,0 +1,575 @@
+"""Publish the night's marts for BI readers, atomically (SPEC §3, issue 7).
+
+BI tools never read the build database (dbt rebuilds it table by table, so a reader could see
+half a night, and a reader's lock could block the next build). After a night's load, build and
+error-level tests pass, `publish()` copies every relation of the build's `marts` schema to
+
+    <publish_dir>/marts.duckdb                    one read-only DuckDB file, tables in schema
+                                                  `main`: `select * from kpi_scorecard`. Opened
+                                                  directly, the file's catalog is named `marts`,
+                                                  so `marts.kpi_scorecard` (the build's name)
+                                                  works too. (No `marts` schema on purpose: it
+                                                  would make `marts.x` ambiguous with the catalog.)
+    <publish_dir>/parquet/<table>.parquet         one Parquet file per table; `parquet` is a
+                                                  symlink to parquet_versions/<publication_id>/
+    <publish_dir>/publication.json                manifest of the current publication
+
+Besides the marts, every publication carries
+    _publication          one row: publication_id, published_at, built_at, run_id, counts
+    _publication_tables   one row per published table: row_count and an order-independent
+                          content checksum, so a reader can prove it sees one complete night
+    rejected_rows_summary audit.rejected_rows grouped by entity, stage, file and reason
+                          (emails in reasons redacted)
+
+Atomicity. The new DuckDB file is written beside the old one under a temporary name, closed
+(checkpointed), fsynced, made read-only and renamed over `marts.duckdb` with os.replace
+(rename(2)): a reader that already has the old file open keeps reading the old, complete night;
+a reader opening afterwards gets the new one; nobody ever sees a partial file. Parquet files go to
+a fresh version directory (built under a temporary name, fsynced, then renamed), and the
+`parquet` symlink is swapped atomically to it; the previous versions are kept a while so readers
+that resolved the old link can finish. Nothing under the published names is touched until the
+new publication is complete and has passed the PII guard, so any failure (here or upstream)
+leaves the previous publication byte-identical.
+
+PII guard. Published tables must not carry customer names, emails or free-text comments in
+clear: publishing is refused (PiiError) when a column has a PII name (name, email, comment, ...),
+when a text value looks like an email address, or when a text value equals a customer name,
+customer or agent email or survey comment found in the build's raw tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import stat
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from support_warehouse import config
+
+PUBLISHED_DB = "marts.duckdb"
+PARQUET_LINK = "parquet"
+PARQUET_VERSIONS = "parquet_versions"
+MANIFEST = "publication.json"
+LOCK_FILE = ".publish.lock"
+MARTS_SCHEMA = "marts"
+REJECTS_SUMMARY = "rejected_rows_summary"
+PUBLICATION_TABLE = "_publication"
+PUBLICATION_TABLES_TABLE = "_publication_tables"
+# DuckDB storage format of the published file: readable by every DuckDB >= 1.0 (BI drivers often
+# bundle an older DuckDB than the warehouse uses).
+STORAGE_VERSION = "v1.0.0"
+
+# An email address anywhere in a text value (masked forms like '***@example.com' do not match).
+EMAIL_REGEX = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+# Column names that hold PII in clear. Agent names are operational data (agent dashboards) and
+# allowed; customer names, any email, phone or address and free-text comments are not.
+PII_COLUMN_NAMES = frozenset(
+    {
+        "name",
+        "full_name",
+        "first_name",
+        "last_name",
+        "email",
+        "e_mail",
+        "email_address",
+        "phone",
+        "phone_number",
+        "address",
+        "comment",
+        "comments",
+        "free_text",
+        "survey_comment",
+    }
+)
+PII_COLUMN_REGEX = re.compile(
+    r"^(customer|user|contact|requester|agent|author)_(name|full_name|email|e_mail|email_address|phone|phone_number|address|comment|comments)$"
+)
+PII_COLUMN_ALLOWED = frozenset({"agent_name"})
+# Known clear values from the build's raw tables: (table, column, minimum length to compare).
+PII_KNOWN_VALUES = (
+    ("customers", "name", 5),
+    ("customers", "email", 5),
+    ("agents", "email", 5),
+    ("survey_responses", "comment", 15),
+)
+
+
+class PublishError(RuntimeError):
+    """Publishing was refused or failed; the previous publication is untouched."""
+
+
+class PiiError(PublishError):
+    """A table to publish carries PII in clear."""
+
+    def __init__(self, findings: list[str]):
+        self.findings = findings
+        super().__init__(
+            "refusing to publish: PII in clear in "
+            + "; ".join(findings[:20])
+            + (f" (+{len(findings) - 20} more)" if len(findings) > 20 else "")
+        )
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    publication_id: str
+    published_at: datetime
+    db_path: Path
+    parquet_dir: Path  # the stable path readers use (symlink)
+    parquet_version_dir: Path  # what it points to for this publication
+    tables: dict[str, int] = field(default_factory=dict)  # published table -> row count
+    marts: tuple[str, ...] = ()
+    rejected_rows: int = 0
+    duration_seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"published {len(self.marts)} marts ({sum(self.tables[m] for m in self.marts):,} rows) "
+            f"as publication {self.publication_id} to {self.db_path} and {self.parquet_dir}/ "
+            f"in {self.duration_seconds:.1f}s"
+        )
+
+
+def publish(
+    build_db: Path | str,
+    publish_dir: Path | str | None = None,
+    *,
+    run_results: Path | str | None = None,
+    run_id: str | None = None,
+    keep_versions: int = 3,
+) -> PublishResult:
+    """Publish every relation of the build's `marts` schema atomically to `publish_dir`.
+
+    Call only after the night's load and `dbt build` (with its error-level tests) succeeded.
+    `run_results`: dbt's run_results.json of that build; when given, publishing is refused if any
+    node errored, failed or was skipped (a second safety net behind the caller's own check).
+    Raises PublishError (PiiError for the PII guard); the previous publication is then untouched.
+    """
+    started = time.monotonic()
+    build_db = Path(build_db)
+    publish_dir = Path(publish_dir) if publish_dir is not None else config.publish_dir()
+    if not build_db.is_file():
+        raise PublishError(f"build database {build_db} does not exist")
+    if run_results is not None:
+        check_run_results(Path(run_results))
+    try:
+        publish_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot create the publish folder {publish_dir}: {exc}") from exc
+
+    with _publish_lock(publish_dir):
+        _remove_leftovers(publish_dir)
+        published_at = datetime.now(UTC)
+        publication_id = f"{published_at:%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
+        tmp_db = publish_dir / f".{PUBLISHED_DB}.{publication_id}.tmp"
+        versions = publish_dir / PARQUET_VERSIONS
+        version_dir = versions / publication_id
+        tmp_version_dir = versions / f".{publication_id}.tmp"
+        tmp_link = publish_dir / f".{PARQUET_LINK}.{publication_id}.tmp"
+        try:
+            manifest = _build_publication(
+                build_db, tmp_db, tmp_version_dir, publication_id, published_at, run_id
+            )
+            # Everything is complete and durable under temporary names: now swap.
+            tmp_version_dir.rename(version_dir)
+            _fsync_dir(versions)
+            _swap_parquet_link(publish_dir, version_dir, tmp_link)
+            os.replace(tmp_db, publish_dir / PUBLISHED_DB)
+            _fsync_dir(publish_dir)
+        except BaseException as exc:
+            for leftover in (tmp_db, Path(f"{tmp_db}.wal"), tmp_link):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+            shutil.rmtree(tmp_version_dir, ignore_errors=True)
+            if isinstance(exc, (PublishError, KeyboardInterrupt, SystemExit)):
+                raise
+            if isinstance(exc, Exception):  # DuckDB or OS error: still "nothing was published"
+                raise PublishError(f"publishing failed, previous publication kept: {exc}") from exc
+            raise
+        manifest["parquet_dir"] = str(version_dir.resolve())
+        _write_json_atomic(publish_dir / MANIFEST, manifest)
+        _prune_versions(versions, keep=max(keep_versions, 1), current=version_dir.name)
+
+    tables = {t["table_name"]: t["row_count"] for t in manifest["tables"]}
+    return PublishResult(
+        publication_id=publication_id,
+        published_at=published_at,
+        db_path=publish_dir / PUBLISHED_DB,
+        parquet_dir=publish_dir / PARQUET_LINK,
+        parquet_version_dir=version_dir,
+        tables=tables,
+        marts=tuple(manifest["marts"]),
+        rejected_rows=manifest["rejected_rows"],
+        duration_seconds=time.monotonic() - started,
+    )
+
+
+def check_run_results(run_results: Path) -> None:
+    """Refuse to publish a build whose dbt run_results.json shows an error, failure or skip."""
+    try:
+        results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise PublishError(f"cannot read dbt run results {run_results}: {exc}") from exc
+    bad = [
+        f"{r.get('unique_id')}: {r.get('status')}"
+        for r in results
+        if str(r.get("status")).lower() in {"error", "fail", "runtime error", "skipped"}
+    ]
+    if bad:
+        raise PublishError(
+            f"refusing to publish: the build has {len(bad)} failed node(s): " + "; ".join(bad[:10])
+        )
+
+
+def read_publication(publish_dir: Path | str | None = None) -> dict | None:
+    """The manifest of the current publication, or None when nothing was published yet."""
+    publish_dir = Path(publish_dir) if publish_dir is not None else config.publish_dir()
+    try:
+        return json.loads((publish_dir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+# --- building the new publication under temporary names ---------------------------------------
+
+
+def _build_publication(
+    build_db: Path,
+    tmp_db: Path,
+    tmp_version_dir: Path,
+    publication_id: str,
+    published_at: datetime,
+    run_id: str | None,
+) -> dict:
+    con = duckdb.connect(config={"threads": config.duckdb_threads()})
+    try:
+        con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach {_lit(build_db)} as build (read_only)")
+        con.execute(f"attach {_lit(tmp_db)} as pub (storage_version '{STORAGE_VERSION}')")
+
+        marts = _mart_relations(con)
+        if not marts:
+            raise PublishError(f"build database {build_db} has no relation in schema '{MARTS_SCHEMA}'")
+        for mart in marts:
+            con.execute(
+                f"create table pub.main.{_id(mart)} as select * from build.{MARTS_SCHEMA}.{_id(mart)}"
+            )
+        rejected_rows = _copy_rejects_summary(con)
+        published = [*marts, REJECTS_SUMMARY]
+
+        findings = _pii_findings(con, published)
+        if findings:
+            raise PiiError(findings)
+
+        tables = [
+            {"table_name": t, "row_count": count, "content_checksum": checksum}
+            for t in published
+            for count, checksum in [_count_and_checksum(con, t)]
+        ]
+        manifest = {
+            "publication_id": publication_id,
+            "published_at": published_at.isoformat(),
+            "built_at": datetime.fromtimestamp(build_db.stat().st_mtime, UTC).isoformat(),
+            "run_id": run_id,
+            "marts": marts,
+            "rejected_rows": rejected_rows,
+            "tables": tables,
+        }
+        _write_manifest_tables(con, manifest)
+
+        tmp_version_dir.mkdir(parents=True)
+        for table in [*published, PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE]:
+            target = tmp_version_dir / f"{table}.parquet"
+            con.execute(
+                f"copy (select * from pub.main.{_id(table)}) to {_lit(target)} "
+                "(format parquet, compression zstd)"
+            )
+        (tmp_version_dir / "_publication.json").write_text(
+            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        )
+
+        con.execute("checkpoint pub")
+        con.execute("detach pub")
+        con.execute("detach build")
+    finally:
+        con.close()
+
+    if Path(f"{tmp_db}.wal").exists():
+        raise PublishError(f"{tmp_db}: write-ahead log left after checkpoint")
+    _fsync_file(tmp_db)
+    os.chmod(tmp_db, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    for f in tmp_version_dir.iterdir():
+        _fsync_file(f)
+        os.chmod(f, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    _fsync_dir(tmp_version_dir)
+    return manifest
+
+
+def _mart_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        """
+        select table_name from duckdb_tables()
+        where database_name = 'build' and schema_name = ?
+        union
+        select view_name from duckdb_views()
+        where database_name = 'build' and schema_name = ? and not internal
+        order by 1
+        """,
+        [MARTS_SCHEMA, MARTS_SCHEMA],
+    ).fetchall()
+    reserved = {REJECTS_SUMMARY, PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE}
+    return [r[0] for r in rows if r[0] not in reserved]
+
+
+def _relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(
+        con.execute(
+            """
+            select count(*) from (
+                select table_name as n from duckdb_tables()
+                where database_name = 'build' and schema_name = ? and table_name = ?
+                union all
+                select view_name from duckdb_views()
+                where database_name = 'build' and schema_name = ? and view_name = ?
+            )
+            """,
+            [schema, name, schema, name],
+        ).fetchone()[0]
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, table: str) -> dict[str, str]:
+    rows = con.execute(
+        """
+        select column_name, data_type from duckdb_columns()
+        where database_name = ? and schema_name = ? and table_name = ?
+        order by column_index
+        """,
+        [database, schema, table],
+    ).fetchall()
+    return {name: dtype for name, dtype in rows}
+
+
+def _copy_rejects_summary(con: duckdb.DuckDBPyConnection) -> int:
+    """audit.rejected_rows grouped by entity, stage, file and reason; emails in reasons redacted."""
+    if _relation_exists(con, "audit", "rejected_rows"):
+        con.execute(
+            f"""
+            create table pub.main.{REJECTS_SUMMARY} as
+            select
+                entity,
+                rejected_stage,
+                source_file,
+                regexp_replace(reason, '{EMAIL_REGEX}', '<redacted email>', 'g') as reason,
+                count(*) as rejected_rows,
+                min(source_line) as first_line,
+                max(source_line) as last_line
+            from build.audit.rejected_rows
+            group by all
+            order by entity, rejected_stage, source_file, reason
+            """
+        )
+        return int(con.execute(f"select coalesce(sum(rejected_rows), 0) from pub.main.{REJECTS_SUMMARY}").fetchone()[0])
+    con.execute(
+        f"""
+        create table pub.main.{REJECTS_SUMMARY} (
+            entity varchar, rejected_stage varchar, source_file varchar, reason varchar,
+            rejected_rows bigint, first_line bigint, last_line bigint
+        )
+        """
+    )
+    return 0
+
+
+def _pii_findings(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+    findings: list[str] = []
+    known = _known_pii_values(con)
+    for table in tables:
+        columns = _columns(con, "pub", "main", table)
+        for column in columns:
+            lowered = column.lower()
+            if lowered not in PII_COLUMN_ALLOWED and (
+                lowered in PII_COLUMN_NAMES or PII_COLUMN_REGEX.match(lowered)
+            ):
+                findings.append(f"{table}.{column}: PII column name")
+        text_columns = [c for c, t in columns.items() if t.upper().startswith("VARCHAR")]
+        if not text_columns:
+            continue
+        checks = ", ".join(
+            f"count(*) filter (where regexp_matches({_id(c)}, '{EMAIL_REGEX}'))" for c in text_columns
+        )
+        counts = con.execute(f"select {checks} from pub.main.{_id(table)}").fetchone()
+        findings += [
+            f"{table}.{c}: {n} value(s) look like an email address" for c, n in zip(text_columns, counts) if n
+        ]
+        if known:
+            for c in text_columns:
+                n = con.execute(
+                    f"select count(*) from pub.main.{_id(table)} "
+                    f"where trim({_id(c)}) in (select v from _pii_values)"
+                ).fetchone()[0]
+                if n:
+                    findings.append(f"{table}.{c}: {n} value(s) equal a customer name, email or comment")
+    return findings
+
+
+def _known_pii_values(con: duckdb.DuckDBPyConnection) -> bool:
+    """Load clear PII values of the build's raw tables into temp table _pii_values."""
+    selects = []
+    for table, column, min_length in PII_KNOWN_VALUES:
+        if _relation_exists(con, "raw", table) and column in _columns(con, "build", "raw", table):
+            selects.append(
+                f"select trim(cast({_id(column)} as varchar)) as v from build.raw.{_id(table)} "
+                f"where length(trim(cast({_id(column)} as varchar))) >= {min_length}"
+            )
+    if not selects:
+        return False
+    con.execute("create or replace temp table _pii_values as select distinct v from (" + " union all ".join(selects) + ")")
+    return True
+
+
+def _count_and_checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, str]:
+    """Row count and an order-independent checksum of a table's full contents."""
+    count, checksum = con.execute(
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from pub.main.{_id(table)} as t"
+    ).fetchone()
+    return int(count), str(checksum)
+
+
+def _write_manifest_tables(con: duckdb.DuckDBPyConnection, manifest: dict) -> None:
+    con.execute(
+        f"""
+        create table pub.main.{PUBLICATION_TABLE} as
+        select
+            ?::varchar as publication_id,
+            ?::timestamptz as published_at,
+            ?::timestamptz as built_at,
+            ?::varchar as run_id,
+            ?::integer as mart_count,
+            ?::bigint as mart_rows,
+            ?::bigint as rejected_rows
+        """,
+        [
+            manifest["publication_id"],
+            manifest["published_at"],
+            manifest["built_at"],
+            manifest["run_id"],
+            len(manifest["marts"]),
+            sum(t["row_count"] for t in manifest["tables"] if t["table_name"] in manifest["marts"]),
+            manifest["rejected_rows"],
+        ],
+    )
+    con.execute(
+        f"""
+        create table pub.main.{PUBLICATION_TABLES_TABLE} (
+            publication_id varchar, table_name varchar, row_count bigint, content_checksum varchar
+        )
+        """
+    )
+    con.executemany(
+        f"insert into pub.main.{PUBLICATION_TABLES_TABLE} values (?, ?, ?, ?)",
+        [
+            [manifest["publication_id"], t["table_name"], t["row_count"], t["content_checksum"]]
+            for t in manifest["tables"]
+        ],
+    )
+
+
+# --- swapping and housekeeping ----------------------------------------------------------------
+
+
+def _swap_parquet_link(publish_dir: Path, version_dir: Path, tmp_link: Path) -> None:
+    link = publish_dir / PARQUET_LINK
+    if link.exists() and not link.is_symlink():
+        # A real directory from an older layout: move it aside once (rename cannot replace it).
+        link.rename(publish_dir / PARQUET_VERSIONS / f"legacy-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    os.symlink(os.path.relpath(version_dir, publish_dir), tmp_link, target_is_directory=True)
+    os.replace(tmp_link, link)
+
+
+def _remove_leftovers(publish_dir: Path) -> None:
+    """Temporary files of a publication that crashed (we hold the lock, so none is in progress)."""
+    for p in publish_dir.glob(".*.tmp*"):
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+    versions = publish_dir / PARQUET_VERSIONS
+    if versions.is_dir():
+        for p in versions.glob(".*.tmp"):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _prune_versions(versions: Path, keep: int, current: str) -> None:
+    """Keep the newest `keep` Parquet versions (readers may still be reading the previous ones)."""
+    dirs = [p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    names = [p.name for p in sorted(dirs, key=lambda p: (p.stat().st_mtime, p.name))]
+    for name in names[:-keep] if len(names) > keep else []:
+        if name != current:
+            shutil.rmtree(versions / name, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _publish_lock(publish_dir: Path):
+    """One publisher at a time per publish_dir (readers never lock)."""
+    fh = open(publish_dir / LOCK_FILE, "a+")  # noqa: SIM115
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory lock
+            yield
+            return
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+def _write_json_atomic(path: Path, payload: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    _fsync_file(tmp)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _id(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"

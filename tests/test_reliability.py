@@ -1,0 +1,760 @@
+"""Reliability (issue 7): bad input end to end, idempotent nights, safe publishing for BI readers.
+
+Every test runs against its own folder under pytest's tmp_path, through the environment variables
+SW_WAREHOUSE_PATH / SW_PUBLISH_DIR / SW_LANDING_DIR / DAGSTER_HOME / SW_DBT_TARGET_PATH (dbt's own
+DBT_TARGET_PATH / DBT_LOG_PATH too): nothing touches data/ or target/ of the repository.
+
+One "golden" night is built once per module with the real refresh (loader + dbt build + publish):
+a clean first night plus a second night holding one file per bad-input class of SPEC §1, each next
+to good rows. The bad-input tests read that night; the tests that change state (missing column,
+injected failure, re-runs, concurrent readers, Dagster) work on a copy of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from support_warehouse import publish as publish_mod
+from support_warehouse.publish import EMAIL_REGEX, PiiError, PublishError, publish
+from support_warehouse.refresh import RefreshReport, refresh
+from support_warehouse.summary import format_report
+
+EMAIL = re.compile(EMAIL_REGEX)
+# Column names that would carry customer names, emails or free-text comments in clear. Masked or
+# derived columns (email_hash, customer_name_hash, has_comment) are fine; so are agents' names
+# (operational data on agent dashboards) and names of things (day_name, product_name).
+PII_COLUMNS = re.compile(
+    r"^(?!has_|is_)((customer_|contact_|requester_)?(name|full_name|first_name|last_name)"
+    r"|.*e_?mail(_address)?|.*comments?|.*phone(_number)?)$"
+)
+ALLOWED_COLUMNS = {"agent_name"}
+
+
+# ------------------------------------------------------------------------------------ dataset
+
+
+def _write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def write_first_night(landing: Path) -> None:
+    """A small, clean night: every entity, a handful of rows."""
+    _write(landing / "customers/customers_2026-10-01.csv",
+           "customer_id,name,email,tier,country,created_at,churned_at\n"
+           "C1,Alice Example,alice@example.com,standard,DE,2026-01-05T10:00:00Z,\n"
+           "C2,Bruno Beispiel,bruno@example.org,premium,FR,2026-02-05T10:00:00+01:00,\n"
+           "C3,Chen Sample,chen@example.net,enterprise,US,2026-03-05T10:00:00Z,\n"
+           "C4,Dana Demo,dana@example.com,standard,GB,2026-04-05T10:00:00Z,2026-10-02T00:00:00Z\n")
+    _write(landing / "agents/agents_2026-10-01.csv",
+           "agent_id,name,email,team,timezone,hired_at,left_at\n"
+           "A1,Agent One,one@support.example,tier1,Europe/Berlin,2025-01-01T00:00:00Z,\n"
+           "A2,Agent Two,two@support.example,tier2,America/New_York,2025-01-01T00:00:00Z,\n")
+    _write(landing / "agent_shifts/shifts_2026-10-01.csv",
+           "agent_id,shift_date,scheduled_minutes,is_leave\n"
+           "A1,2026-10-01,480,false\nA2,2026-10-01,480,false\nA1,2026-10-02,480,false\nA2,2026-10-02,0,true\n")
+    _write(landing / "tickets/tickets_2026-10-01.csv",
+           "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+           "T0,C3,email,billing,normal,open,A2,2026-09-28T08:00:00Z,2026-09-28T08:00:00Z\n"
+           "T1,C1,email,billing,normal,solved,A1,2026-10-01T08:00:00Z,2026-10-01T12:00:00Z\n"
+           "T2,C2,chat,shipping,high,open,A1,2026-10-01T09:00:00Z,2026-10-01T09:30:00Z\n"
+           "T3,C3,phone,technical,urgent,solved,A2,2026-10-01T10:00:00Z,2026-10-01T11:00:00Z\n"
+           "T4,C1,facebook,billing,low,pending,A2,2026-10-02T10:00:00Z,2026-10-02T10:30:00Z\n")
+    _write(landing / "ticket_messages/messages_2026-10-01.csv",
+           "message_id,ticket_id,author_type,author_id,is_public,created_at\n"
+           "M1,T1,customer,C1,true,2026-10-01T08:00:00Z\n"
+           "M2,T1,agent,A1,true,2026-10-01T08:30:00Z\n"
+           "M3,T2,customer,C2,true,2026-10-01T09:00:00Z\n"
+           "M4,T2,agent,A1,true,2026-10-01T09:03:00Z\n"
+           "M5,T3,customer,C3,true,2026-10-01T10:00:00Z\n"
+           "M6,T3,agent,A2,true,2026-10-01T10:20:00Z\n"
+           "M7,T4,customer,C1,true,2026-10-02T10:00:00Z\n")
+    _write(landing / "ticket_status_changes/status_2026-10-01.csv",
+           "ticket_id,changed_at,status\n"
+           "T1,2026-10-01T08:00:00Z,new\nT1,2026-10-01T12:00:00Z,solved\n"
+           "T2,2026-10-01T09:00:00Z,new\nT2,2026-10-01T09:30:00Z,open\n"
+           "T3,2026-10-01T10:00:00Z,new\nT3,2026-10-01T11:00:00Z,solved\n"
+           "T4,2026-10-02T10:00:00Z,new\nT4,2026-10-02T10:30:00Z,pending\n")
+    _write(landing / "calls/calls_2026-10-01.csv",
+           "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,hold_seconds,wrap_up_seconds\n"
+           "K1,C3,A2,T3,2026-10-01T10:00:00Z,2026-10-01T10:00:40Z,2026-10-01T10:10:00Z,30,60\n"
+           "K2,C2,,,2026-10-01T11:00:00Z,,2026-10-01T11:02:00Z,0,0\n")
+    _write(landing / "survey_responses/surveys_2026-10-01.csv",
+           "response_id,survey_type,scale,customer_id,ticket_id,agent_id,sent_at,responded_at,score,comment\n"
+           "S1,csat,csat_5,C1,T1,A1,2026-10-01T12:00:00Z,2026-10-01T13:00:00Z,5,Great help from the billing team thanks\n"
+           "S2,nps,nps_11,C3,T3,A2,2026-10-01T11:00:00Z,2026-10-01T15:00:00Z,9,\n"
+           "S3,ces,ces_7,C2,,,2026-10-01T12:00:00Z,2026-10-01T12:30:00Z,6,\n")
+    _write(landing / "products/products_2026-10-01.csv",
+           "product_id,name,category,tier,price\nP1,Basic Widget,widgets,1,10.0\nP2,Pro Widget,widgets,3,99.0\n")
+    _write(landing / "orders/orders_2026-10-01.csv",
+           "order_id,customer_id,ordered_at,product_id,quantity,amount,status,shipped_on_time\n"
+           "O1,C1,2026-10-01T07:00:00Z,P1,1,10.0,shipped,true\n"
+           "O2,C1,2026-10-02T07:00:00Z,P2,1,99.0,placed,false\n"
+           "O3,C2,2026-10-01T07:00:00Z,P1,2,20.0,cancelled,false\n")
+    _write(landing / "reviews/reviews_2026-10-01.csv",
+           "review_id,customer_id,order_id,marketplace,rating,created_at\n"
+           "R1,C1,O1,amazon,5,2026-10-02T09:00:00Z\nR2,C2,O3,ebay,1,2026-10-02T09:00:00Z\n")
+    _write(landing / "self_service_sessions/sessions_2026-10-01.csv",
+           "session_id,customer_id,started_at,source,resolved,ticket_id\n"
+           "X1,C1,2026-10-01T07:30:00Z,help_center,true,\nX2,C2,2026-10-01T08:30:00Z,chatbot,false,T2\n")
+
+
+def write_bad_night(landing: Path) -> None:
+    """Second night: one file per bad-input class of SPEC §1, each with good rows beside the bad."""
+    # malformed timestamp, unknown channel, unknown status, an extra column, a key updated from the
+    # first night (T2), and a key twice in the file with different payloads (T6: line 8 wins).
+    _write(landing / "tickets/tickets_2026-10-02.csv",
+           "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at,sentiment\n"
+           "T5,C2,email,billing,normal,open,A1,2026-10-02T08:00:00Z,2026-10-02T08:00:00Z,calm\n"
+           "T90,C2,email,billing,normal,open,A1,2026-13-45T25:00:00Z,2026-10-02T08:00:00Z,angry\n"
+           "T91,C2,pigeon,billing,normal,open,A1,2026-10-02T08:00:00Z,2026-10-02T08:00:00Z,calm\n"
+           "T92,C2,email,billing,normal,exploded,A1,2026-10-02T08:00:00Z,2026-10-02T08:00:00Z,calm\n"
+           "T2,C2,chat,shipping,high,solved,A1,2026-10-01T09:00:00Z,2026-10-02T09:00:00Z,happy\n"
+           "T6,C3,web_form,billing,low,new,,2026-10-02T09:00:00Z,2026-10-02T09:00:00Z,\n"
+           "T6,C3,web_form,billing,high,new,,2026-10-02T09:00:00Z,2026-10-02T09:05:00Z,\n")
+    # a message on an unknown ticket; a reply before its ticket exists (T4 created 2026-10-02T10:00)
+    _write(landing / "ticket_messages/messages_2026-10-02.csv",
+           "message_id,ticket_id,author_type,author_id,is_public,created_at\n"
+           "M8,T5,customer,C2,true,2026-10-02T08:00:00Z\n"
+           "M90,TX404,customer,C2,true,2026-10-02T08:00:00Z\n"
+           "M91,T4,agent,A2,true,2026-10-01T23:00:00Z\n")
+    # a call on an unknown ticket; a negative duration
+    _write(landing / "calls/calls_2026-10-02.csv",
+           "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,hold_seconds,wrap_up_seconds\n"
+           "K3,C1,A1,T1,2026-10-02T10:00:00Z,2026-10-02T10:00:20Z,2026-10-02T10:05:00Z,0,30\n"
+           "K90,C1,A1,TX404,2026-10-02T10:00:00Z,2026-10-02T10:00:20Z,2026-10-02T10:05:00Z,0,30\n"
+           "K91,C1,A1,,2026-10-02T11:00:00Z,2026-10-02T11:00:20Z,2026-10-02T11:05:00Z,-5,30\n")
+    # a score outside its scale; a survey on an unknown ticket
+    _write(landing / "survey_responses/surveys_2026-10-02.csv",
+           "response_id,survey_type,scale,customer_id,ticket_id,agent_id,sent_at,responded_at,score,comment\n"
+           "S4,csat,csat_5,C2,T2,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,4,\n"
+           "S90,csat,csat_5,C2,T2,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,7,\n"
+           "S91,csat,csat_5,C2,TX404,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,3,\n")
+    # an empty (0-byte) file and a header-only file
+    _write(landing / "orders/orders_2026-10-02.csv", b"")
+    _write(landing / "reviews/reviews_2026-10-02_header_only.csv",
+           "review_id,customer_id,order_id,marketplace,rating,created_at\n")
+    # a truncated last line (the export was cut off mid-row, no final newline)
+    _write(landing / "reviews/reviews_2026-10-02.csv",
+           "review_id,customer_id,order_id,marketplace,rating,created_at\n"
+           "R3,C3,O2,amazon,4,2026-10-02T09:00:00Z\n"
+           "R4,C3,O2,ama")
+    # a whole file delimited by ';' (accepted) and one ';' line inside a ',' file (rejected)
+    _write(landing / "products/products_2026-10-02.csv", "product_id;name;category;tier;price\nP3;Gadget;gadgets;2;49.5\n")
+    _write(landing / "agent_shifts/shifts_2026-10-02.csv",
+           "agent_id,shift_date,scheduled_minutes,is_leave\n"
+           "A1,2026-10-03,480,false\n"
+           "A2;2026-10-03;480;false\n")
+    # latin-1 bytes in a UTF-8 file
+    _write(landing / "customers/customers_2026-10-02.csv",
+           b"customer_id,name,email,tier,country,created_at,churned_at\n"
+           + "C5,Zoë Good,zoe@example.com,premium,NL,2026-05-05T10:00:00Z,\n".encode("utf-8")
+           + "C6,José Latin,jose@example.com,standard,ES,2026-05-05T10:00:00Z,\n".encode("latin-1")
+           + "C7,Ugo Fine,ugo@example.com,standard,IT,2026-05-05T10:00:00Z,\n".encode("utf-8"))
+
+
+def write_new_ticket(landing: Path, n: int) -> None:
+    """A later night's small tickets file (new key T1000+n), so the marts change."""
+    _write(landing / f"tickets/tickets_2026-10-{10 + n:02d}.csv",
+           "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+           f"T{1000 + n},C1,email,billing,normal,open,A1,2026-10-{10 + n:02d}T08:00:00Z,2026-10-{10 + n:02d}T08:00:00Z\n")
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """Expected outcome of one bad row: where it is rejected and why."""
+
+    entity: str
+    file: str
+    line: int
+    key: str | None  # None: the reader could not split the line into columns
+    stage: str  # load | staging | reference
+    reason: str  # regex the reason must match
+    good_key_in_same_file: tuple[str, str, str]  # (relation, key column, key) that still loads
+
+
+BAD_ROWS = {
+    "malformed_timestamp": BadRow("tickets", "tickets/tickets_2026-10-02.csv", 3, "T90", "staging",
+                                  r"created_at .*not an ISO-8601 timestamp.*2026-13-45",
+                                  ("staging.stg_helpdesk__tickets", "ticket_id", "T5")),
+    "unknown_channel": BadRow("tickets", "tickets/tickets_2026-10-02.csv", 4, "T91", "staging",
+                              r"unknown channel.*pigeon", ("staging.stg_helpdesk__tickets", "ticket_id", "T5")),
+    "unknown_status": BadRow("tickets", "tickets/tickets_2026-10-02.csv", 5, "T92", "staging",
+                             r"unknown status.*exploded", ("staging.stg_helpdesk__tickets", "ticket_id", "T5")),
+    "duplicate_key_different_payload": BadRow("tickets", "tickets/tickets_2026-10-02.csv", 7, "T6", "staging",
+                                              r"duplicate key with a different payload",
+                                              ("staging.stg_helpdesk__tickets", "ticket_id", "T6")),
+    "score_outside_scale": BadRow("survey_responses", "survey_responses/surveys_2026-10-02.csv", 3, "S90", "staging",
+                                  r"score 7 is outside the csat_5 scale",
+                                  ("staging.stg_surveys__survey_responses", "response_id", "S4")),
+    "message_unknown_ticket": BadRow("ticket_messages", "ticket_messages/messages_2026-10-02.csv", 3, "M90",
+                                     "reference", r"unknown ticket.*TX404",
+                                     ("staging.stg_helpdesk__ticket_messages", "message_id", "M8")),
+    "call_unknown_ticket": BadRow("calls", "calls/calls_2026-10-02.csv", 3, "K90", "reference",
+                                  r"unknown ticket.*TX404", ("staging.stg_telephony__calls", "call_id", "K3")),
+    "survey_unknown_ticket": BadRow("survey_responses", "survey_responses/surveys_2026-10-02.csv", 4, "S91",
+                                    "reference", r"unknown ticket.*TX404",
+                                    ("staging.stg_surveys__survey_responses", "response_id", "S4")),
+    "reply_before_ticket_exists": BadRow("ticket_messages", "ticket_messages/messages_2026-10-02.csv", 4, "M91",
+                                         "reference", r"before its ticket was created",
+                                         ("staging.stg_helpdesk__ticket_messages", "message_id", "M8")),
+    "negative_duration": BadRow("calls", "calls/calls_2026-10-02.csv", 4, "K91", "staging",
+                                r"negative duration", ("staging.stg_telephony__calls", "call_id", "K3")),
+    "truncated_last_line": BadRow("reviews", "reviews/reviews_2026-10-02.csv", 3, None, "load",
+                                  r"wrong number of columns", ("staging.stg_commerce__reviews", "review_id", "R3")),
+    "wrong_delimiter_line": BadRow("agent_shifts", "agent_shifts/shifts_2026-10-02.csv", 3, None, "load",
+                                   r"wrong number of columns",
+                                   ("staging.stg_workforce__agent_shifts", "cast(shift_date as varchar)", "2026-10-03")),
+    "wrong_encoding": BadRow("customers", "customers/customers_2026-10-02.csv", 3, None, "load",
+                             r"UTF-8", ("staging.stg_helpdesk__customers", "customer_id", "C7")),
+}
+
+
+# -------------------------------------------------------------------------------- environment
+
+
+def _env(root: Path, shared: Path) -> dict[str, str]:
+    return {
+        "SW_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
+        "SW_PUBLISH_DIR": str(root / "published"),
+        "SW_LANDING_DIR": str(root / "landing"),
+        "DAGSTER_HOME": str(root / "dagster"),
+        # One dbt artifacts folder for the module (runs are sequential): partial parsing stays warm.
+        "SW_DBT_TARGET_PATH": str(shared / "target"),
+        "DBT_TARGET_PATH": str(shared / "target"),
+        "DBT_LOG_PATH": str(shared / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "SW_DBT_TARGET": "duckdb",
+        "SW_REPORTING_TZ": "UTC",
+        "SW_DUCKDB_MEMORY_LIMIT": "1GB",
+        "SW_DUCKDB_THREADS": "2",
+    }
+
+
+# dbt unit tests check model logic on fixtures, not the night's data: left out here to save time.
+DBT_ARGS = ["--exclude-resource-type", "unit_test"]
+
+
+def night_refresh(engine: str = "direct") -> RefreshReport:
+    """The real nightly refresh (loader + dbt build with data tests + publish), as configured by env.
+
+    engine "direct" (loader + in-process dbt) for most tests: the same loader, dbt project and
+    publish step as the Dagster job, at a quarter of the time. The Dagster job (the CLI's default
+    engine) has its own tests below.
+    """
+    return refresh(dbt_extra_args=DBT_ARGS, engine=engine)
+
+
+@dataclass
+class Night:
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def published(self) -> Path:
+        return self.root / "published"
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        con = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def query_published(self, sql: str) -> list[tuple]:
+        con = duckdb.connect(str(self.published / "marts.duckdb"), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+
+@dataclass
+class Golden:
+    night: Night
+    shared: Path
+    report: RefreshReport
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
+    root = tmp_path_factory.mktemp("golden")
+    shared = tmp_path_factory.mktemp("dbt")
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in _env(root, shared).items():
+            mp.setenv(k, v)
+        write_first_night(root / "landing")
+        write_bad_night(root / "landing")
+        report = night_refresh()
+    assert report.ok, format_report(report)
+    assert report.publication is not None, format_report(report)
+    return Golden(Night(root), shared, report)
+
+
+@pytest.fixture
+def night(golden: Golden, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Night:
+    """A private copy of the golden night (build database, landing, publication), env pointing at it."""
+    root = tmp_path / "night"
+    shutil.copytree(golden.night.root, root, symlinks=True)
+    for k, v in _env(root, golden.shared).items():
+        monkeypatch.setenv(k, v)
+    return Night(root)
+
+
+def fingerprint(publish_dir: Path) -> dict[str, str]:
+    """sha256 of every published file, and the target of every symlink (e.g. parquet -> version)."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(publish_dir):
+        for name in sorted(dirnames + filenames):
+            p = Path(dirpath) / name
+            rel = p.relative_to(publish_dir).as_posix()
+            if p.is_symlink():
+                out[rel] = "-> " + os.readlink(p)
+            elif p.is_file() and name != publish_mod.LOCK_FILE:
+                out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def mart_contents(db: Path, schema: str | None) -> dict[str, list[tuple]]:
+    """Full contents of every mart table, rows sorted (schema None: the published file's main)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        where = f"schema_name = '{schema}'" if schema else "schema_name = 'main' and not starts_with(table_name, '_')"
+        tables = [r[0] for r in con.execute(
+            f"select table_name from duckdb_tables() where database_name = current_database() and {where} order by 1"
+        ).fetchall()]
+        prefix = f"{schema}." if schema else ""
+        return {t: con.execute(f'select * from {prefix}"{t}" order by all').fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+def kpi_table(contents: dict[str, list[tuple]]) -> str:
+    """kpi_scorecard once the metrics marts exist; until then every mart is compared anyway."""
+    return "kpi_scorecard" if "kpi_scorecard" in contents else sorted(contents)[0]
+
+
+# ------------------------------------------------------------------------- bad input (SPEC §1)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ROWS))
+def test_bad_row_is_kept_with_file_line_key_and_reason(golden: Golden, case: str) -> None:
+    bad = BAD_ROWS[case]
+    n = golden.night
+    rows = n.query(
+        """
+        select record_key, reason, rejected_stage from audit.rejected_rows
+        where entity = ? and source_file = ? and cast(source_line as bigint) = ?
+        """,
+        [bad.entity, bad.file, bad.line],
+    )
+    assert len(rows) == 1, f"{case}: expected one reject at {bad.file}:{bad.line}, got {rows}"
+    key, reason, stage = rows[0]
+    assert stage == bad.stage
+    assert re.search(bad.reason, reason), reason
+    if bad.key is not None:
+        assert key == bad.key
+    else:  # the reader's reject also sits in raw._load_rejects, with the raw text of the line
+        assert n.query(
+            "select count(*) from raw._load_rejects where entity = ? and source_file = ? and source_line = ?",
+            [bad.entity, bad.file, bad.line],
+        ) == [(1,)]
+
+    # The good rows of the same file still load.
+    relation, column, value = bad.good_key_in_same_file
+    assert n.query(f"select count(*) from {relation} where {column} = ?", [value])[0][0] == 1
+
+    # Counted in the run's report (reader or staging/reference column of that entity).
+    entity = golden.report.entities[bad.entity]
+    counted = entity.rejected_reader if stage == "load" else entity.rejected_staging
+    assert counted and counted >= 1, format_report(golden.report)
+
+    # And published (aggregated, for BI) in rejected_rows_summary.
+    summary = n.query_published(
+        f"select sum(rejected_rows) from rejected_rows_summary where entity = '{bad.entity}' "
+        f"and source_file = '{bad.file}' and rejected_stage = '{bad.stage}'"
+    )
+    assert summary[0][0] and summary[0][0] >= 1
+
+
+def test_run_summary_counts_every_reject(golden: Golden) -> None:
+    n, report = golden.night, golden.report
+    total = n.query("select count(*) from audit.rejected_rows")[0][0]
+    assert total == len(BAD_ROWS)
+    assert report.rows_rejected == total
+    by_entity = dict(n.query("select entity, count(*) from audit.rejected_rows group by 1"))
+    for entity, e in report.entities.items():
+        assert e.rows_rejected == by_entity.get(entity, 0), entity
+    text = format_report(report)
+    assert "Result: OK" in text and "Published:" in text
+    # dbt surfaces the rejects as a failed (warn-level) check with the count.
+    assert any("rejected_rows" in t.name for t in report.dbt.warning_tests), text
+    # The published marts carry the same total.
+    assert n.query_published("select rejected_rows from _publication") == [(total,)]
+
+
+def test_duplicate_key_across_nights_latest_wins_and_earlier_stays_queryable(golden: Golden) -> None:
+    n = golden.night
+    assert n.query("select status from staging.stg_helpdesk__tickets where ticket_id = 'T2'") == [("solved",)]
+    versions = n.query(
+        "select status, _source_file from staging.base_helpdesk__tickets where ticket_id = 'T2' order by 2"
+    )
+    assert versions == [("open", "tickets/tickets_2026-10-01.csv"), ("solved", "tickets/tickets_2026-10-02.csv")]
+    assert n.query("select count(*) from raw.tickets where ticket_id = 'T2'") == [(2,)]
+    # In-file conflict: the later line wins, the earlier one stays in raw/base (and is a reject).
+    assert n.query("select priority from staging.stg_helpdesk__tickets where ticket_id = 'T6'") == [("high",)]
+    assert n.query(
+        "select count(*) from staging.base_helpdesk__tickets where ticket_id = 'T6' and reject_reason is not null"
+    ) == [(1,)]
+
+
+def test_empty_and_header_only_files_are_recorded_not_failed(golden: Golden) -> None:
+    n = golden.night
+    rows = dict(n.query(
+        "select file_path, status || ': ' || coalesce(message, '') from raw._loaded_files "
+        "where file_path in ('orders/orders_2026-10-02.csv', 'reviews/reviews_2026-10-02_header_only.csv')"
+    ))
+    assert rows["orders/orders_2026-10-02.csv"].startswith("empty: 0-byte file")
+    assert rows["reviews/reviews_2026-10-02_header_only.csv"].startswith("empty: header only")
+    assert n.query("select count(*) from raw.orders") == [(3,)]  # the earlier night's rows are intact
+    notes = golden.report.entities["orders"].notes + golden.report.entities["reviews"].notes
+    assert any("orders_2026-10-02.csv" in x and "0-byte" in x for x in notes), notes
+    assert any("header_only" in x and "header only" in x for x in notes), notes
+    assert not golden.report.load_errors
+
+
+def test_semicolon_delimited_file_loads(golden: Golden) -> None:
+    assert golden.night.query(
+        "select product_name, category, product_tier from staging.stg_commerce__products where product_id = 'P3'"
+    ) == [("Gadget", "gadgets", 2)]
+
+
+def test_extra_columns_are_kept_in_raw(golden: Golden) -> None:
+    n = golden.night
+    assert n.query("select sentiment from raw.tickets where ticket_id = 'T90'") == [("angry",)]
+    assert n.query(  # the first night's file had no such column
+        "select count(*) from raw.tickets where _source_file = 'tickets/tickets_2026-10-01.csv' and sentiment is null"
+    ) == [(5,)]
+
+
+def test_missing_required_column_fails_the_entity_and_publishes_nothing(night: Night) -> None:
+    before = fingerprint(night.published)
+    raw_tickets = night.query("select count(*) from raw.tickets")
+    _write(night.landing / "tickets/tickets_2026-10-05.csv",
+           "ticket_id,customer_id,channel,ticket_type,priority,assignee_id,created_at,updated_at\n"
+           "T50,C1,email,billing,normal,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n")
+    _write(night.landing / "calls/calls_2026-10-05.csv",  # another entity's good file still loads
+           "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,hold_seconds,wrap_up_seconds\n"
+           "K50,C1,A1,T1,2026-10-05T10:00:00Z,2026-10-05T10:00:20Z,2026-10-05T10:05:00Z,0,30\n")
+
+    report = night_refresh(engine="dagster")  # the production path: the Dagster job
+
+    assert not report.ok and report.exit_code == 1
+    error = report.entities["tickets"].error
+    assert error and "tickets_2026-10-05.csv" in error and "'status'" in error
+    assert report.entities["calls"].rows_loaded == 1
+    assert report.publication is None
+    assert night.query("select count(*) from raw.tickets") == raw_tickets
+    assert night.query(
+        "select status from raw._loaded_files where file_path = 'tickets/tickets_2026-10-05.csv'"
+    ) == [("failed",)]
+    text = format_report(report)
+    assert "FAILED" in text and "tickets_2026-10-05.csv" in text
+    assert fingerprint(night.published) == before
+
+
+# ------------------------------------------------------- re-running a night, with readers reading
+
+
+READER = textwrap.dedent(
+    """
+    import json, os, sys, time
+    import duckdb
+
+    pub, out, stop = sys.argv[1], sys.argv[2], sys.argv[3]
+    reads, errors, seen = 0, [], []
+    while not os.path.exists(stop):
+        try:
+            con = duckdb.connect(os.path.join(pub, "marts.duckdb"), read_only=True)
+            try:
+                pid = con.execute("select publication_id from _publication").fetchone()[0]
+                manifest = con.execute(
+                    "select table_name, row_count, content_checksum from _publication_tables "
+                    "where publication_id = ?", [pid]).fetchall()
+                if not manifest:
+                    errors.append(f"{pid}: empty manifest")
+                for table, count, checksum in manifest:
+                    got = con.execute(
+                        f'select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from "{table}" as t'
+                    ).fetchone()
+                    if (got[0], got[1]) != (count, checksum):
+                        errors.append(f"{pid}: {table} has {got}, manifest says {(count, checksum)}")
+            finally:
+                con.close()
+            # Parquet readers resolve the link once, then read one complete version.
+            version = os.path.realpath(os.path.join(pub, "parquet"))
+            with open(os.path.join(version, "_publication.json")) as fh:
+                pmanifest = json.load(fh)
+            for t in pmanifest["tables"]:
+                n = duckdb.sql(
+                    f"select count(*) from read_parquet('{os.path.join(version, t['table_name'] + '.parquet')}')"
+                ).fetchall()[0][0]
+                if n != t["row_count"]:
+                    errors.append(f"parquet {pmanifest['publication_id']}: {t['table_name']} {n} != {t['row_count']}")
+            reads += 1
+            if not seen or seen[-1] != pid:
+                seen.append(pid)
+            time.sleep(0.2)  # leave the 2 CPUs of a CI box to the night being built
+        except Exception as e:  # any error is a failure of the publishing design
+            errors.append(repr(e))
+    with open(out, "w") as fh:
+        json.dump({"reads": reads, "errors": errors, "seen": seen}, fh)
+    """
+)
+
+
+
+
+@dataclass
+class Rerun:
+    night: Night
+    before_build: dict[str, list[tuple]]
+    before_published: dict[str, list[tuple]]
+    raw_before: list[tuple]
+    report: RefreshReport
+    publications: list[str]
+    reader: dict
+
+
+@pytest.fixture(scope="module")
+def rerun(golden: Golden, tmp_path_factory: pytest.TempPathFactory) -> Rerun:
+    """A copy of the golden night, re-run: every landing file dropped again under a new name, one
+    refresh (load + dbt build + publish) and then a few more publications, all while a reader
+    process keeps querying the published marts."""
+    root = tmp_path_factory.mktemp("rerun") / "night"
+    shutil.copytree(golden.night.root, root, symlinks=True)
+    work = root.parent
+    n = Night(root)
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in _env(root, golden.shared).items():
+            mp.setenv(k, v)
+        before_build = mart_contents(n.warehouse, "marts")
+        before_published = mart_contents(n.published / "marts.duckdb", None)
+        raw_before = n.query("select count(*) from raw.tickets union all select count(*) from raw._load_rejects")
+        for f in sorted(n.landing.rglob("*.csv")):  # the same extracts, re-sent under other names
+            shutil.copy(f, f.with_name("resent_" + f.name))
+
+        script, out, stop = work / "reader.py", work / "reader.json", work / "stop"
+        script.write_text(READER)
+        reader = subprocess.Popen([sys.executable, str(script), str(n.published), str(out), str(stop)])
+        publications: list[str] = []
+        try:
+            time.sleep(1.0)
+            report = night_refresh()
+            if report.publication is not None:
+                publications.append(report.publication.publication_id)
+                for _ in range(8):  # more swaps while the reader reads
+                    publications.append(publish(n.warehouse, n.published).publication_id)
+            time.sleep(0.5)
+        finally:
+            stop.touch()
+            reader.wait(timeout=120)
+    return Rerun(n, before_build, before_published, raw_before, report, publications, json.loads(out.read_text()))
+
+
+def test_reloading_the_same_files_and_rerunning_changes_nothing(rerun: Rerun) -> None:
+    n, report = rerun.night, rerun.report
+    assert report.ok, format_report(report)
+    assert report.rows_loaded == 0 and report.rows_rejected == 0
+    assert not any(e.files_loaded for e in report.entities.values())
+    assert all(e.files_skipped for e in report.entities.values())
+    assert n.query("select count(*) from raw.tickets union all select count(*) from raw._load_rejects") == rerun.raw_before
+    assert mart_contents(n.warehouse, "marts") == rerun.before_build
+    after = mart_contents(n.published / "marts.duckdb", None)
+    table = kpi_table(rerun.before_published)
+    assert after[table] == rerun.before_published[table]  # full contents, row for row
+    assert after == rerun.before_published
+
+
+def test_concurrent_readers_always_see_one_complete_night(rerun: Rerun) -> None:
+    result = rerun.reader
+    print(f"reader: {result['reads']} reads, {len(result['seen'])} publications seen")
+    assert len(rerun.publications) == 9, format_report(rerun.report)
+    assert result["errors"] == []
+    assert result["reads"] >= 20
+    assert len(result["seen"]) >= 3  # it read across several swaps ...
+    assert result["seen"][-1] == rerun.publications[-1]  # ... and ended on the last night
+    assert set(result["seen"][1:]) <= set(rerun.publications)
+
+
+# -------------------------------------------------------------------------- publishing safety
+
+
+def test_publish_refuses_a_build_with_failed_nodes(night: Night, tmp_path: Path) -> None:
+    before = fingerprint(night.published)
+    run_results = tmp_path / "run_results.json"
+    run_results.write_text(json.dumps({"results": [
+        {"unique_id": "model.support_warehouse.fct_tickets", "status": "success"},
+        {"unique_id": "test.support_warehouse.unique_fct_tickets_ticket_id", "status": "fail"},
+    ]}))
+    with pytest.raises(PublishError, match="unique_fct_tickets_ticket_id: fail"):
+        publish(night.warehouse, night.published, run_results=run_results)
+    assert fingerprint(night.published) == before
+
+
+def test_pii_in_a_mart_is_refused_and_nothing_changes(night: Night) -> None:
+    before = fingerprint(night.published)
+    con = duckdb.connect(str(night.warehouse))
+    con.execute("create table marts.leaky_contacts as select 'C1' as customer_id, 'reach me: alice@example.com' as note")
+    con.close()
+    with pytest.raises(PiiError, match=r"leaky_contacts\.note"):
+        publish(night.warehouse, night.published)
+    con = duckdb.connect(str(night.warehouse))
+    con.execute("drop table marts.leaky_contacts")
+    con.execute("create table marts.leaky_names as select 'Chen Sample' as label, 'x' as customer_name")
+    con.close()
+    with pytest.raises(PiiError) as err:
+        publish(night.warehouse, night.published)
+    assert any("leaky_names.customer_name" in f for f in err.value.findings)
+    assert any("leaky_names.label" in f and "customer name" in f for f in err.value.findings)
+    assert fingerprint(night.published) == before
+    assert not [p for p in night.published.iterdir() if ".tmp" in p.name]
+
+
+def test_published_marts_hold_no_pii(golden: Golden) -> None:
+    n = golden.night
+    db = n.published / "marts.duckdb"
+    known = {v for (v,) in n.query(
+        "select name from raw.customers union select email from raw.customers "
+        "union select email from raw.agents union select comment from raw.survey_responses"
+    ) if v}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        columns = con.execute(
+            "select table_name, column_name, data_type from duckdb_columns() where database_name = current_database()"
+        ).fetchall()
+        assert columns
+        for table, column, dtype in columns:
+            assert column in ALLOWED_COLUMNS or not PII_COLUMNS.search(column.lower()), f"{table}.{column}"
+            if dtype == "VARCHAR":
+                values = {v for (v,) in con.execute(f'select distinct "{column}" from "{table}"').fetchall() if v}
+                assert not [v for v in values if EMAIL.search(v)], f"{table}.{column}"
+                assert not values & known, f"{table}.{column}: {values & known}"
+    finally:
+        con.close()
+    # The Parquet copies are the same tables.
+    for f in (n.published / "parquet").glob("*.parquet"):
+        cols = [r[0] for r in duckdb.sql(f"describe select * from read_parquet('{f}')").fetchall()]
+        assert not [c for c in cols if c not in ALLOWED_COLUMNS and PII_COLUMNS.search(c.lower())], f
+
+
+def test_publication_layout_and_read_only_access(golden: Golden) -> None:
+    pub = golden.night.published
+    manifest = json.loads((pub / "publication.json").read_text())
+    link = pub / "parquet"
+    assert link.is_symlink() and link.resolve() == Path(manifest["parquet_dir"])
+    assert oct((pub / "marts.duckdb").stat().st_mode & 0o777) == "0o444"
+    con = duckdb.connect(str(pub / "marts.duckdb"), read_only=True)
+    try:
+        marts = {r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall()}
+        build_marts = {r[0] for r in golden.night.query(
+            "select table_name from duckdb_tables() where schema_name = 'marts'")}
+        assert build_marts <= marts
+        t = sorted(build_marts)[0]
+        # BI users write `select * from <mart>`; `marts.<mart>` (the build's name) works too.
+        assert con.execute(f'select count(*) from "{t}"').fetchone() == con.execute(f'select count(*) from marts."{t}"').fetchone()
+        with pytest.raises(duckdb.Error):
+            con.execute(f'delete from "{t}"')
+        pid = con.execute("select publication_id from _publication").fetchone()[0]
+        assert pid == manifest["publication_id"]
+        counts = dict(con.execute("select table_name, row_count from _publication_tables").fetchall())
+    finally:
+        con.close()
+    for table, count in counts.items():
+        assert duckdb.sql(f"select count(*) from read_parquet('{link / (table + '.parquet')}')").fetchall()[0][0] == count
+
+
+def test_publish_swaps_atomically_for_open_readers(night: Night) -> None:
+    db = night.published / "marts.duckdb"
+    old = duckdb.connect(str(db), read_only=True)
+    old_id = old.execute("select publication_id from _publication").fetchone()[0]
+    old_version = (night.published / "parquet").resolve()
+    try:
+        result = publish(night.warehouse, night.published, keep_versions=2)
+        # The reader that had the old file open still reads the old, complete night ...
+        assert old.execute("select publication_id from _publication").fetchone()[0] == old_id
+        assert old.execute("select count(*) from _publication_tables").fetchone()[0] > 0
+    finally:
+        old.close()
+    # ... new readers get the new one, and the Parquet link moved with it.
+    new = duckdb.connect(str(db), read_only=True)
+    try:
+        assert new.execute("select publication_id from _publication").fetchone()[0] == result.publication_id != old_id
+    finally:
+        new.close()
+    assert (night.published / "parquet").resolve() == result.parquet_version_dir.resolve() != old_version
+    assert old_version.is_dir()  # kept for readers that resolved the old link
+    publish(night.warehouse, night.published, keep_versions=2)
+    assert not old_version.exists()  # pruned beyond keep_versions
+    assert len(list((night.published / "parquet_versions").iterdir())) == 2
+
+
+def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Night, monkeypatch) -> None:
+    before = fingerprint(night.published)
+    write_new_ticket(night.landing, 1)  # the night loads new data ...
+    monkeypatch.setenv("SW_REPORTING_TZ", "Mars/Olympus_Mons")  # ... and dbt fails in the marts
+
+    report = night_refresh()
+
+    assert report.entities["tickets"].rows_loaded == 1
+    assert report.dbt is not None and report.dbt.has_errors, format_report(report)
+    assert report.dbt.nodes_ok > 0 and report.dbt.nodes_error > 0  # it failed midway
+    # The build database has the new night's rows; the readers never see them.
+    assert night.query("select count(*) from staging.stg_helpdesk__tickets where ticket_id = 'T1001'") == [(1,)]
+    assert not report.ok and report.publication is None
+    assert "not published" in format_report(report)
+    assert fingerprint(night.published) == before
+
+
+# ------------------------------------------------------------------------------------- Dagster
+
+
+@pytest.mark.skipif(
+    os.environ.get("SW_SLOW_TESTS") != "1",
+    reason="a full Dagster night takes ~3 minutes on 2 CPUs; set SW_SLOW_TESTS=1 to run it",
+)
+def test_nightly_job_publishes_a_clean_night_as_its_last_step(night: Night) -> None:
+    before_id = night.query_published("select publication_id from _publication")[0][0]
+    write_new_ticket(night.landing, 3)
+
+    report = night_refresh(engine="dagster")
+
+    assert report.ok, format_report(report)
+    assert report.publication is not None and report.publication.publication_id != before_id
+    manifest = json.loads((night.published / "publication.json").read_text())
+    assert manifest["run_id"] == report.load_id  # the Dagster run that built it
+    assert manifest["publication_id"] == report.publication.publication_id
+    assert night.query_published("select count(*) from fct_tickets where ticket_id = 'T1003'") == [(1,)]
