@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -19,11 +19,11 @@ run: $(STAMP)
 	$(BIN)/support-warehouse demo
 
 test: $(STAMP)
-	$(BIN)/sqlfluff lint models macros
+	$(BIN)/sqlfluff lint models
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/sqlfluff lint models macros
+	$(BIN)/sqlfluff lint models
 
 bench: $(STAMP)
 	$(BIN)/support-warehouse bench --tickets $${TICKETS:-1000000}
