@@ -19,11 +19,11 @@ run: $(STAMP)
 	$(BIN)/support-warehouse demo
 
 test: $(STAMP)
-	$(BIN)/sqlfluff lint models
+	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/sqlfluff lint models
+	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models
 
 bench: $(STAMP)
 	$(BIN)/support-warehouse bench --tickets $${TICKETS:-1000000}
