@@ -413,7 +413,8 @@ def _pii_findings(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str
             f"{table}.{c}: {n} value(s) look like an email address" for c, n in zip(text_columns, counts) if n
         ]
         if known:
-            for c in text_columns:
+            # Allowed columns (agent names: employees, reported by name) may coincide with a customer's name.
+            for c in (c for c in text_columns if c.lower() not in PII_COLUMN_ALLOWED):
                 n = con.execute(
                     f"select count(*) from pub.main.{_id(table)} "
                     f"where trim({_id(c)}) in (select v from _pii_values)"
