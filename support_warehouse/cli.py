@@ -121,6 +121,14 @@ def _run_refresh(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def _print_last_month(warehouse: Path) -> None:
+    """The last complete month's scorecard for dimension 'all', read from the build database."""
+    from .scorecard import print_scorecard
+
+    print()
+    print_scorecard(Path(warehouse))
+
+
 # ------------------------------------------------------------------------------------ commands
 
 
@@ -166,7 +174,10 @@ def _register_demo(sub: argparse._SubParsersAction) -> None:
             print(f"Landing folder {landing} is empty: generating demo data ({args.tickets:,} tickets).")
             _run_generate(landing, args)
         args.landing = landing
-        return _run_refresh(args)
+        code = _run_refresh(args)
+        if code == 0:
+            _print_last_month(args.warehouse or config.warehouse_path())
+        return code
 
     p.set_defaults(func=run)
 
