@@ -123,10 +123,15 @@ def _run_refresh(args: argparse.Namespace) -> int:
 
 def _print_last_month(warehouse: Path) -> None:
     """The last complete month's scorecard for dimension 'all', read from the build database."""
+    import duckdb
+
     from .scorecard import print_scorecard
 
     print()
-    print_scorecard(Path(warehouse))
+    try:
+        print_scorecard(Path(warehouse))
+    except (duckdb.Error, FileNotFoundError) as exc:  # a night that built no scorecard still reports its load
+        print(f"No scorecard to show: {exc}")
 
 
 # ------------------------------------------------------------------------------------ commands
