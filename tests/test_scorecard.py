@@ -3,7 +3,7 @@
 Generates extracts with bad rows, loads them, builds kpi_scorecard with dbt (throw-away database
 and target dir), then checks:
   - every SPEC §2 metric_id of seeds/metric_catalog.csv has non-null values for dimension 'all'
-    at every grain the catalog lists (day, ISO week, month; churn_rate monthly);
+    at every grain the catalog lists, and (issue 5) at each of day, ISO week and month;
   - the scorecard's own data tests (cuts and grains add up, catalog coverage) pass;
   - tickets_created (overall and per channel), conversations_total and the median first response
     per month agree with an independent computation from the landing CSV files;
@@ -212,3 +212,35 @@ def test_print_scorecard_prints_the_last_complete_month(built):
     # also from a path, for an explicit month
     september = print_scorecard(built["warehouse"], month="2026-09", file=io.StringIO())
     assert {line.metric_id for line in september} >= {"tickets_created", "churn_rate"}
+
+
+# --------------------------------------------------------------------------- issue 5 acceptance
+
+SPEC_PATHS = [REPO_ROOT / "SPEC.md", REPO_ROOT.parent / "shared" / "SPEC.md"]
+
+
+def _spec_metric_ids(spec: str) -> set[str]:
+    """metric_ids of SPEC §2's tables; 'a_mean / _median' is a_mean and a_median."""
+    section = spec.split("## 2.", 1)[1].split("\n## ", 1)[0]
+    ids: set[str] = set()
+    for line in section.splitlines():
+        cell = line.split("|")[1].strip() if line.startswith("|") else ""
+        if not cell or cell == "metric_id" or set(cell) <= {"-"}:
+            continue
+        parts = [p.strip() for p in cell.split("/")]
+        stem = parts[0].rsplit("_", 1)[0]
+        ids.update(stem + p if p.startswith("_") else p for p in parts)
+    return ids
+
+
+def test_every_spec_metric_has_all_values_by_day_week_and_month(built):
+    """Issue 5's must-show: each SPEC §2 metric_id has a non-null 'all' value at day, week and month."""
+    catalog_ids = {r["metric_id"] for r in _catalog() if r["is_spec_metric"] == "true"}
+    spec_path = next((p for p in SPEC_PATHS if p.exists()), None)
+    if spec_path is not None:
+        assert _spec_metric_ids(spec_path.read_text(encoding="utf-8")) == catalog_ids
+    scorecard = built["scorecard"]
+    has_value = scorecard[(scorecard.dimension == "all") & scorecard.value.notna()]
+    present = set(zip(has_value.metric_id, has_value.period_grain))
+    missing = sorted((m, g) for m in catalog_ids for g in ("day", "week", "month") if (m, g) not in present)
+    assert not missing, missing

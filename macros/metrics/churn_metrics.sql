@@ -1,24 +1,25 @@
 {#
     Churn formula (SPEC §2: customers active at period start whose churned_at falls in the period
-    / customers active at start), an aggregate expression over int_customer_churn_periods rows
-    (one row per customer active at the start of a month, quarter or year); filter one
-    period_grain and group by period_start. Worked example (seed 001): 100 customers, 50 of them
+    / customers active at start), an aggregate expression over int_churn_periods_counted rows
+    (customers counted per customer tier and day, ISO week, month, quarter or year: who counts as
+    active at the start and as churned is decided there, once); filter one period_grain and group
+    by period_start (summing over tiers). Worked example (seed 001): 100 customers, 50 of them
     gone 12 months later -> yearly churn 50. Signatures:
 
-      churn_rate(churned='is_churned_in_period', active='is_active_at_period_start')   % churned, 0-100
-      churn_rate_numerator(churned='is_churned_in_period')                            customers who churned in the period
-      churn_rate_denominator(active='is_active_at_period_start')                      customers active at period start
+      churn_rate(churned='customers_churned', active='customers_active_at_start')   % churned, 0-100
+      churn_rate_numerator(churned='customers_churned')                            customers who churned in the period
+      churn_rate_denominator(active='customers_active_at_start')                   customers active at period start
 #}
 
-{% macro churn_rate_numerator(churned='is_churned_in_period') -%}
-    {{ support_warehouse.metric_flag_count(churned) }}
+{% macro churn_rate_numerator(churned='customers_churned') -%}
+    cast(sum({{ churned }}) as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
-{% macro churn_rate_denominator(active='is_active_at_period_start') -%}
-    {{ support_warehouse.metric_flag_count(active) }}
+{% macro churn_rate_denominator(active='customers_active_at_start') -%}
+    cast(sum({{ active }}) as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
-{% macro churn_rate(churned='is_churned_in_period', active='is_active_at_period_start') -%}
+{% macro churn_rate(churned='customers_churned', active='customers_active_at_start') -%}
     {{ support_warehouse.metric_ratio(
         support_warehouse.churn_rate_numerator(churned),
         support_warehouse.churn_rate_denominator(active),

@@ -1,17 +1,17 @@
 {#
     Customer metrics whose population depends on the period (catalog aggregation
-    'customer_period'), with the formulas of macros/metrics/ over the customer-period rows of
-    issue 4: churn_rate from int_customer_churn_periods (month, quarter, year: one row per
-    customer active at period start), repeat_purchase_rate, cross_sell_rate and upsell_rate from
-    int_customer_order_periods (day, week, month: one row per customer who ordered). Customers
-    add up, so numerator and denominator are summed over tiers. kpi_scorecard keeps the grains
-    the catalog lists; customer_experience_monthly also reads quarter and year churn.
+    'customer_period'), with the formulas of macros/metrics/: churn_rate from
+    int_churn_periods_counted (day, week, month, quarter, year: customers active at period start
+    and churned in it, counted per tier), repeat_purchase_rate, cross_sell_rate and upsell_rate
+    from int_customer_order_periods (day, week, month: one row per customer who ordered).
+    Customers add up, so numerator and denominator are summed over tiers. kpi_scorecard keeps the
+    grains the catalog lists; customer_experience_monthly also reads quarter and year churn.
 #}
 
 with
 
 churn_periods as (
-    select * from {{ ref('int_customer_churn_periods') }}
+    select * from {{ ref('int_churn_periods_counted') }}
 ),
 
 order_periods as (

@@ -1,7 +1,7 @@
 with
 
-customer_periods as (
-    select * from {{ ref('int_customer_churn_periods') }}
+churn_periods as (
+    select * from {{ ref('int_churn_periods_counted') }}
 ),
 
 final as (
@@ -13,7 +13,7 @@ final as (
         {{ churn_rate_denominator() }} as customers_active_at_start,
         {{ churn_rate_numerator() }} as customers_churned,
         {{ churn_rate() }} as churn_rate
-    from customer_periods
+    from churn_periods
     group by
         period_grain,
         period_start,

@@ -21,8 +21,8 @@ customer_order_periods as (
     where period_grain = 'month'
 ),
 
-customer_churn_periods as (
-    select * from {{ ref('int_customer_churn_periods') }}
+churn_periods as (
+    select * from {{ ref('int_churn_periods_counted') }}
     where period_grain = 'month'
 ),
 
@@ -125,7 +125,7 @@ churn_monthly as (
         {{ churn_rate_numerator() }} as churn_rate_numerator,
         {{ churn_rate_denominator() }} as churn_rate_denominator,
         {{ churn_rate() }} as churn_rate
-    from customer_churn_periods
+    from churn_periods
     group by period_start
 ),
 

@@ -3,7 +3,8 @@
     marketplace feedback, churn, purchase behaviour and order health, each the month's
     kpi_scorecard value for dimension 'all' with its numerator, denominator and, where
     seeds/metric_targets.csv has one, whether it met the target. Churn also for the quarter and
-    the year the month belongs to (int_metric_periods__customers; a running quarter or year is
+    the year the month belongs to (int_metric_periods__customers over int_churn_periods_counted,
+    the one source of churn for every grain; a running quarter or year is
     measured to date, see is_quarter_complete / is_year_complete). One row per month with any of
     these metrics (churn reaches back to the first customers).
 #}
