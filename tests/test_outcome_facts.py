@@ -35,7 +35,7 @@ OUTCOME_MODELS = [
     "fct_orders",
     "fct_self_service_sessions",
     "int_customers_lifecycle",
-    "int_customer_churn_periods",
+    "int_churn_periods_counted",
     "int_churn_rates",
     "int_customer_order_periods",
     "int_outcome_metrics_monthly",
