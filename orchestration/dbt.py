@@ -39,6 +39,11 @@ TRANSIENT_MARKERS = (
 )
 # dbt artifacts of the last few runs are kept (each run writes to its own folder).
 KEEP_RUN_TARGETS = 5
+# dbt unit tests check model logic on fixed inputs, not the night's data: they run in pytest/CI
+# (tests/test_dbt_unit_tests.py), not every night (dbt docs: exclude them outside dev/CI).
+NIGHTLY_EXCLUDES = ["--exclude-resource-type", "unit_test"]
+# dbt's partial-parse state, kept next to the manifest between runs (run folders are fresh).
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 class DbtBuildConfig(Config):
@@ -197,7 +202,15 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
                 "to the loaded manifest are built but not tracked; reload the definitions to see them."
             )
         target_path = _run_target_path(project, context.run_id)
-        args = ["build", *(["--full-refresh"] if config.full_refresh else []), *config.extra_args]
+        args = [
+            "build",
+            *NIGHTLY_EXCLUDES,
+            *(["--full-refresh"] if config.full_refresh else []),
+            # one partial-parse file for every run: only changed project files are re-parsed
+            "--partial-parse-file-path",
+            str(project.manifest_path.parent / PARTIAL_PARSE_FILE),
+            *config.extra_args,
+        ]
         invocation = dbt.cli(args, context=context, target_path=target_path, raise_on_error=False)
         try:
             yield from _asset_events(invocation, context)

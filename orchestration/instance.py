@@ -20,7 +20,16 @@ run_retries:
 # One night at a time: DuckDB allows a single writer process.
 run_queue:
   max_concurrent_runs: 1
+# Dagster's SQLite event log, cheaper per event (orchestration/storage.py); same files and layout.
+event_log_storage:
+  module: orchestration.storage
+  class: FastSqliteEventLogStorage
+  config:
+    base_dir:
+      env: DAGSTER_HOME
 """
+# dagster.yaml files this module wrote before: replaced by the current one (edited files are kept).
+_PREVIOUS_YAMLS = (DAGSTER_YAML.split("# Dagster's SQLite event log")[0],)
 
 
 def ensure_dagster_home(home: Path | None = None) -> Path:
@@ -28,7 +37,7 @@ def ensure_dagster_home(home: Path | None = None) -> Path:
     home = (home or config.dagster_home()).expanduser().resolve()
     home.mkdir(parents=True, exist_ok=True)
     yaml_path = home / "dagster.yaml"
-    if not yaml_path.exists():
+    if not yaml_path.exists() or yaml_path.read_text() in _PREVIOUS_YAMLS:
         yaml_path.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
     return home

@@ -201,7 +201,12 @@ def refresh(
         )
 
     # 2. dbt build.
-    args = ["build"] + (["--full-refresh"] if full_refresh else []) + list(dbt_extra_args or [])
+    # dbt unit tests run in pytest/CI, not every night (see orchestration.dbt.NIGHTLY_EXCLUDES).
+    args = (
+        ["build", "--exclude-resource-type", "unit_test"]
+        + (["--full-refresh"] if full_refresh else [])
+        + list(dbt_extra_args or [])
+    )
     log.info("running dbt %s (target %s)", " ".join(args), target)
     report.dbt = summarize(run_dbt(args, target=target, warehouse=warehouse))
 

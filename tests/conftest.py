@@ -1,9 +1,12 @@
-"""Shared pytest fixtures: a throw-away landing folder and build database per test."""
+"""Shared pytest fixtures: a throw-away landing folder and build database per test, and one small
+generated warehouse built with dbt per session (``small_build``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +82,53 @@ def con(warehouse_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
         yield c
     finally:
         c.close()
+
+
+# ------------------------------------------------------------------ one dbt-built warehouse per session
+
+SMALL_BUILD_END_DATE = date(2026, 10, 31)
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Generated extracts (2,000 tickets, 120 days to 2026-10-31, 2% bad rows, seed 5), loaded, then
+    ``dbt seed`` and ``dbt run`` of every model in a throw-away database and target dir.
+
+    Shared by the end-to-end tests (outcome facts, scorecard, dbt unit tests), which run their own
+    ``dbt test`` selections on it through ``dbt(args)`` (same database, dirs and environment): a
+    failing test of one area never skips another area's models. Read-only for its users.
+    """
+    from support_warehouse.dbt_runner import run_dbt, summarize
+    from support_warehouse.generate import generate
+
+    root = tmp_path_factory.mktemp("small_build")
+    landing = root / "landing"
+    warehouse = root / "warehouse.duckdb"
+    generate(landing, tickets=2000, days=120, seed=5, bad_rows_share=0.02, end_date=SMALL_BUILD_END_DATE, nights=0)
+
+    con = load.connect(warehouse)
+    try:
+        results = load.load_all(con, landing)
+    finally:
+        con.close()
+    assert not [e for e, r in results.items() if r.error], results
+
+    dirs = {"warehouse": warehouse, "target_path": root / "target", "log_path": root / "logs"}
+
+    def dbt(args: list[str]) -> Any:
+        mp = pytest.MonkeyPatch()
+        mp.delenv("SW_REPORTING_TZ", raising=False)  # months are UTC in the tests' own computations
+        mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
+        try:
+            return summarize(run_dbt(args, **dirs))
+        finally:
+            mp.undo()
+
+    seeded = dbt(["seed"])
+    assert not seeded.has_errors, seeded
+    ran = dbt(["run"])
+    assert not ran.has_errors, [n.describe() for n in ran.node_errors] or ran.exception
+    return {"landing": landing, "warehouse": warehouse, "dbt": dbt}
+
+
+SmallBuildDbt = Callable[[list[str]], Any]

@@ -1,9 +1,10 @@
 """Outcome facts and metrics (issue 4) against an independent computation from the raw extracts.
 
-Generates a small dataset with bad rows, loads it, builds the outcome models with dbt (in a
-throw-away database and target dir), then recomputes monthly CSAT, NPS, CES, answered-call rate,
-average wait, call service level, negative feedback rate and churn with pandas straight from the
-landing CSV files, and asserts both agree month by month.
+On the session's small generated dataset with bad rows (tests/conftest.py ``small_build``: loaded
+and built with dbt in a throw-away database and target dir), runs the outcome models' dbt tests,
+then recomputes monthly CSAT, NPS, CES, answered-call rate, average wait, call service level,
+negative feedback rate and churn with pandas straight from the landing CSV files, and asserts both
+agree month by month.
 
 The independent side applies the contract the way SPEC §1 states it, without reading any dbt
 code: rows listed in the generator's `_bad_rows.json` are dropped (every rule except
@@ -21,10 +22,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from support_warehouse import load
 from support_warehouse.contract import ENTITIES
-from support_warehouse.dbt_runner import run_dbt, summarize
-from support_warehouse.generate import MANIFEST_NAME, generate
+from support_warehouse.generate import MANIFEST_NAME
 
 SERVICE_LEVEL_SECONDS = 60  # dbt var call_service_level_seconds (default)
 
@@ -46,42 +45,16 @@ OUTCOME_MODELS = [
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    root = tmp_path_factory.mktemp("outcomes")
-    landing = root / "landing"
-    warehouse = root / "warehouse.duckdb"
-    generate(landing, tickets=2000, days=120, seed=11, bad_rows_share=0.02,
-             end_date=date(2026, 10, 31), nights=0)
-
-    con = load.connect(warehouse)
-    try:
-        results = load.load_all(con, landing)
-    finally:
-        con.close()
-    assert not [e for e, r in results.items() if r.error], results
-
-    mp = pytest.MonkeyPatch()
-    mp.delenv("SW_REPORTING_TZ", raising=False)
-    mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
-    dirs = {"warehouse": warehouse, "target_path": root / "target", "log_path": root / "logs"}
-    try:
-        seeded = summarize(run_dbt(["seed"], **dirs))
-        assert not seeded.has_errors, seeded
-        # run, then test: a colleague's failing upstream test must not skip the models under test
-        ran = summarize(run_dbt(["run", "--select", *(f"+{m}" for m in OUTCOME_MODELS)], **dirs))
-        assert not ran.has_errors, [n.describe() for n in ran.node_errors] or ran.exception
-        tested = summarize(run_dbt(
-            ["test", "--select", *OUTCOME_MODELS, "--indirect-selection", "cautious"], **dirs))
-    finally:
-        mp.undo()
-
-    con = duckdb.connect(str(warehouse), read_only=True)
+def built(small_build: dict) -> dict:
+    """The session's small warehouse (tests/conftest.py: generated, loaded, dbt seed + run)."""
+    tested = small_build["dbt"](["test", "--select", *OUTCOME_MODELS, "--indirect-selection", "cautious"])
+    con = duckdb.connect(str(small_build["warehouse"]), read_only=True)
     try:
         monthly = con.execute(
             "select * from intermediate.int_outcome_metrics_monthly order by month_start").df()
     finally:
         con.close()
-    return {"landing": landing, "monthly": monthly, "tested": tested}
+    return {"landing": small_build["landing"], "monthly": monthly, "tested": tested}
 
 
 # --------------------------------------------------------------------------- independent side

@@ -46,42 +46,18 @@ def _catalog() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    root = tmp_path_factory.mktemp("scorecard")
-    landing = root / "landing"
-    warehouse = root / "warehouse.duckdb"
-    generate(landing, tickets=2000, days=120, seed=5, bad_rows_share=0.02, end_date=END_DATE, nights=0)
-
-    con = load.connect(warehouse)
-    try:
-        results = load.load_all(con, landing)
-    finally:
-        con.close()
-    assert not [e for e, r in results.items() if r.error], results
-
-    mp = pytest.MonkeyPatch()
-    mp.delenv("SW_REPORTING_TZ", raising=False)
-    mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
-    dirs = {"warehouse": warehouse, "target_path": root / "target", "log_path": root / "logs"}
-    try:
-        seeded = summarize(run_dbt(["seed"], **dirs))
-        assert not seeded.has_errors, seeded
-        # run, then test: a colleague's failing upstream test must not skip the models under test
-        ran = summarize(run_dbt(["run", "--select", *(f"+{m}" for m in SCORECARD_MODELS)], **dirs))
-        assert not ran.has_errors, [n.describe() for n in ran.node_errors] or ran.exception
-        tested = summarize(run_dbt(
-            ["test", "--select", *SCORECARD_MODELS, "path:tests/dbt/metrics", "--indirect-selection", "cautious"],
-            **dirs,
-        ))
-    finally:
-        mp.undo()
-
+def built(small_build: dict) -> dict:
+    """The session's small warehouse (tests/conftest.py: generated, loaded, dbt seed + run)."""
+    warehouse = small_build["warehouse"]
+    tested = small_build["dbt"](
+        ["test", "--select", *SCORECARD_MODELS, "path:tests/dbt/metrics", "--indirect-selection", "cautious"]
+    )
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         scorecard = con.execute("select * from marts.kpi_scorecard").df()
     finally:
         con.close()
-    return {"landing": landing, "warehouse": warehouse, "scorecard": scorecard, "tested": tested}
+    return {"landing": small_build["landing"], "warehouse": warehouse, "scorecard": scorecard, "tested": tested}
 
 
 def _values(scorecard: pd.DataFrame, metric_id: str, grain: str, dimension: str = "all") -> dict:
