@@ -21,6 +21,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, Backoff, Config, Failure, Jitter, MetadataValue, RetryPolicy
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration import spark
 from orchestration.project import manifest_stale_reason
 from orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
 from support_warehouse.contract import ENTITIES
@@ -217,6 +218,9 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
         except BaseException:
             _stop(invocation)  # never leave a dbt process holding the DuckDB lock behind
             raise
+        if spark.is_spark() and (invocation.is_successful() or _failed_results(target_path)):
+            # dbt's JVM has exited: mirror the build into DuckDB for publishing and the checks.
+            context.log.info(f"spark: built relations mirrored to {spark.export_build()}")
         if invocation.is_successful():
             return
         failed = _failed_results(target_path)

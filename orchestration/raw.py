@@ -32,6 +32,7 @@ from dagster import (
     asset,
 )
 
+from orchestration import spark
 from orchestration.pending import LOADED_TAG_PREFIX
 from orchestration.resources import WarehouseResource
 from support_warehouse.contract import ENTITIES, Entity
@@ -116,7 +117,8 @@ def build_raw_asset(entity: Entity) -> AssetsDefinition:
         kinds={"python", "duckdb"},
         description=(
             f"raw.{entity.name}: every `{entity.name}` extract row as text, loaded from the landing folder "
-            f"`{entity.name}/` (CSV, JSON lines, Parquet) by support_warehouse.load; only new files are read. "
+            f"`{entity.name}/` (CSV, JSON lines, Parquet) by support_warehouse.load (load_spark on the spark "
+            f"target); only new files are read. "
             f"Key: {', '.join(entity.key)}. Required columns: {', '.join(entity.required)}."
         ),
         check_specs=[
@@ -141,15 +143,22 @@ def build_raw_asset(entity: Entity) -> AssetsDefinition:
         load_id = context.run_id
         error: str | None = None
         result: Any = None
-        with warehouse.connect() as con:
-            load.ensure_raw_schema(con)
-            try:
-                result = load.load_entity(con, landing, entity.name, load_id=load_id)
-                error = _field(result, "error")
-            except load.LoadError as exc:  # data problem: report it, never retry it
-                error = str(exc)
-            reasons = _load_reject_reasons(con, entity.name, load_id)
-            total_rows = _row_count(con, entity.name)
+        if spark.is_spark():
+            # Spark's readers in a process of their own (orchestration/spark.py); same report.
+            result = spark.load_entity(landing, entity.name, load_id)
+            error = result["error"]
+            reasons = [(str(r), int(n)) for r, n in result["reasons"]]
+            total_rows = result["total_rows"]
+        else:
+            with warehouse.connect() as con:
+                load.ensure_raw_schema(con)
+                try:
+                    result = load.load_entity(con, landing, entity.name, load_id=load_id)
+                    error = _field(result, "error")
+                except load.LoadError as exc:  # data problem: report it, never retry it
+                    error = str(exc)
+                reasons = _load_reject_reasons(con, entity.name, load_id)
+                total_rows = _row_count(con, entity.name)
 
         loaded_files = _as_list(_field(result, "files_loaded"))
         files_loaded = len(loaded_files) if loaded_files is not None else int(_field(result, "files_loaded", 0) or 0)

@@ -26,7 +26,8 @@ class WarehouseResource(ConfigurableResource):
         return Path(self.landing_dir).expanduser().resolve() if self.landing_dir else config.landing_dir()
 
     def warehouse(self) -> Path:
-        return Path(self.warehouse_path).expanduser().resolve() if self.warehouse_path else config.warehouse_path()
+        """The DuckDB file with the night's marts (on target spark: the mirror of the Spark build)."""
+        return Path(self.warehouse_path).expanduser().resolve() if self.warehouse_path else config.build_database()
 
     @contextmanager
     def connect(self) -> Iterator[object]:

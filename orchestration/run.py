@@ -267,7 +267,7 @@ def run_nightly(
         job = defs.resolve_job_def(NIGHTLY_JOB)
         run_tags = {TRIGGER_TAG: trigger}
         try:
-            run_tags.update(pending_tags(find_pending(config.landing_dir(), config.warehouse_path())))
+            run_tags.update(pending_tags(find_pending(config.landing_dir(), config.build_database())))
         except Exception:  # the count is informative only
             pass
         run_tags.update(tags or {})

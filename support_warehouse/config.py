@@ -49,3 +49,19 @@ def duckdb_memory_limit() -> str:
 
 def duckdb_threads() -> int:
     return int(os.environ.get("SW_DUCKDB_THREADS", "2"))
+
+
+def spark_warehouse_dir() -> Path:
+    """Spark target: tables, Derby metastore and derby.log (SW_SPARK_WAREHOUSE_DIR, profiles.yml)."""
+    return _path("SW_SPARK_WAREHOUSE_DIR", "data/spark-warehouse")
+
+
+def spark_mirror_path() -> Path:
+    """Spark target: DuckDB copy of the marts, audit and loader tables that publishing, the
+    rejected-rows checks and the summary read (SW_SPARK_MIRROR_PATH, default in the Spark dir)."""
+    return _path("SW_SPARK_MIRROR_PATH", str(spark_warehouse_dir() / "build_mirror.duckdb"))
+
+
+def build_database(target: str | None = None) -> Path:
+    """The DuckDB file holding the night's marts: the build database on duckdb, the mirror on spark."""
+    return spark_mirror_path() if (target or dbt_target()) == "spark" else warehouse_path()

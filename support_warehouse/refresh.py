@@ -117,9 +117,11 @@ def count_staging_rejects(con: duckdb.DuckDBPyConnection, load_id: str) -> dict[
 
 def _count_staging_rejects(report: RefreshReport) -> None:
     """Rows rejected by staging (audit.rejected_rows), counted per entity for this load."""
-    if report.target == "duckdb" and report.warehouse.exists():
+    # On target spark the marts and audit tables are read from the DuckDB mirror of the build.
+    db = report.warehouse if report.target == "duckdb" else config.build_database(report.target)
+    if db.exists():
         try:
-            con = load.connect(report.warehouse, read_only=True)
+            con = load.connect(db, read_only=True)
             try:
                 counts = count_staging_rejects(con, report.load_id)
             finally:
@@ -133,7 +135,7 @@ def _count_staging_rejects(report: RefreshReport) -> None:
             for entity in ENTITIES:
                 report.entities[entity].rejected_staging = counts.get(entity, 0)
     else:
-        report.staging_rejects_note = f"staging rejects are only counted on the duckdb target (target: {report.target})"
+        report.staging_rejects_note = f"no build database yet ({db})"
 
 
 def refresh(
@@ -174,7 +176,7 @@ def refresh(
 
         nightly = run_nightly(
             landing, warehouse, target, full_refresh=full_refresh, dbt_extra_args=dbt_extra_args,
-            publish=publish and target == "duckdb", publish_dir=publish_dir,
+            publish=publish, publish_dir=publish_dir,
         )
         apply_to_report(report, nightly)  # load_id becomes the Dagster run id
         _count_staging_rejects(report)
@@ -182,6 +184,10 @@ def refresh(
         return report
     if engine != "direct":
         raise ValueError(f"unknown refresh engine {engine!r} (dagster or direct)")
+    if target == "spark":
+        # Loading, dbt and the export for publishing each need the Derby metastore to themselves:
+        # the Dagster job runs them as separate processes (orchestration/spark.py).
+        raise ValueError("target spark runs through the Dagster job only (SW_REFRESH_ENGINE=dagster)")
 
     # 1. Load (the connection is closed before dbt opens the same file).
     con = load.connect(warehouse)
