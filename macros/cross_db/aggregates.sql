@@ -7,6 +7,11 @@
     quantile_cont({{ expr }}, {{ fraction }})
 {%- endmacro %}
 
+{# Spark 3.4+: the ordered-set form, linear interpolation between the two nearest values. #}
+{% macro spark__percentile_cont(expr, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expr }})
+{%- endmacro %}
+
 {% macro median(expr) -%}
     {{ support_warehouse.percentile_cont(expr, 0.5) }}
 {%- endmacro %}

@@ -3,8 +3,62 @@
     {{ return(adapter.dispatch('try_cast', 'support_warehouse')(expr, data_type)) }}
 {%- endmacro %}
 
+{#
+    Whole numbers: DuckDB's own cast rounds '4.5' to 5 and reads '1e3' or '0x10', which would let
+    a fractional score or quantity through; only an optional sign, digits and all-zero decimals
+    ('3.0', as spreadsheets export) type.
+#}
 {% macro default__try_cast(expr, data_type) -%}
-    try_cast({{ expr }} as {{ data_type }})
+    {%- if data_type | lower | trim in support_warehouse.integer_type_names() -%}
+        try_cast(
+            case
+                when regexp_full_match(trim({{ expr }}), '[+-]?[0-9]+([.]0*)?')
+                    then regexp_replace(trim({{ expr }}), '[.]0*$', '')
+            end as {{ data_type }}
+        )
+    {%- else -%}
+        try_cast({{ expr }} as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    Spark's try_cast accepts text DuckDB rejects ('2024' as a date, '1.5d' as a double, '0x1p3')
+    and rejects some DuckDB accepts ('2024/01/31'); each type is first held to DuckDB's shapes.
+    Whole numbers follow default__: optional sign, digits, optional all-zero decimals.
+#}
+{% macro spark__try_cast(expr, data_type) -%}
+    {%- set t = data_type | lower | trim -%}
+    {%- if t in support_warehouse.integer_type_names() -%}
+        try_cast(
+            case
+                when trim({{ expr }}) rlike '^[+-]?[0-9]+([.]0*)?$'
+                    then regexp_replace(trim({{ expr }}), '[.]0*$', '')
+            end as {{ data_type }}
+        )
+    {%- elif t in ('double', 'float', 'real', 'double precision', 'float8', 'float4') -%}
+        case
+            when lower(trim({{ expr }})) in ('nan', '+nan', '-nan') then cast('NaN' as {{ data_type }})
+            when lower(trim({{ expr }})) rlike '^[+-]?(([0-9]+[.]?[0-9]*|[.][0-9]+)(e[+-]?[0-9]+)?|inf|infinity)$'
+                then try_cast(trim({{ expr }}) as {{ data_type }})
+        end
+    {%- elif t == 'date' -%}
+        try_cast(
+            case
+                when trim({{ expr }}) rlike {{ support_warehouse.spark_iso_timestamp_pattern() }}
+                    then regexp_replace(
+                        regexp_extract(trim({{ expr }}), '^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}', 0), '/', '-'
+                    )
+            end as date
+        )
+    {%- elif t == 'timestamp' -%}
+        {{ support_warehouse.spark__parse_timestamp_utc(expr) }}
+    {%- else -%}
+        try_cast({{ expr }} as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro integer_type_names() -%}
+    {{ return(['int', 'integer', 'bigint', 'smallint', 'tinyint', 'int2', 'int4', 'int8', 'long', 'short', 'byte']) }}
 {%- endmacro %}
 
 {# Text 'true'/'false' (also 1/0, yes/no, t/f) -> boolean; anything else null. #}
@@ -28,4 +82,9 @@
 
 {% macro default__hash_pii(expr) -%}
     case when {{ expr }} is not null then sha256(lower(trim({{ expr }}))) end
+{%- endmacro %}
+
+{# Same lowercase hex digest as DuckDB's sha256(). #}
+{% macro spark__hash_pii(expr) -%}
+    case when {{ expr }} is not null then sha2(lower(trim({{ expr }})), 256) end
 {%- endmacro %}

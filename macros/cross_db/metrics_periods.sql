@@ -12,6 +12,11 @@
     cast({{ dbt.date_trunc('week', date_expr) }} as date)
 {%- endmacro %}
 
+{# Spark's date_trunc('week', ...) also starts weeks on Monday (and returns a timestamp). #}
+{% macro spark__iso_week_start(date_expr) -%}
+    cast(date_trunc('week', {{ date_expr }}) as date)
+{%- endmacro %}
+
 {# First day of the `grain` ('day', 'week' = ISO week, 'month', 'quarter', 'year') containing a date. #}
 {% macro metric_period_start(grain, date_expr) -%}
     {%- if grain == 'day' -%}

@@ -12,6 +12,26 @@
     (try_cast({{ expr }} as timestamptz) at time zone 'UTC')
 {%- endmacro %}
 
+{#
+    Spark's cast is laxer than DuckDB's in places ('2024' and '2024-01-01T10' are timestamps there)
+    and stricter in others ('2024/01/31'), so the text is first held to the shapes DuckDB accepts:
+    date, optional time with at least minutes, optional 'Z', numeric offset or zone name. Runs with
+    the session time zone at UTC (profiles.yml), so offset-less text means UTC on both engines.
+#}
+{% macro spark__parse_timestamp_utc(expr) -%}
+    try_cast(
+        case
+            when trim({{ expr }}) rlike {{ support_warehouse.spark_iso_timestamp_pattern() }}
+                then regexp_replace(trim({{ expr }}), '^([0-9]{4})/([0-9]{1,2})/', '$1-$2-')
+        end as timestamp
+    )
+{%- endmacro %}
+
+{# Backslash-free (Spark string literals unescape backslashes), anchored, for `rlike`. #}
+{% macro spark_iso_timestamp_pattern() -%}
+    '^[0-9]{4}([-][0-9]{1,2}[-]|/[0-9]{1,2}/)[0-9]{1,2}([T ] *[0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]*)?)?(Z|[+-][0-9]{2}(:?[0-9]{2}(:?[0-9]{2})?)?| +[A-Za-z][A-Za-z0-9_/+-]*)?)? *$'
+{%- endmacro %}
+
 {# UTC timestamp -> wall-clock time in the IANA zone `tz` (a literal or a column). #}
 {% macro utc_to_local(ts, tz) -%}
     {{ return(adapter.dispatch('utc_to_local', 'support_warehouse')(ts, tz)) }}
@@ -19,6 +39,10 @@
 
 {% macro default__utc_to_local(ts, tz) -%}
     timezone({{ tz }}, timezone('UTC', {{ ts }}))
+{%- endmacro %}
+
+{% macro spark__utc_to_local(ts, tz) -%}
+    from_utc_timestamp({{ ts }}, {{ tz }})
 {%- endmacro %}
 
 {# Wall-clock time in the IANA zone `tz` -> UTC timestamp. #}
@@ -30,6 +54,15 @@
     timezone('UTC', timezone({{ tz }}, {{ ts }}))
 {%- endmacro %}
 
+{#
+    Same as DuckDB except for a wall-clock time inside the hour repeated when DST ends (e.g. 01:30
+    in New York on the night clocks go back): Spark takes the earlier instant, DuckDB the later.
+    A time skipped when DST starts moves forward on both.
+#}
+{% macro spark__local_to_utc(ts, tz) -%}
+    to_utc_timestamp({{ ts }}, {{ tz }})
+{%- endmacro %}
+
 {# Elapsed seconds from `start_ts` to `end_ts` as a double (dbt.datediff counts boundaries). #}
 {% macro seconds_between(start_ts, end_ts) -%}
     {{ return(adapter.dispatch('seconds_between', 'support_warehouse')(start_ts, end_ts)) }}
@@ -37,6 +70,11 @@
 
 {% macro default__seconds_between(start_ts, end_ts) -%}
     (epoch({{ end_ts }}) - epoch({{ start_ts }}))
+{%- endmacro %}
+
+{# DuckDB's epoch() is microseconds / 1e6 as a double; the same arithmetic gives bit-equal results. #}
+{% macro spark__seconds_between(start_ts, end_ts) -%}
+    (cast(unix_micros({{ end_ts }}) as double) / 1000000 - cast(unix_micros({{ start_ts }}) as double) / 1000000)
 {%- endmacro %}
 
 {% macro minutes_between(start_ts, end_ts) -%}
@@ -62,10 +100,19 @@
     isodow({{ expr }})
 {%- endmacro %}
 
+{# Spark's dayofweek() starts on Sunday; weekday() is 0 = Monday. #}
+{% macro spark__iso_day_of_week(expr) -%}
+    (weekday({{ expr }}) + 1)
+{%- endmacro %}
+
 {% macro hour_of_day(expr) -%}
     {{ return(adapter.dispatch('hour_of_day', 'support_warehouse')(expr)) }}
 {%- endmacro %}
 
 {% macro default__hour_of_day(expr) -%}
+    hour({{ expr }})
+{%- endmacro %}
+
+{% macro spark__hour_of_day(expr) -%}
     hour({{ expr }})
 {%- endmacro %}

@@ -71,6 +71,13 @@ group by
     `fractions` are the percentiles computed (columns percentile_50, percentile_90, ...).
     Output: metric_id (of the measured rows), period_grain, period_start, dimension,
     dimension_value, one percentile_<nn> column per fraction, observation_count.
+
+    Computed by ranking, with percentile_cont's own arithmetic: rn = (n - 1) x fraction, value =
+    v[floor(rn)] + (v[ceil(rn)] - v[floor(rn)]) x (rn - floor(rn)), v sorted ascending (the same
+    result as quantile_cont / percentile_cont, bit for bit). Sorting spills to disk; an ordered-set
+    aggregate keeps every value of every group in memory and fails beyond memory_limit (ten
+    million tickets). One narrow ranking per dimension and grain (union all), over the rows of the
+    metrics cut by that dimension, instead of one over rows x dimensions x grains.
 #}
 {% macro aggregate_metric_percentiles(
     rows,
@@ -80,37 +87,69 @@ group by
     measure_column='measure_value',
     date_column='observation_date'
 ) -%}
+    {%- set dimensions = ['all'] + (support_warehouse.metric_dimensions().keys() | list) -%}
+    {%- for dimension in dimensions %}
+    {%- set dimension_expr = "'all'" if dimension == 'all' else
+        'coalesce(metric_rows.' ~ support_warehouse.metric_dimensions()[dimension] ~ ', '
+        ~ support_warehouse.metric_missing_label(dimension) ~ ')' %}
+    {%- for grain in grains %}
 select
     metric_id,
-    period_grain,
+    '{{ grain }}' as period_grain,
     period_start,
-    dimension,
+    '{{ dimension }}' as dimension,
     dimension_value,
     {%- for fraction in fractions %}
-    {{ support_warehouse.percentile_cont('measure_value', fraction) }} as {{ support_warehouse.metric_percentile_column(fraction) }},
+    low_{{ loop.index }} + (high_{{ loop.index }} - low_{{ loop.index }})
+    * ((observation_count - 1) * {{ fraction }} - floor((observation_count - 1) * {{ fraction }}))
+        as {{ support_warehouse.metric_percentile_column(fraction) }},
     {%- endfor %}
-    count(*) as observation_count
+    observation_count
 from (
     select
-        metric_rows.metric_id,
-        metric_grains.period_grain,
-        {{ support_warehouse.metric_period_start_case('metric_grains.period_grain', 'metric_rows.' ~ date_column, grains) }}
-            as period_start,
-        metric_cuts.dimension,
-        {{ support_warehouse.metric_dimension_value('metric_cuts.dimension', 'metric_rows') }} as dimension_value,
-        metric_rows.{{ measure_column }} as measure_value
-    from {{ rows }} as metric_rows
-    inner join {{ catalog_dimensions }} as metric_cuts
-        on metric_rows.metric_id = metric_cuts.metric_id
-    cross join {{ support_warehouse.metric_grains_relation(grains) }} as metric_grains
-    where metric_rows.{{ measure_column }} is not null
-) as cut_rows
-group by
-    metric_id,
-    period_grain,
-    period_start,
-    dimension,
-    dimension_value
+        metric_id,
+        period_start,
+        dimension_value,
+        {%- for fraction in fractions %}
+        max(case when value_rank = floor((value_count - 1) * {{ fraction }}) then measure_value end) as low_{{ loop.index }},
+        max(case when value_rank = ceil((value_count - 1) * {{ fraction }}) then measure_value end) as high_{{ loop.index }},
+        {%- endfor %}
+        max(value_count) as observation_count
+    from (
+        select
+            metric_id,
+            period_start,
+            dimension_value,
+            measure_value,
+            row_number() over (
+                partition by metric_id, period_start, dimension_value order by measure_value
+            ) - 1 as value_rank,
+            count(*) over (partition by metric_id, period_start, dimension_value) as value_count
+        from (
+            select
+                metric_rows.metric_id,
+                {{ support_warehouse.metric_period_start(grain, 'metric_rows.' ~ date_column) }} as period_start,
+                {{ dimension_expr }} as dimension_value,
+                cast(metric_rows.{{ measure_column }} as double) as measure_value
+            from {{ rows }} as metric_rows
+            where
+                metric_rows.{{ measure_column }} is not null
+                and metric_rows.metric_id in (
+                    select metric_cuts.metric_id from {{ catalog_dimensions }} as metric_cuts
+                    where metric_cuts.dimension = '{{ dimension }}'
+                )
+        ) as cut_rows
+    ) as ranked_rows
+    group by
+        metric_id,
+        period_start,
+        dimension_value
+) as bounded_rows
+    {%- if not (loop.last and dimension == dimensions[-1]) %}
+union all
+    {%- endif %}
+    {%- endfor %}
+    {%- endfor %}
 {%- endmacro %}
 
 {# Column name holding a percentile: 0.5 -> percentile_50, 0.9 -> percentile_90. #}

@@ -1,13 +1,15 @@
-{{ config(materialized='table') }}
+{{ config(**sw_incremental_config('ticket_id')) }}
 
 with
 
 status_changes as (
     select * from {{ ref('int_ticket_status_changes_validated') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('stg_helpdesk__tickets') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 recorded_changes as (

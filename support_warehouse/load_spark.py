@@ -1,0 +1,1038 @@
+"""Load new landing files into the raw layer on Spark (the dbt target ``spark``).
+
+The same contract as the DuckDB loader (``support_warehouse.load``), with Spark's own readers:
+
+``raw.<entity>``
+    every extract column as STRING (the contract's required columns first, then the lineage
+    columns ``_source_file``, ``_source_line`` BIGINT, ``_loaded_at`` TIMESTAMP (UTC), ``_load_id``,
+    then extra columns in the order they appear), Parquet tables in the Spark catalog.
+``raw._loaded_files``, ``raw._load_rejects``
+    the same columns as on DuckDB; a file whose sha256 is recorded ``loaded``/``empty`` for its
+    entity is skipped, so loading the same file twice changes nothing.
+
+File discovery, hashing, CSV header and delimiter detection, column-name normalisation and the
+messages of a failed entity are the DuckDB loader's own functions, so both engines name files,
+lines and columns identically. ``_source_line`` follows the DuckDB loader's definition: CSV line
+(header = 1; blank lines count; a multi-line quoted record counts as one line), JSON lines
+physical line, JSON array element number, Parquet row number.
+
+Readers:
+
+* CSV: ``spark.read.csv`` with ``multiLine`` (RFC 4180 quoted line breaks), every column as
+  string, PERMISSIVE mode with ``columnNameOfCorruptRecord``: a record with the wrong number of
+  columns is kept in ``raw._load_rejects`` with the DuckDB loader's reason text. A quote left open
+  on a line rejects that line and reading resumes on the next one (as on DuckDB). A record with
+  bytes that are not UTF-8 is rejected (Spark decodes them as U+FFFD).
+* JSON lines: ``spark.read.text`` + ``from_json(..., 'map<string,string>')``; values render as on
+  DuckDB (numbers as JSON text, nested values as compact JSON). Invalid lines and non-objects are
+  rejected; blank lines are skipped but counted.
+* Parquet: ``spark.read.parquet``, values rendered as text as the DuckDB loader does (timestamps
+  ISO-8601, nested values as JSON), line = ``_metadata.row_index + 1``.
+
+An entity's new files are read and checked first; rows are only appended when every file of the
+entity is fine (one Spark write job per table, committed as a whole), otherwise the entity's
+load fails with the DuckDB loader's message and the files stay pending.
+
+dbt-spark's ``session`` method uses ``SparkSession.builder.getOrCreate()`` in its own process, so
+loading and dbt must run in one Python process: ``spark_session()`` builds the session from the
+``spark`` output of ``profiles.yml`` (same warehouse dir and metastore), ``load_all_spark`` loads,
+then dbt runs in-process (``build_spark`` or ``support_warehouse.dbt_runner.run_dbt``). From the
+shell: ``python -m support_warehouse.load_spark --landing DIR -- build``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import time
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+from . import config, load
+from .contract import ENTITIES, LINEAGE_COLUMNS
+from .load import EntityLoadResult, LoadError, _File
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame, SparkSession
+
+log = logging.getLogger(__name__)
+
+RAW_SCHEMA = load.RAW_SCHEMA
+LOADED_FILES = load.LOADED_FILES
+LOAD_REJECTS = load.LOAD_REJECTS
+_OK_STATUSES = load._OK_STATUSES
+
+_CORRUPT = "_sw_corrupt_record"
+_REPLACEMENT_CHAR = "\ufffd"
+_LINEAGE_TYPES = {
+    "_source_file": "string",
+    "_source_line": "bigint",
+    "_loaded_at": "timestamp",
+    "_load_id": "string",
+}
+_MAX_RECOVERIES = 1000
+
+_LOADED_FILES_COLUMNS = (
+    ("file_path", "string"),
+    ("file_hash", "string"),
+    ("entity", "string"),
+    ("load_id", "string"),
+    ("loaded_at", "timestamp"),
+    ("rows_loaded", "bigint"),
+    ("rows_rejected", "bigint"),
+    ("status", "string"),
+    ("message", "string"),
+    ("file_size", "bigint"),
+    ("file_mtime_ns", "bigint"),
+)
+_LOAD_REJECTS_COLUMNS = (
+    ("entity", "string"),
+    ("source_file", "string"),
+    ("source_line", "bigint"),
+    ("reason", "string"),
+    ("raw_record", "string"),
+    ("load_id", "string"),
+    ("loaded_at", "timestamp"),
+    ("error_type", "string"),
+)
+
+
+# ------------------------------------------------------------------------------------- session
+
+
+def spark_warehouse_dir() -> Path:
+    """SW_SPARK_WAREHOUSE_DIR (default data/spark-warehouse): tables, metastore_db, derby.log."""
+    return config._path("SW_SPARK_WAREHOUSE_DIR", "data/spark-warehouse")
+
+
+def spark_conf() -> dict[str, str]:
+    """The ``spark`` output's server_side_parameters of profiles.yml, rendered with the current
+    environment (SW_SPARK_WAREHOUSE_DIR made absolute first, so dbt and this loader agree)."""
+    import jinja2
+    import yaml
+
+    os.environ["SW_SPARK_WAREHOUSE_DIR"] = str(spark_warehouse_dir().resolve())
+    profile = yaml.safe_load((config.DBT_PROJECT_DIR / "profiles.yml").read_text())
+    params = profile["support_warehouse"]["outputs"]["spark"].get("server_side_parameters", {})
+    env = jinja2.Environment()
+    env.globals["env_var"] = lambda name, default=None: os.environ.get(name, default)
+    conf = {str(k): env.from_string(str(v)).render() for k, v in params.items()}
+    conf["spark.sql.ansi.enabled"] = "false"  # dbt-spark forces this on every session it touches
+    return conf
+
+
+def spark_session(extra_conf: dict[str, str] | None = None) -> SparkSession:
+    """The process's SparkSession (Hive catalog), configured like dbt's ``spark`` target."""
+    from pyspark.sql import SparkSession
+
+    conf = spark_conf()
+    conf.update(extra_conf or {})
+    conf.setdefault("spark.ui.showConsoleProgress", "false")
+    conf.setdefault("spark.sql.mapKeyDedupPolicy", "LAST_WIN")
+    Path(conf.get("spark.sql.warehouse.dir", spark_warehouse_dir())).mkdir(parents=True, exist_ok=True)
+    builder = SparkSession.builder.appName("support_warehouse").enableHiveSupport()
+    for k, v in conf.items():
+        builder = builder.config(k, v)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(os.environ.get("SW_SPARK_LOG_LEVEL", "ERROR"))
+    return spark
+
+
+# ---------------------------------------------------------------------------------- raw schema
+
+
+def _q(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _table_exists(spark: SparkSession, schema: str, table: str) -> bool:
+    return bool(spark.catalog.tableExists(table, schema))
+
+
+def _table_columns(spark: SparkSession, table: str) -> list[str]:
+    return [f.name for f in spark.table(table).schema.fields]
+
+
+def ensure_raw_schema(spark: SparkSession) -> None:
+    """Create database raw, every entity's raw table (required + lineage columns) and bookkeeping."""
+    spark.sql(f"create database if not exists {RAW_SCHEMA}")
+    for name, cols in (("_loaded_files", _LOADED_FILES_COLUMNS), ("_load_rejects", _LOAD_REJECTS_COLUMNS)):
+        ddl = ", ".join(f"{_q(c)} {t}" for c, t in cols)
+        spark.sql(f"create table if not exists {RAW_SCHEMA}.{_q(name)} ({ddl}) using parquet")
+    existing = {t.name.lower() for t in spark.catalog.listTables(RAW_SCHEMA)}
+    for name, entity in ENTITIES.items():
+        if name not in existing:
+            cols = [f"{_q(c)} string" for c in entity.required]
+            cols += [f"{_q(c)} {_LINEAGE_TYPES[c]}" for c in LINEAGE_COLUMNS]
+            spark.sql(f"create table {RAW_SCHEMA}.{_q(name)} ({', '.join(cols)}) using parquet")
+            continue
+        have = {c.lower() for c in _table_columns(spark, f"{RAW_SCHEMA}.{_q(name)}")}
+        missing = [f"{_q(c)} string" for c in entity.required if c not in have]
+        missing += [f"{_q(c)} {_LINEAGE_TYPES[c]}" for c in LINEAGE_COLUMNS if c not in have]
+        if missing:
+            spark.sql(f"alter table {RAW_SCHEMA}.{_q(name)} add columns ({', '.join(missing)})")
+
+
+def _add_missing_columns(spark: SparkSession, entity: str, columns: Iterable[str]) -> list[str]:
+    table = f"{RAW_SCHEMA}.{_q(entity)}"
+    have = {c.lower() for c in _table_columns(spark, table)}
+    added = [c for c in dict.fromkeys(columns) if c not in have]
+    if added:
+        spark.sql(f"alter table {table} add columns ({', '.join(f'{_q(c)} string' for c in added)})")
+    return added
+
+
+# ---------------------------------------------------------------------------------- file discovery
+
+
+_Known = tuple[dict[str, tuple[int, int]], set[str]]
+
+
+def _known_files(spark: SparkSession, entities: Sequence[str]) -> dict[str, _Known]:
+    """Per entity: (path -> (size, mtime_ns), hashes) of files loaded before (one query)."""
+    out: dict[str, _Known] = {e: ({}, set()) for e in entities}
+    if not _table_exists(spark, RAW_SCHEMA, "_loaded_files"):
+        return out
+    statuses = ", ".join(_lit(s) for s in _OK_STATUSES)
+    wanted = ", ".join(_lit(e) for e in entities)
+    rows = spark.sql(
+        f"select entity, file_path, file_hash, file_size, file_mtime_ns from {LOADED_FILES} "
+        f"where entity in ({wanted}) and status in ({statuses})"
+    ).collect()
+    for r in rows:
+        stats, hashes = out[r[0]]
+        if r[3] is not None:
+            stats[r[1]] = (r[3], r[4])
+        hashes.add(r[2])
+    return out
+
+
+def _split_new(
+    spark: SparkSession, landing_dir: Path, entity: str, known: _Known | None = None
+) -> tuple[list[_File], list[_File]]:
+    """(new files, skipped files), exactly as the DuckDB loader decides."""
+    stats, hashes = known if known is not None else _known_files(spark, [entity])[entity]
+    new: list[_File] = []
+    skipped: list[_File] = []
+    seen = set(hashes)
+    for f in load._entity_files(landing_dir, entity):
+        if stats.get(f.rel) == (f.size, f.mtime_ns):
+            skipped.append(f)
+            continue
+        load._digest(f, want_blank_lines=True)
+        if f.sha256 in seen:
+            skipped.append(f)
+            continue
+        seen.add(f.sha256)
+        new.append(f)
+    return new, skipped
+
+
+def pending_files(spark: SparkSession, landing_dir: Path) -> dict[str, list[Path]]:
+    """New files not loaded yet, per entity; entities with nothing pending are left out."""
+    out: dict[str, list[Path]] = {}
+    known = _known_files(spark, list(ENTITIES))
+    for entity in ENTITIES:
+        new, _ = _split_new(spark, Path(landing_dir), entity, known[entity])
+        if new:
+            out[entity] = [f.path for f in new]
+    return out
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class _FileOutcome:
+    rows: int = 0
+    rejects: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    """What one entity's new files produce before anything is written."""
+
+    columns: list[str] = field(default_factory=list)  # extract columns, in order of appearance
+    rows: list[DataFrame] = field(default_factory=list)  # extract columns + _source_file, _source_line
+    rejects: list[dict[str, Any]] = field(default_factory=list)  # small: collected on the driver
+    reject_frames: list[DataFrame] = field(default_factory=list)
+    outcomes: dict[str, _FileOutcome] = field(default_factory=dict)
+    cached: list[DataFrame] = field(default_factory=list)
+
+    def outcome(self, f: _File) -> _FileOutcome:
+        return self.outcomes.setdefault(f.rel, _FileOutcome())
+
+    def add_columns(self, columns: Iterable[str]) -> None:
+        for c in columns:
+            if c not in self.columns:
+                self.columns.append(c)
+
+
+_SCHEME_SLASHES = re.compile("^file:/+")
+
+
+def _path_key(spark_path: str) -> str:
+    """Spark's file URI (file:/a%20b/c.csv) -> a comparable absolute local path."""
+    parsed = urlparse(spark_path)
+    return os.path.realpath(unquote(parsed.path if parsed.scheme else spark_path))
+
+
+def _line_numbers(df: DataFrame, base: int, header_lines: int, skips: dict[str, list[int]]) -> DataFrame:
+    """Add _source_line to df (columns _sw_file, _sw_k = 1-based record number in its file).
+
+    As in the DuckDB loader: a skipped physical line s (blank line) with rank i has s - header - i
+    records before it, so record k is on line base + header + k + #(skips with that count < k).
+    """
+    from pyspark.sql import functions as F
+
+    if not any(skips.values()):
+        return df.withColumn("_source_line", F.lit(base + header_lines) + F.col("_sw_k"))
+    spark = df.sparkSession
+    marks = [
+        (file, s - header_lines - i)
+        for file, lines in skips.items()
+        for i, s in enumerate(sorted(set(lines)), start=1)
+    ]
+    marks_df = spark.createDataFrame(marks, "_sw_file string, _sw_good_before long")
+    counts = marks_df.groupBy("_sw_file", "_sw_good_before").agg(F.count("*").alias("_sw_n"))
+    # Records and marks interleaved per file: a mark sorts before the record it precedes.
+    rec = df.withColumn("_sw_pos", F.col("_sw_k") * 2).withColumn("_sw_n", F.lit(0))
+    mk = counts.select(
+        "_sw_file", (F.col("_sw_good_before") * 2 + 1).alias("_sw_pos"), "_sw_n"
+    )
+    cols = list(df.columns)
+    mk_full = mk.select(*[F.lit(None).alias(c) for c in cols if c != "_sw_file"], "_sw_file", "_sw_pos", "_sw_n")
+    rec_full = rec.select(*[c for c in cols if c != "_sw_file"], "_sw_file", "_sw_pos", "_sw_n")
+    from pyspark.sql.window import Window
+
+    w = Window.partitionBy("_sw_file").orderBy("_sw_pos").rowsBetween(Window.unboundedPreceding, 0)
+    merged = rec_full.unionByName(mk_full, allowMissingColumns=False).withColumn(
+        "_sw_skipped", F.sum("_sw_n").over(w)
+    )
+    return (
+        merged.where(F.col("_sw_k").isNotNull())
+        .withColumn("_source_line", F.lit(base + header_lines) + F.col("_sw_k") + F.col("_sw_skipped"))
+        .drop("_sw_pos", "_sw_n", "_sw_skipped")
+    )
+
+
+def _records_numbered(df: DataFrame, file_col: str = "_sw_file") -> DataFrame:
+    """_sw_k: 1-based record number within each file, in file order."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.window import Window
+
+    w = Window.partitionBy(file_col).orderBy("_sw_block", "_sw_mid")
+    return df.withColumn("_sw_k", F.row_number().over(w)).drop("_sw_block", "_sw_mid")
+
+
+def _with_file_rel(df: DataFrame, files: Sequence[_File]) -> DataFrame:
+    """Map Spark's _sw_path (file URI) to the landing-relative name in _sw_file."""
+    from pyspark.sql import functions as F
+
+    by_key = {os.path.realpath(f.path): f.rel for f in files}
+    # inputFiles() lists the files without a Spark job; its URIs (file:///a%20b) and
+    # _metadata.file_path (file:/a%20b) differ only in the slashes after the scheme.
+    mapping: list[Any] = []
+    for uri in df.inputFiles():
+        rel = by_key.get(_path_key(uri))
+        if rel is None:  # pragma: no cover - Spark read a file we did not ask for
+            raise RuntimeError(f"unexpected file read by Spark: {uri}")
+        mapping += [F.lit(_SCHEME_SLASHES.sub("/", uri)), F.lit(rel)]
+    if not mapping:
+        return df.withColumn("_sw_file", F.lit(None).cast("string")).drop("_sw_path")
+    key = F.regexp_replace(F.col("_sw_path"), _SCHEME_SLASHES.pattern, "/")
+    return df.withColumn("_sw_file", F.create_map(*mapping)[key]).drop("_sw_path")
+
+
+def _csv_reject_reason(raw: str, delim: str, expected: int) -> tuple[str, str]:
+    """(reason, error_type) for a record Spark's CSV reader flagged, worded as the DuckDB loader does."""
+    try:
+        fields = next(csv.reader(io.StringIO(raw, newline=""), delimiter=delim, quotechar='"'), [])
+    except csv.Error as e:
+        return f"malformed quoted value: {e}", "UNQUOTED VALUE"
+    found = len(fields)
+    if found < expected:
+        return (
+            f"wrong number of columns: expected {expected}, found {found} (truncated or short line)",
+            "MISSING COLUMNS",
+        )
+    if found > expected:
+        return (
+            f"wrong number of columns: expected {expected}, found {found} (extra values: an unquoted delimiter?)",
+            "TOO MANY COLUMNS",
+        )
+    return "malformed record: the CSV reader could not parse it", "MALFORMED"
+
+
+_ENCODING_REASON = "invalid UTF-8: the line is not UTF-8 encoded (export the file as UTF-8)"
+_UNTERMINATED_REASON = (
+    "unterminated quoted value: a quote opened on this line is never closed; "
+    "the line was rejected and reading resumed on the next line"
+)
+
+
+def _spark_error_text(e: BaseException) -> str:
+    text = str(getattr(e, "desc", None) or e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+# -------------------------------------------------------------------------------------- readers
+
+
+class _SparkLoader:
+    def __init__(self, spark: SparkSession, entity: str, load_id: str, loaded_at: datetime) -> None:
+        self.spark = spark
+        self.entity = entity
+        self.load_id = load_id
+        self.loaded_at = loaded_at
+        self._tmp_dir: tempfile.TemporaryDirectory[str] | None = None
+
+    def cleanup(self, batch: _Batch | None = None) -> None:
+        if batch is not None:
+            for df in batch.cached:
+                df.unpersist()
+        if self._tmp_dir is not None:
+            self._tmp_dir.cleanup()
+            self._tmp_dir = None
+
+    @contextlib.contextmanager
+    def file_checks(self, f: _File) -> Any:
+        """A file that cannot be read fails the entity with the DuckDB loader's message."""
+        try:
+            yield
+        except load._Unreadable as e:
+            raise LoadError(f"{self.entity}: {f.display} is unreadable: it {e}", self.entity, f.rel) from e
+
+    def _scratch(self, suffix: str) -> Path:
+        if self._tmp_dir is None:
+            self._tmp_dir = tempfile.TemporaryDirectory(prefix="sw_load_spark_")
+        return Path(self._tmp_dir.name) / f"{uuid.uuid4().hex}{suffix}"
+
+    def _reject(self, batch: _Batch, f: _File, line: int | None, reason: str, raw: str | None, error_type: str) -> None:
+        batch.rejects.append(
+            {"source_file": f.rel, "source_line": line, "reason": reason, "raw_record": raw, "error_type": error_type}
+        )
+        batch.outcome(f).rejects += 1
+
+    # -- CSV
+    def read_csv(self, batch: _Batch, files: list[_File]) -> None:
+        groups: dict[tuple[tuple[str, ...], str, str], list[_File]] = {}
+        for f in files:
+            out = batch.outcome(f)
+            if f.size == 0:
+                out.notes.append("0-byte file: nothing to load")
+                continue
+            with self.file_checks(f):
+                header = load._csv_header(f)
+            if header is None:
+                out.notes.append("blank file: nothing to load")
+                continue
+            names, delim, encoding = header
+            columns = load._normalise_columns(names)
+            load._check_required(self.entity, f, columns)
+            batch.add_columns(columns)
+            groups.setdefault((tuple(columns), delim, encoding), []).append(f)
+        for (columns, delim, encoding), group in groups.items():
+            self._csv_segment(batch, group, list(columns), delim, encoding, header=True, base=0)
+        for f in files:
+            out = batch.outcome(f)
+            if f.size and out.rows == 0 and out.rejects == 0 and not out.notes:
+                out.notes.append("header only: no data rows")
+
+    def _csv_frame(self, paths: list[str], columns: list[str], delim: str, encoding: str, header: bool) -> DataFrame:
+        from pyspark.sql import functions as F
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        schema = StructType(
+            [StructField(f"_sw_c{i}", StringType()) for i in range(len(columns))]
+            + [StructField(_CORRUPT, StringType())]
+        )
+        df = (
+            self.spark.read.schema(schema)
+            .option("header", header)
+            .option("multiLine", True)
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", _CORRUPT)
+            .option("sep", delim)
+            .option("quote", '"')
+            .option("escape", '"')
+            .option("encoding", "UTF-16" if encoding == "utf-16" else "UTF-8")
+            .option("enforceSchema", True)
+            .csv(paths)
+        )
+        return df.select(
+            *[F.col(f"_sw_c{i}").alias(c) for i, c in enumerate(columns)],
+            F.col(_CORRUPT),
+            F.col("_metadata.file_path").alias("_sw_path"),
+            F.col("_metadata.file_block_start").alias("_sw_block"),
+            F.monotonically_increasing_id().alias("_sw_mid"),
+        )
+
+    def _csv_segment(
+        self,
+        batch: _Batch,
+        files: list[_File],
+        columns: list[str],
+        delim: str,
+        encoding: str,
+        header: bool,
+        base: int,
+        segment_of: dict[str, _File] | None = None,
+        depth: int = 0,
+    ) -> None:
+        """Read files (or, when resuming after an unterminated quote, one file's remainder)."""
+        from pyspark import StorageLevel
+        from pyspark.sql import functions as F
+
+        h = 1 if header else 0
+        paths = [str(f.path) for f in files]
+        df = self._csv_frame(paths, columns, delim, encoding, header)
+        df = _records_numbered(_with_file_rel(df, files))
+        origin = segment_of or {f.rel: f for f in files}
+        skips = {f.rel: list(f.blank_lines or []) for f in files}
+        df = _line_numbers(df, base, h, skips).persist(StorageLevel.MEMORY_AND_DISK)
+        batch.cached.append(df)
+        any_col_bad = F.lit(False)
+        for c in columns:
+            any_col_bad = any_col_bad | F.coalesce(F.instr(F.col(c), _REPLACEMENT_CHAR) > 0, F.lit(False))
+        bad_encoding = F.coalesce(F.instr(F.col(_CORRUPT), _REPLACEMENT_CHAR) > 0, F.lit(False)) | any_col_bad
+        is_bad = F.col(_CORRUPT).isNotNull() | bad_encoding
+        # One job for the common case: records and bad records per file.
+        stats = {
+            r[0]: (r[1], r[2])
+            for r in df.groupBy("_sw_file").agg(F.count("*"), F.sum(is_bad.cast("int"))).collect()
+        }
+        bad = df.where(is_bad).select(
+            "_sw_file",
+            "_sw_k",
+            "_source_line",
+            F.col(_CORRUPT).alias("raw"),
+            F.concat_ws(delim, *[F.coalesce(F.col(c), F.lit("")) for c in columns]).alias("joined"),
+            bad_encoding.alias("enc"),
+        )
+        cut: dict[str, tuple[int, int, str]] = {}  # file -> (record number, line, text) of an open quote
+        bad_rows = bad.collect() if any(n for _, n in stats.values()) else []
+        for r in sorted(bad_rows, key=lambda r: (r["_sw_file"], r["_sw_k"])):
+            if r["_sw_file"] in cut:
+                continue  # swallowed by the open quote: re-read below
+            f = origin[r["_sw_file"]]
+            raw = r["raw"] if r["raw"] is not None else r["joined"]
+            raw_text = raw.rstrip("\r\n")
+            if r["enc"]:
+                # DuckDB shows the undecodable bytes as '?'.
+                shown = raw_text.replace(_REPLACEMENT_CHAR, "?")
+                self._reject(batch, f, r["_source_line"], _ENCODING_REASON, shown, "INVALID ENCODING")
+                continue
+            if "\n" in raw_text and raw_text.count('"') % 2 == 1:
+                first = raw_text.split("\n", 1)[0].rstrip("\r")
+                self._reject(batch, f, r["_source_line"], _UNTERMINATED_REASON, first, "UNQUOTED VALUE")
+                cut[r["_sw_file"]] = (r["_sw_k"], r["_source_line"], first)
+                continue
+            reason, error_type = _csv_reject_reason(raw_text, delim, len(columns))
+            self._reject(batch, f, r["_source_line"], reason, raw_text, error_type)
+
+        good = df.where(~is_bad)
+        for rel, (k, _, _) in cut.items():
+            good = good.where((F.col("_sw_file") != rel) | (F.col("_sw_k") < k))
+        for rel, (total, n_bad) in stats.items():
+            if rel in cut:  # rows after the open quote are re-read from the remainder
+                n_bad_before = sum(1 for r in bad_rows if r["_sw_file"] == rel and r["_sw_k"] < cut[rel][0])
+                batch.outcome(origin[rel]).rows += cut[rel][0] - 1 - n_bad_before
+            else:
+                batch.outcome(origin[rel]).rows += total - (n_bad or 0)
+        batch.rows.append(
+            good.select(*columns, F.col("_sw_file").alias("_source_file"), "_source_line")
+        )
+        # Resume each cut file after the bad physical line (line numbers continue from there).
+        for rel, (_, line, first) in cut.items():
+            f = origin[rel]
+            if depth >= _MAX_RECOVERIES:  # pragma: no cover - pathological files only
+                batch.outcome(f).notes.append(f"gave up re-parsing after {_MAX_RECOVERIES} unterminated quotes")
+                continue
+            batch.outcome(f).notes.append(f"line {line}: unterminated quote, re-parsed from the next line")
+            src = next(x for x in files if x.rel == rel)
+            rest = self._remainder(src, line - base, first)
+            if rest is None:
+                continue
+            seg = _File(
+                path=rest, rel=rel, display=f.display, fmt="csv", compression=None,
+                size=rest.stat().st_size, mtime_ns=0,
+            )
+            seg.blank_lines = load._Loader._plain_blank_lines(rest)
+            self._csv_segment(
+                batch, [seg], columns, delim, encoding, header=False, base=line,
+                segment_of={rel: f}, depth=depth + 1,
+            )
+
+    def _remainder(self, f: _File, line: int, text: str) -> Path | None:
+        """Everything after the physical line holding `text` (at or after line `line`, 1-based:
+        multi-line records before it make physical lines outrun record lines), as a plain file;
+        None when nothing follows."""
+        import gzip
+
+        opener = gzip.open if f.compression == "gzip" else open
+        needle = text.encode("utf-8")
+        out = self._scratch(".csv")
+        with opener(f.path, "rb") as src, open(out, "wb") as dst:
+            n = 0
+            while physical := src.readline():
+                n += 1
+                if n >= line and physical.rstrip(b"\r\n") == needle:
+                    break
+            shutil.copyfileobj(src, dst, 8 * 1024 * 1024)
+        return out if out.stat().st_size > 0 else None
+
+    # -- JSON lines / JSON array
+    def read_json(self, batch: _Batch, files: list[_File]) -> None:
+        from pyspark import StorageLevel
+        from pyspark.sql import functions as F
+
+        lines_files: list[_File] = []
+        array_files: list[_File] = []
+        for f in files:
+            out = batch.outcome(f)
+            if f.size == 0:
+                out.notes.append("0-byte file: nothing to load")
+                continue
+            with self.file_checks(f):
+                head = load._open_text_head(f, 4096)
+                if not head.strip():
+                    out.notes.append("blank file: nothing to load")
+                    continue
+                if b"\x00" in head and load._encoding_of(head) == "utf-8":
+                    raise load._Unreadable("is not a text file (binary content)")
+            is_array = f.fmt == "json" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+            (array_files if is_array else lines_files).append(f)
+
+        frames: list[DataFrame] = []
+        if lines_files:
+            text = self.spark.read.text([str(f.path) for f in lines_files]).select(
+                F.col("value").alias("j"),
+                F.col("_metadata.file_path").alias("_sw_path"),
+                F.col("_metadata.file_block_start").alias("_sw_block"),
+                F.monotonically_increasing_id().alias("_sw_mid"),
+            )
+            frames.append(_records_numbered(_with_file_rel(text, lines_files)))
+        for f in array_files:
+            whole = self.spark.read.text(str(f.path), wholetext=True)
+            arr = whole.select(F.from_json("value", "array<string>").alias("a"))
+            if arr.where(F.col("a").isNull()).count():
+                with self.file_checks(f):
+                    raise load._Unreadable("is not a valid JSON array")
+            frames.append(
+                arr.select(F.posexplode("a").alias("pos", "j")).select(
+                    "j", F.lit(f.rel).alias("_sw_file"), (F.col("pos") + 1).alias("_sw_k")
+                )
+            )
+        if not frames:
+            return
+        df = frames[0]
+        for other in frames[1:]:
+            df = df.unionByName(other)
+        # BOM on the first line; blank lines are skipped but keep their number.
+        j = F.when(F.col("_sw_k") == 1, F.regexp_replace("j", "^\ufeff", "")).otherwise(F.col("j"))
+        df = df.withColumn("j", j).withColumn("_source_line", F.col("_sw_k"))
+        df = df.withColumn("m", F.from_json("j", "map<string,string>")).withColumn(
+            "_sw_blank", F.expr("coalesce(trim(both ' \\t\\r' from j) = '', true)")
+        )
+        df = df.persist(StorageLevel.MEMORY_AND_DISK)
+        batch.cached.append(df)
+        by_rel = {f.rel: f for f in files}
+
+        failed = ~F.col("_sw_blank") & F.col("m").isNull()
+        ok_row = ~F.col("_sw_blank") & F.col("m").isNotNull()
+        stats = {
+            r[0]: (r[1] or 0, r[2] or 0)
+            for r in df.groupBy("_sw_file").agg(F.sum(ok_row.cast("int")), F.sum(failed.cast("int"))).collect()
+        }
+        failed_rows = (
+            df.where(failed).select("_sw_file", "_source_line", "j").collect()
+            if any(n for _, n in stats.values())
+            else []
+        )
+        for r in failed_rows:
+            state, typ = _json_state(r["j"])
+            f = by_rel[r["_sw_file"]]
+            if state == "invalid":
+                self._reject(batch, f, r["_source_line"], "invalid JSON: the record is malformed or truncated", r["j"], "INVALID JSON")
+            elif state == "not_object":
+                self._reject(batch, f, r["_source_line"], f"not a JSON object: the record is a JSON {typ}", r["j"], "NOT AN OBJECT")
+
+        ok = df.where(ok_row)
+        # Keys per file in order of first appearance (then name), as the DuckDB loader orders them.
+        key_rows = (
+            ok.select("_sw_file", "_source_line", F.explode(F.map_keys("m")).alias("k"))
+            .groupBy("_sw_file", "k")
+            .agg(F.min("_source_line").alias("first"))
+            .collect()
+        )
+        keys_by_file: dict[str, list[str]] = {}
+        for r in sorted(key_rows, key=lambda r: (r["_sw_file"], r["first"], r["k"])):
+            keys_by_file.setdefault(r["_sw_file"], []).append(r["k"])
+        counts = {rel: n_ok for rel, (n_ok, _) in stats.items()}
+        groups: dict[str, list[str]] = {}  # normalised column -> raw keys (case variants coalesce)
+        for f in files:
+            keys = keys_by_file.get(f.rel, [])
+            file_groups: dict[str, list[str]] = {}
+            for idx, key in enumerate(keys, start=1):
+                file_groups.setdefault(load._normalise_name(key, idx), []).append(key)
+            if not keys and not counts.get(f.rel):
+                out = batch.outcome(f)
+                if not out.notes and out.rejects == 0:
+                    out.notes.append("no records: nothing to load")
+                continue
+            load._check_required(self.entity, f, list(file_groups))
+            batch.add_columns(file_groups)
+            for col, raw_keys in file_groups.items():
+                groups.setdefault(col, [])
+                groups[col] += [k for k in raw_keys if k not in groups[col]]
+            batch.outcome(f).rows += int(counts.get(f.rel, 0))
+        if not groups:
+            return
+        exprs = []
+        for col, raw_keys in groups.items():
+            parts = [F.col("m").getItem(k) for k in raw_keys]
+            exprs.append((parts[0] if len(parts) == 1 else F.coalesce(*parts)).alias(col))
+        batch.rows.append(ok.select(*exprs, F.col("_sw_file").alias("_source_file"), "_source_line"))
+
+    # -- Parquet
+    def read_parquet(self, batch: _Batch, files: list[_File]) -> None:
+        from pyspark.sql import functions as F
+
+        for f in files:
+            out = batch.outcome(f)
+            if f.size == 0:
+                out.notes.append("0-byte file: nothing to load")
+                continue
+            try:
+                df = self.spark.read.parquet(str(f.path))
+                fields = df.schema.fields
+            except Exception as e:  # noqa: BLE001 - Spark raises many kinds
+                with self.file_checks(f):
+                    raise load._Unreadable(f"cannot be read as Parquet ({_spark_error_text(e)})") from e
+            columns = load._normalise_columns([fld.name for fld in fields])
+            load._check_required(self.entity, f, columns)
+            batch.add_columns(columns)
+            exprs = [_parquet_to_text(fld).alias(c) for fld, c in zip(fields, columns, strict=True)]
+            rows = df.select(
+                *exprs,
+                F.lit(f.rel).alias("_source_file"),
+                (F.col("_metadata.row_index") + 1).cast("bigint").alias("_source_line"),
+            )
+            n = rows.count()
+            out.rows += n
+            if n == 0:
+                out.notes.append("no rows: nothing to load")
+            batch.rows.append(rows)
+
+
+def _json_state(text: str) -> tuple[str, str]:
+    """('invalid' | 'not_object' | 'ok', DuckDB json_type in lower case) of one JSON record."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return "invalid", ""
+    if isinstance(value, dict):
+        return "ok", "object"
+    if isinstance(value, bool):
+        return "not_object", "boolean"
+    if isinstance(value, int):
+        return "not_object", "ubigint" if value >= 0 else "bigint"
+    if isinstance(value, float):
+        return "not_object", "double"
+    if isinstance(value, str):
+        return "not_object", "varchar"
+    if isinstance(value, list):
+        return "not_object", "array"
+    return "not_object", "null"
+
+
+def _parquet_to_text(fld: Any) -> Any:
+    """A typed Parquet column as the text the DuckDB loader renders (session time zone UTC)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    col = F.col(f"`{fld.name}`")
+    t = fld.dataType
+    if isinstance(t, T.StringType):
+        return col
+    if isinstance(t, T.TimestampNTZType):
+        return F.regexp_replace(col.cast("string"), " ", "T")
+    if isinstance(t, T.TimestampType):
+        return F.concat(F.regexp_replace(col.cast("string"), " ", "T"), F.lit("Z"))
+    if isinstance(t, (T.StructType, T.MapType, T.ArrayType)):
+        return F.to_json(col)
+    return col.cast("string")
+
+
+# --------------------------------------------------------------------------------------- loading
+
+
+# Two jobs appending to one table at once trip over each other's _temporary folder: writes to
+# the shared bookkeeping tables (entities load in parallel threads) go one at a time.
+_SHARED_TABLE_LOCK = threading.Lock()
+
+
+def _insert(spark: SparkSession, table: str, df: DataFrame) -> None:
+    """Append df to table, columns matched by name (insertInto is positional)."""
+    from pyspark.sql import functions as F
+
+    if table in (LOADED_FILES, LOAD_REJECTS):
+        with _SHARED_TABLE_LOCK:
+            _append(spark, table, df)
+    else:
+        _append(spark, table, df)
+
+
+def _append(spark: SparkSession, table: str, df: DataFrame) -> None:
+    from pyspark.sql import functions as F
+
+    target = spark.table(table).schema
+    have = set(df.columns)
+    df.select(
+        *[(F.col(f"`{fld.name}`") if fld.name in have else F.lit(None)).cast(fld.dataType).alias(fld.name) for fld in target]
+    ).write.insertInto(table)
+
+
+def _aware(ts: datetime) -> datetime:
+    """PySpark reads a naive datetime in the Python process's zone; loaded_at is UTC."""
+    return ts.replace(tzinfo=UTC)
+
+
+def _record_files(spark: SparkSession, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    schema = ", ".join(f"{c} {t}" for c, t in _LOADED_FILES_COLUMNS)
+    _insert(spark, LOADED_FILES, spark.createDataFrame(rows, schema))
+
+
+def load_entity_spark(
+    spark: SparkSession,
+    landing_dir: Path,
+    entity: str,
+    load_id: str | None = None,
+    *,
+    _known: _Known | None = None,
+    _schema_ready: bool = False,
+) -> EntityLoadResult:
+    """Load the entity's new files, all or nothing (see the module docstring)."""
+    from pyspark.sql import functions as F
+
+    if entity not in ENTITIES:
+        raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(ENTITIES)}")
+    landing_dir = Path(landing_dir)
+    load_id = load_id or load.new_load_id()
+    if not _schema_ready:
+        ensure_raw_schema(spark)
+    result = EntityLoadResult(entity=entity, load_id=load_id)
+    new, skipped = _split_new(spark, landing_dir, entity, _known)
+    result.files_skipped = [f.rel for f in skipped]
+    if not new:
+        return result
+
+    loaded_at = load._now_utc()
+    loader = _SparkLoader(spark, entity, load_id, loaded_at)
+    batch = _Batch()
+    by_format: dict[str, list[_File]] = {}
+    for f in new:
+        by_format.setdefault({"jsonl": "json"}.get(f.fmt, f.fmt), []).append(f)
+    readers = {"csv": loader.read_csv, "json": loader.read_json, "parquet": loader.read_parquet}
+    try:
+        for fmt, files in by_format.items():
+            try:
+                readers[fmt](batch, files)
+            except LoadError:
+                raise
+            except Exception as e:  # noqa: BLE001 - a Spark read failed: find the file
+                current = _culprit(loader, readers[fmt], files) or files[0]
+                raise LoadError(
+                    f"{entity}: {current.display} is unreadable: {_spark_error_text(e)}", entity, current.rel
+                ) from e
+    except LoadError as e:
+        bad = next((f for f in new if f.rel == e.file), new[0])
+        return _failed(spark, loader, batch, result, new, bad, e, load_id, loaded_at)
+
+    # Every file read fine: write rows, rejects and bookkeeping (one job per table).
+    try:
+        _add_missing_columns(spark, entity, batch.columns)
+        if batch.rows:
+            rows = batch.rows[0]
+            for other in batch.rows[1:]:
+                rows = rows.unionByName(other, allowMissingColumns=True)
+            rows = rows.withColumn("_loaded_at", F.lit(loaded_at.isoformat(sep=" ")).cast("timestamp")).withColumn(
+                "_load_id", F.lit(load_id)
+            )
+            _insert(spark, f"{RAW_SCHEMA}.{_q(entity)}", rows)
+        if batch.rejects:
+            rej = spark.createDataFrame(
+                [
+                    (entity, r["source_file"], r["source_line"], r["reason"], r["raw_record"], load_id, _aware(loaded_at), r["error_type"])
+                    for r in batch.rejects
+                ],
+                ", ".join(f"{c} {t}" for c, t in _LOAD_REJECTS_COLUMNS),
+            )
+            _insert(spark, LOAD_REJECTS, rej)
+        bookkeeping = []
+        for f in new:
+            out = batch.outcome(f)
+            status = "empty" if out.rows == 0 and out.rejects == 0 else "loaded"
+            message = "; ".join(out.notes) or None
+            if out.rejects:
+                message = f"{out.rejects} record(s) rejected by the reader" + (f"; {message}" if message else "")
+            bookkeeping.append(
+                (f.rel, f.sha256, entity, load_id, _aware(loaded_at), out.rows, out.rejects, status, message, f.size, f.mtime_ns)
+            )
+        _record_files(spark, bookkeeping)
+    finally:
+        loader.cleanup(batch)
+    for f in new:
+        out = batch.outcome(f)
+        result.files_loaded.append(f.rel)
+        result.rows_loaded += out.rows
+        result.rows_rejected += out.rejects
+        result.notes.extend(f"{f.rel}: {n}" for n in out.notes)
+    log.info(
+        "%s: %d file(s), %d row(s) loaded, %d rejected by the reader (spark)",
+        entity, len(result.files_loaded), result.rows_loaded, result.rows_rejected,
+    )
+    return result
+
+
+def _culprit(loader: _SparkLoader, reader: Any, files: list[_File]) -> _File | None:
+    """Re-read files one by one to name the one Spark cannot read."""
+    if len(files) == 1:
+        return files[0]
+    for f in files:
+        probe = _Batch()
+        try:
+            reader(probe, [f])
+            for df in probe.rows:
+                df.count()
+        except Exception:  # noqa: BLE001
+            return f
+        finally:
+            loader.cleanup(probe)
+    return None
+
+
+def _failed(
+    spark: SparkSession,
+    loader: _SparkLoader,
+    batch: _Batch,
+    result: EntityLoadResult,
+    new: list[_File],
+    bad: _File,
+    err: LoadError,
+    load_id: str,
+    loaded_at: datetime,
+) -> EntityLoadResult:
+    loader.cleanup(batch)
+    log.error("%s", err.message)
+    result.error, result.exception = err.message, err
+    try:
+        _record_files(
+            spark, [(bad.rel, bad.sha256, result.entity, load_id, _aware(loaded_at), 0, 0, "failed", err.message, bad.size, bad.mtime_ns)]
+        )
+    except Exception:  # pragma: no cover - bookkeeping must not hide the real error
+        log.exception("could not record the failed file")
+    return result
+
+
+def load_all_spark(
+    spark: SparkSession, landing_dir: Path, load_id: str | None = None
+) -> dict[str, EntityLoadResult]:
+    """Load every entity (contract order); one failing entity does not stop the others."""
+    load_id = load_id or load.new_load_id()
+    ensure_raw_schema(spark)
+    landing_dir = Path(landing_dir)
+    if landing_dir.is_dir():
+        unknown = sorted(
+            p.name for p in landing_dir.iterdir()
+            if p.is_dir() and not p.name.startswith(("_", ".")) and p.name not in ENTITIES
+        )
+        if unknown:
+            log.warning("ignoring landing folders that are no contract entity: %s", ", ".join(unknown))
+    known = _known_files(spark, list(ENTITIES))
+
+    def one(entity: str) -> EntityLoadResult:
+        return load_entity_spark(spark, landing_dir, entity, load_id, _known=known[entity], _schema_ready=True)
+
+    # Entities are independent tables: loading them side by side keeps the cluster busy while the
+    # driver waits on each small job (Spark runs concurrent jobs from several threads).
+    workers = max(1, int(os.environ.get("SW_SPARK_LOAD_THREADS", "4")))
+    if workers == 1:
+        return {entity: one(entity) for entity in ENTITIES}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sw-load") as pool:
+        futures = {entity: pool.submit(one, entity) for entity in ENTITIES}
+        return {entity: futures[entity].result() for entity in ENTITIES}
+
+
+# ----------------------------------------------------------------------------- load + dbt, one process
+
+
+def build_spark(
+    landing_dir: Path | None = None,
+    dbt_args: Sequence[str] = ("build",),
+    *,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    load_id: str | None = None,
+) -> tuple[dict[str, EntityLoadResult], Any]:
+    """Load new landing files with Spark, then run dbt (target spark) in this same process, so
+    dbt-spark's session sees the raw tables. Returns (load results, dbtRunnerResult)."""
+    from .dbt_runner import run_dbt
+
+    spark = spark_session()
+    results = load_all_spark(spark, Path(landing_dir) if landing_dir else config.landing_dir(), load_id)
+    res = run_dbt(list(dbt_args), target="spark", target_path=target_path, log_path=log_path)
+    return results, res
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m support_warehouse.load_spark [--landing DIR] [--load-only] [-- dbt args]``."""
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m support_warehouse.load_spark", description=main.__doc__)
+    p.add_argument("--landing", type=Path, default=None, help="landing folder (default: SW_LANDING_DIR)")
+    p.add_argument("--load-only", action="store_true", help="load the raw tables, do not run dbt")
+    p.add_argument("--target-path", type=Path, default=None, help="dbt artifacts folder")
+    p.add_argument("--log-path", type=Path, default=None, help="dbt log folder")
+    p.add_argument("dbt", nargs="*", help="dbt command and options (default: build)")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    spark = spark_session()
+    results = load_all_spark(spark, args.landing or config.landing_dir())
+    for name, r in results.items():
+        status = f"FAILED: {r.error}" if r.error else f"{r.rows_loaded} rows, {r.rows_rejected} rejected"
+        print(f"{name:<24} {len(r.files_loaded):>4} new file(s)  {status}")
+    failed = any(r.error for r in results.values())
+    if args.load_only:
+        return 1 if failed else 0
+    from .dbt_runner import run_dbt
+
+    res = run_dbt(args.dbt or ["build"], target="spark", target_path=args.target_path, log_path=args.log_path)
+    return 1 if failed or not res.success else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
