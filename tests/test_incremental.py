@@ -126,7 +126,8 @@ def _differences(inc: Path, full: Path) -> dict[str, str]:
 def _full_refresh_copy(warehouse: Path, work: Path, label: str) -> Path:
     full = work / f"full_{label}.duckdb"
     shutil.copy2(warehouse, full)
-    _build(full, work / f"fr_{label}", "--full-refresh")
+    # the data tests ran on the incremental build; the copy is only compared
+    _build(full, work / f"fr_{label}", "--full-refresh", "--exclude-resource-type", "test")
     return full
 
 
@@ -142,6 +143,15 @@ def _late_changes(landing: Path, warehouse: Path) -> None:
             "select message_id, ticket_id, agent_id, replied_at from marts.fct_ticket_replies "
             "where ticket_id <> ? order by replied_at limit 1", [old_ticket[0]]
         ).fetchone()
+        # another agent reply, weeks old, that turns out to belong to a third ticket (the row moves)
+        moved = con.execute(
+            "select message_id, ticket_id, agent_id, replied_at from marts.fct_ticket_replies "
+            "where ticket_id not in (?, ?) order by replied_at limit 1 offset 5", [old_ticket[0], reply[1]]
+        ).fetchone()
+        target_ticket = con.execute(
+            "select ticket_id from marts.fct_tickets where ticket_id not in (?, ?, ?) and created_at < ? "
+            "order by created_at desc limit 1", [old_ticket[0], reply[1], moved[1], moved[3]]
+        ).fetchone()[0]
         customer = con.execute(
             "select customer_id, customer_tier from marts.fct_tickets where customer_tier = 'standard' "
             "and ticket_id <> ? order by created_at limit 1", [old_ticket[0]]
@@ -176,6 +186,8 @@ def _late_changes(landing: Path, warehouse: Path) -> None:
         ["M_LATE_2", tid, "agent", assignee, "true", "2026-10-31T21:00:00Z"],
         # an earlier reply of another ticket turns out to be an internal note: its reply row goes
         [reply[0], reply[1], "agent", reply[2], "false", iso(reply[3])],
+        # a reply filed on the wrong ticket moves: it leaves its old ticket and joins another
+        [moved[0], target_ticket, "agent", moved[2], "true", iso(moved[3])],
     ])
     write("tickets", ["ticket_id", "customer_id", "channel", "ticket_type", "priority", "status", "assignee_id",
                       "created_at", "updated_at"],
@@ -191,6 +203,7 @@ def _late_changes(landing: Path, warehouse: Path) -> None:
         write("survey_responses", ["response_id", "survey_type", "scale", "customer_id", "ticket_id", "agent_id",
                                    "sent_at", "responded_at", "score", "comment"],
               [[rid, stype, scale, scust, sticket, sagent, iso(sent), "2026-10-31T22:00:00Z", "5", ""]])
+    return moved[0], moved[1], target_ticket
 
 
 @pytest.fixture(scope="module")
@@ -211,11 +224,11 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
         _load(warehouse, landing)
         _build(warehouse, work / f"b{i}")
         differences[f"night {i}"] = _differences(warehouse, _full_refresh_copy(warehouse, work, f"n{i}"))
-    _late_changes(landing, warehouse)
+    moved_reply = _late_changes(landing, warehouse)
     _load(warehouse, landing)
     _build(warehouse, work / "late")
     differences["late changes"] = _differences(warehouse, _full_refresh_copy(warehouse, work, "late"))
-    return {"work": work, "warehouse": warehouse, "differences": differences}
+    return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply}
 
 
 @pytest.fixture(scope="module")
@@ -257,7 +270,13 @@ def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
         enterprise = con.execute(
             "select count(*) from raw.customers where _source_file like '%_late.csv' and tier = 'enterprise'"
         ).fetchone()[0]
+        message_id, old_ticket, new_ticket = nightly["moved"]
+        moved_to = con.execute(
+            "select ticket_id from marts.fct_ticket_replies where message_id = ?", [message_id]
+        ).fetchall()
     finally:
         con.close()
     assert late_replies == 1
     assert enterprise == 1
+    assert old_ticket != new_ticket
+    assert moved_to == [(new_ticket,)]

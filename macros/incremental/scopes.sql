@@ -266,36 +266,3 @@
 {% macro int_ticket_sla_policies_matched__scope() -%}
     {{ support_warehouse.int_tickets_enriched__scope() }}
 {%- endmacro %}
-
-{#
-    Churn periods, per customer: customers whose record changed; every customer when the periods
-    move (the latest customer date enters another month than the newest month built, or the first
-    month changes), since is_period_complete and the set of periods follow those bounds.
-#}
-{% macro int_customer_churn_periods__scope() -%}
-    {%- set lifecycle = support_warehouse.sw_relation('int_customers_lifecycle') -%}
-    {{ support_warehouse.sw_changed_customers() }}
-    union
-    select customer_id
-    from {{ lifecycle }}
-    where exists (
-        select 1
-        from
-            (
-                select
-                    cast(date_trunc('month', min(active_from_date)) as date) as first_month_start,
-                    cast(date_trunc('month', max(coalesce(churned_date, active_from_date))) as date) as last_month_start
-                from {{ lifecycle }}
-            ) as bounds,
-            (
-                select
-                    min(period_start) as built_first_month_start,
-                    max(period_start) as built_last_month_start
-                from {{ this }}
-                where period_grain = 'month'
-            ) as built
-        where
-            bounds.first_month_start is distinct from built.built_first_month_start
-            or bounds.last_month_start is distinct from built.built_last_month_start
-    )
-{%- endmacro %}

@@ -1,19 +1,7 @@
-{#
-    Incremental per customer (macros/incremental/): within a month a night only changes the rows
-    of customers whose record changed; when the periods move (the as-of date enters a new month,
-    or the first month changes) every customer is recomputed.
-#}
-{{ config(**sw_incremental_config('customer_id')) }}
-
 with
 
 lifecycle as (
     select * from {{ ref('int_customers_lifecycle') }}
-),
-
-scoped_lifecycle as (
-    select * from lifecycle
-    where {{ sw_in_scope('customer_id') }}
 ),
 
 as_of as (
@@ -98,7 +86,7 @@ customer_periods as (
         lifecycle.active_from_date,
         lifecycle.churned_at,
         lifecycle.churned_date
-    from scoped_lifecycle as lifecycle
+    from lifecycle
     inner join periods
         on
             lifecycle.active_from_date < periods.period_start
