@@ -1,117 +1,102 @@
-"""The benchmark's baselines compute the warehouse's numbers (issue 8).
+"""`support-warehouse bench` end to end on a tiny dataset (issue 8).
 
-bench/floor.sql (bare DuckDB) and bench/pandas_baseline.py read the CSV extracts directly; both
-must give kpi_scorecard's monthly `dimension = 'all'` rows - every metric, every month, value,
-numerator and denominator - or the bench compares the pipeline with something cheaper than it.
-A small dataset is generated with one nightly file per entity and loaded in two loads (history,
-then the night), as the nightly refresh does, and built with dbt.
-
-The last test runs `support-warehouse bench` end to end on a tiny dataset (two refreshes through
-Dagster, a few minutes on two cores; SW_BENCH_TEST=0 skips it).
+One bench run (two `support-warehouse refresh` processes through Dagster, the floor and pandas
+baselines) on a few thousand tickets. It must write bench.json with exactly the issue's keys, print
+the three ratios last, and its baselines - bench/floor.sql (bare DuckDB) and
+bench/pandas_baseline.py, both reading the CSV extracts directly - must give kpi_scorecard's monthly
+`dimension = 'all'` rows (every metric and month: value, numerator, denominator), or the bench
+compares the pipeline with something cheaper than it. SW_BENCH_TEST=0 skips the module.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from support_warehouse import config, load
-from support_warehouse.bench import agreement, run_floor
-from support_warehouse.dbt_runner import run_dbt, summarize
-from support_warehouse.generate import generate
+from support_warehouse import config
+from support_warehouse.bench import BENCH_KEYS, compare_rows
 
 REPO = Path(__file__).resolve().parent.parent
 
-
-def _pandas_baseline():
-    spec = importlib.util.spec_from_file_location("pandas_baseline", REPO / "bench" / "pandas_baseline.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+pytestmark = pytest.mark.skipif(os.environ.get("SW_BENCH_TEST", "1") == "0", reason="SW_BENCH_TEST=0")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    work = tmp_path_factory.mktemp("bench_baselines")
-    extracts, landing, warehouse = work / "extracts", work / "landing", work / "warehouse.duckdb"
-    generate(out_dir=extracts, tickets=3000, days=60, seed=3, bad_rows_share=0.02, end_date=date(2026, 10, 31),
-             nights=1)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "2GB")
-    try:
-        for pick in (lambda n: n.endswith("_history.csv"), lambda n: not n.endswith("_history.csv")):
-            for entity_dir in sorted(p for p in extracts.iterdir() if p.is_dir()):
-                for f in sorted(entity_dir.glob("*.csv")):
-                    if pick(f.name):
-                        (landing / entity_dir.name).mkdir(parents=True, exist_ok=True)
-                        shutil.copy2(f, landing / entity_dir.name / f.name)
-            con = load.connect(warehouse)
-            try:
-                load.raise_for_errors(load.load_all(con, landing))
-            finally:
-                con.close()
-        res = run_dbt(["build", "--exclude-resource-type", "unit_test", "--exclude-resource-type", "test"],
-                      target="duckdb", warehouse=warehouse, target_path=work / "target", log_path=work / "logs")
-        assert res.success, summarize(res).node_errors
-        yield {"work": work, "landing": landing, "warehouse": warehouse}
-    finally:
-        mp.undo()
-
-
-def test_floor_sql_equals_kpi_scorecard(built: dict) -> None:
-    out = built["work"] / "floor.parquet"
-    run_floor(built["landing"], out)
-    compared, problems = agreement(built["warehouse"], out, rel_tol=1e-9)
-    assert compared > 100
-    assert not problems, f"{len(problems)} of {compared} metric-months differ:\n" + "\n".join(problems[:20])
-
-
-def test_pandas_baseline_equals_kpi_scorecard(built: dict) -> None:
-    result = _pandas_baseline().compute(built["landing"], REPO / "seeds")
-    out = built["work"] / "pandas.parquet"
-    result.to_parquet(out, index=False)
-    compared, problems = agreement(built["warehouse"], out, rel_tol=1e-6)
-    assert compared > 100
-    assert not problems, f"{len(problems)} of {compared} metric-months differ:\n" + "\n".join(problems[:20])
-
-
-def test_baselines_cover_every_catalog_metric(built: dict) -> None:
-    import duckdb
-
-    out = built["work"] / "floor_all.parquet"
-    run_floor(built["landing"], out)
-    con = duckdb.connect()
-    ids = {r[0] for r in con.execute("select distinct metric_id from read_parquet(?)", [str(out)]).fetchall()}
-    catalog = {r[0] for r in con.execute(
-        "select metric_id from read_csv(?, header = true, all_varchar = true)",
-        [str(REPO / "seeds" / "metric_catalog.csv")]).fetchall()}
-    assert catalog <= ids, f"metrics the floor does not compute: {sorted(catalog - ids)}"
-
-
-@pytest.mark.skipif(os.environ.get("SW_BENCH_TEST", "1") == "0", reason="SW_BENCH_TEST=0")
-def test_bench_command_writes_bench_json(tmp_path: Path) -> None:
-    workdir = tmp_path / "bench"
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    workdir = tmp_path_factory.mktemp("bench") / "work"
     env = dict(os.environ, SW_DUCKDB_MEMORY_LIMIT="2GB")
     exe = Path(sys.executable).with_name("support-warehouse")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "support_warehouse.cli"]
-    proc = subprocess.run([*cmd, "bench", "--tickets", "300", "--days", "14", "--workdir", str(workdir)],
-                          env=env, cwd=str(config.REPO_ROOT), capture_output=True, text=True, timeout=1800)
-    out = json.loads((workdir / "bench.json").read_text())
-    for key in ("tickets", "full_s", "night_s", "floor_s", "pandas_s", "full_peak_mb", "night_peak_mb",
-                "full_over_floor", "night_over_full", "pandas_over_night"):
-        assert out.get(key) is not None, f"bench.json lacks {key}:\n{proc.stdout[-3000:]}"
-    assert out["tickets"] == 300
-    assert out["full_peak_mb"] > 0 and out["night_peak_mb"] > 0
-    assert out["agreement"]["floor"]["mismatches"] == 0, out["agreement"]["floor"]
-    assert out["agreement"]["pandas"]["mismatches"] == 0, out["agreement"]["pandas"]
-    # the three ratios come last
-    tail = [line for line in proc.stdout.strip().splitlines() if line.strip()][-3:]
-    assert [t.split()[0] for t in tail] == ["full", "night", "pandas"], proc.stdout[-2000:]
+    proc = subprocess.run([*cmd, "bench", "--tickets", "2000", "--days", "45", "--workdir", str(workdir)],
+                          env=env, cwd=str(config.REPO_ROOT), capture_output=True, text=True, timeout=1200)
+    assert (workdir / "bench.json").exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return {
+        "workdir": workdir,
+        "proc": proc,
+        "out": json.loads((workdir / "bench.json").read_text()),
+        "details": json.loads((workdir / "bench_details.json").read_text()),
+    }
+
+
+def test_bench_json_has_the_issue_keys(bench_run: dict) -> None:
+    out, details, proc = bench_run["out"], bench_run["details"], bench_run["proc"]
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert tuple(out) == BENCH_KEYS
+    assert all(out[k] is not None for k in BENCH_KEYS), out
+    assert out["tickets"] == 2000
+    assert details["exit_codes"] == {"full": 0, "floor": 0, "pandas": 0, "night": 0}
+    assert out["full_peak_mb"] > 50 and out["night_peak_mb"] > 50
+    assert out["full_over_floor"] == pytest.approx(out["full_s"] / out["floor_s"], rel=1e-2, abs=1e-3)
+    assert out["night_over_full"] == pytest.approx(out["night_s"] / out["full_s"], rel=1e-2, abs=1e-3)
+    assert out["pandas_over_night"] == pytest.approx(out["pandas_s"] / out["night_s"], rel=1e-2, abs=1e-3)
+    # the night really added rows on top of the history
+    con = duckdb.connect(str(bench_run["workdir"] / "warehouse" / "warehouse.duckdb"), read_only=True)
+    try:
+        nights = con.execute("select count(*) from raw._loaded_files where file_path not like '%_history.csv'").fetchone()
+    finally:
+        con.close()
+    assert nights[0] == len(details["night_files"]) > 0
+
+
+def test_ratios_are_printed_last(bench_run: dict) -> None:
+    lines = [line for line in bench_run["proc"].stdout.strip().splitlines() if line.strip()]
+    assert [line.split()[0] for line in lines[-3:]] == ["full", "night", "pandas"], lines[-6:]
+    assert "/ floor" in lines[-3] and "/ full" in lines[-2] and "/ night" in lines[-1]
+
+
+@pytest.mark.parametrize("baseline", ["floor", "pandas"])
+def test_baseline_equals_kpi_scorecard(bench_run: dict, baseline: str) -> None:
+    """Checked by the bench after the full refresh (floor within 1e-9, pandas 1e-6 relative)."""
+    check = bench_run["details"]["agreement"][baseline]
+    assert check["compared"] > 100
+    assert check["mismatches"] == 0, check["examples"]
+
+
+def test_agreement_catches_a_wrong_figure(bench_run: dict) -> None:
+    """The comparison is not vacuous: one value off by 1e-6 relative, or a missing row, is reported."""
+    rows = duckdb.connect().execute(
+        "select metric_id, cast(period_start as date), value, numerator, denominator from read_parquet(?)",
+        [str(bench_run["workdir"] / "floor.parquet")]).fetchall()
+    first = next(i for i, r in enumerate(rows) if r[2])
+    wrong = list(rows)
+    wrong[first] = (*rows[first][:2], rows[first][2] * (1 + 1e-6), *rows[first][3:])
+    assert compare_rows(rows, rows, 1e-9) == (len(rows), [])
+    assert len(compare_rows(rows, wrong, 1e-9)[1]) == 1
+    assert len(compare_rows(rows, wrong[1:], 1e-9)[1]) == (1 if first == 0 else 2)
+
+
+def test_baselines_cover_every_catalog_metric(bench_run: dict) -> None:
+    con = duckdb.connect()
+    for baseline in ("floor", "pandas"):
+        result = bench_run["workdir"] / f"{baseline}.parquet"
+        ids = {r[0] for r in con.execute("select distinct metric_id from read_parquet(?)", [str(result)]).fetchall()}
+        catalog = {r[0] for r in con.execute(
+            "select metric_id from read_csv(?, header = true, all_varchar = true)",
+            [str(REPO / "seeds" / "metric_catalog.csv")]).fetchall()}
+        assert catalog <= ids, f"metrics {baseline} does not compute: {sorted(catalog - ids)}"
