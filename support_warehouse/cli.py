@@ -226,11 +226,26 @@ def _register_ui(sub: argparse._SubParsersAction) -> None:
 
 @command("bench")
 def _register_bench(sub: argparse._SubParsersAction) -> None:
-    # Placeholder: the benchmark work replaces this registration.
-    p = sub.add_parser("bench", help="benchmark a large night (not implemented yet)")
-    p.add_argument("--tickets", type=_positive, default=1_000_000)
-    p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    p.set_defaults(func=_not_implemented("bench"))
+    p = sub.add_parser(
+        "bench", help="time a full refresh, one incremental night, the bare-DuckDB floor and pandas (bench.json)"
+    )
+    p.add_argument("--tickets", type=_positive, default=1_000_000, help="tickets of history (default 1,000,000)")
+    p.add_argument("--days", type=_positive, default=DEMO_DAYS, help=f"days of history (default {DEMO_DAYS})")
+    p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default {DEMO_SEED})")
+    p.add_argument("--workdir", type=Path, default=Path("data/bench"),
+                   help="scratch folder, emptied first (default data/bench); bench.json is written there")
+    p.add_argument("--skip", action="append", choices=("floor", "pandas"), default=[], help="leave out a baseline")
+    p.add_argument("--keep-extracts", action="store_true",
+                   help="reuse the extracts a previous bench generated in --workdir with the same arguments")
+
+    def run(args: argparse.Namespace) -> int:
+        from .bench import bench  # lazy: psutil and the generator only when benchmarking
+
+        out = bench(args.tickets, args.workdir, days=args.days, seed=args.seed, skip=tuple(args.skip),
+                    keep_extracts=args.keep_extracts)
+        return 0 if all(code == 0 for code in out["exit_codes"].values()) else 1
+
+    p.set_defaults(func=run)
 
 
 # ---------------------------------------------------------------------------------------- main

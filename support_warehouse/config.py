@@ -47,6 +47,14 @@ def duckdb_memory_limit() -> str:
     return os.environ.get("SW_DUCKDB_MEMORY_LIMIT", "6GB")
 
 
+def duckdb_temp_dir(warehouse: Path | None = None) -> Path:
+    """Where DuckDB spills beyond its memory limit: SW_DUCKDB_TEMP_DIR, else <build database>.tmp."""
+    if "SW_DUCKDB_TEMP_DIR" in os.environ:
+        return _path("SW_DUCKDB_TEMP_DIR", "")
+    db = Path(warehouse) if warehouse is not None else warehouse_path()
+    return db.with_name(db.name + ".tmp")
+
+
 def duckdb_threads() -> int:
     return int(os.environ.get("SW_DUCKDB_THREADS", "2"))
 

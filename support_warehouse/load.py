@@ -170,6 +170,7 @@ def connect(warehouse_path: Path | None = None, read_only: bool = False) -> duck
         config={
             "memory_limit": config.duckdb_memory_limit(),
             "threads": config.duckdb_threads(),
+            "temp_directory": str(config.duckdb_temp_dir(path)),
         },
     )
     con.execute("set TimeZone = 'UTC'")

@@ -250,7 +250,9 @@ def _build_publication(
     published_at: datetime,
     run_id: str | None,
 ) -> dict:
-    con = duckdb.connect(config={"threads": config.duckdb_threads()})
+    con = duckdb.connect(
+        config={"threads": config.duckdb_threads(), "temp_directory": str(config.duckdb_temp_dir(Path(build_db)))}
+    )
     try:
         con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
         con.execute("set TimeZone = 'UTC'")

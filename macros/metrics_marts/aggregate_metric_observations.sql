@@ -71,6 +71,12 @@ group by
     `fractions` are the percentiles computed (columns percentile_50, percentile_90, ...).
     Output: metric_id (of the measured rows), period_grain, period_start, dimension,
     dimension_value, one percentile_<nn> column per fraction, observation_count.
+
+    One narrow aggregate per dimension and grain (union all), over the rows of the metrics cut by
+    that dimension: an ordered-set aggregate holds every value of its groups in memory, so one
+    aggregate over rows x dimensions x grains outgrows memory_limit at ten million tickets, while
+    each branch holds one copy of the values and frees it before the next (and runs faster).
+    A window-ranking formulation was tried and is 7x slower at a million tickets.
 #}
 {% macro aggregate_metric_percentiles(
     rows,
@@ -80,11 +86,18 @@ group by
     measure_column='measure_value',
     date_column='observation_date'
 ) -%}
+    {%- set dimensions = ['all'] + (support_warehouse.metric_dimensions().keys() | list) -%}
+    {%- for dimension in dimensions %}
+    {%- set outer_loop = loop %}
+    {%- set dimension_expr = "'all'" if dimension == 'all' else
+        'coalesce(metric_rows.' ~ support_warehouse.metric_dimensions()[dimension] ~ ', '
+        ~ support_warehouse.metric_missing_label(dimension) ~ ')' %}
+    {%- for grain in grains %}
 select
     metric_id,
-    period_grain,
+    '{{ grain }}' as period_grain,
     period_start,
-    dimension,
+    '{{ dimension }}' as dimension,
     dimension_value,
     {%- for fraction in fractions %}
     {{ support_warehouse.percentile_cont('measure_value', fraction) }} as {{ support_warehouse.metric_percentile_column(fraction) }},
@@ -93,24 +106,26 @@ select
 from (
     select
         metric_rows.metric_id,
-        metric_grains.period_grain,
-        {{ support_warehouse.metric_period_start_case('metric_grains.period_grain', 'metric_rows.' ~ date_column, grains) }}
-            as period_start,
-        metric_cuts.dimension,
-        {{ support_warehouse.metric_dimension_value('metric_cuts.dimension', 'metric_rows') }} as dimension_value,
+        {{ support_warehouse.metric_period_start(grain, 'metric_rows.' ~ date_column) }} as period_start,
+        {{ dimension_expr }} as dimension_value,
         metric_rows.{{ measure_column }} as measure_value
     from {{ rows }} as metric_rows
-    inner join {{ catalog_dimensions }} as metric_cuts
-        on metric_rows.metric_id = metric_cuts.metric_id
-    cross join {{ support_warehouse.metric_grains_relation(grains) }} as metric_grains
-    where metric_rows.{{ measure_column }} is not null
+    where
+        metric_rows.{{ measure_column }} is not null
+        and metric_rows.metric_id in (
+            select metric_cuts.metric_id from {{ catalog_dimensions }} as metric_cuts
+            where metric_cuts.dimension = '{{ dimension }}'
+        )
 ) as cut_rows
 group by
     metric_id,
-    period_grain,
     period_start,
-    dimension,
     dimension_value
+    {%- if not (loop.last and outer_loop.last) %}
+union all
+    {%- endif %}
+    {%- endfor %}
+    {%- endfor %}
 {%- endmacro %}
 
 {# Column name holding a percentile: 0.5 -> percentile_50, 0.9 -> percentile_90. #}

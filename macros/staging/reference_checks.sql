@@ -4,12 +4,16 @@
     references between extracts (SPEC §1: unknown ticket, reply before its ticket exists) are
     checked here; audit.rejected_rows collects what fails.
     `event_column`: when set, the row must not precede its ticket's creation.
+    `scope_key`: the model is incremental (macros/incremental/) and replaces rows per this key.
 #}
-{% macro validate_ticket_reference(staged_model, ticket_required=false, event_column=none) -%}
+{% macro validate_ticket_reference(staged_model, ticket_required=false, event_column=none, scope_key=none) -%}
 with
 
 staged as (
     select * from {{ ref(staged_model) }}
+    {%- if scope_key %}
+    where {{ sw_in_scope(scope_key) }}
+    {%- endif %}
 ),
 
 tickets as (

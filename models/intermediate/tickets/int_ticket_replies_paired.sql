@@ -1,9 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(**sw_incremental_config('ticket_id')) }}
 
 with
 
 messages as (
     select * from {{ ref('int_ticket_messages_validated') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 -- Only public agent messages are replies and only public customer messages ask: bot and system

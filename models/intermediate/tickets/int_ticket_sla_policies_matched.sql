@@ -1,7 +1,14 @@
+{#
+    A table, incremental per ticket (macros/incremental/): fct_tickets and several data tests
+    read it every night, and matching policies is a join plus a window over every ticket.
+#}
+{{ config(**sw_incremental_config('ticket_id')) }}
+
 with
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 sla_policies as (

@@ -1,13 +1,15 @@
-{{ config(materialized='table') }}
+{{ config(**sw_incremental_config('ticket_id')) }}
 
 with
 
 status_changes as (
     select * from {{ ref('int_ticket_status_changes_validated') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('stg_helpdesk__tickets') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 recorded_changes as (
@@ -22,14 +24,21 @@ recorded_changes as (
 ),
 
 -- Every ticket starts as 'new' at creation unless a recorded change says otherwise at that instant.
+-- Recorded changes are unique per (ticket, instant) (staging keeps one version of each), so at most
+-- one event per instant needs dropping: anti-joins on the few inferred events, not a ranking of all.
 creation_events as (
     select
-        ticket_id,
-        created_at as changed_at,
+        tickets.ticket_id,
+        tickets.created_at as changed_at,
         'new' as status,
         'inferred_creation' as status_source,
         1 as source_precedence
     from tickets
+    left join recorded_changes
+        on
+            tickets.ticket_id = recorded_changes.ticket_id
+            and tickets.created_at = recorded_changes.changed_at
+    where recorded_changes.ticket_id is null
 ),
 
 known_events as (
@@ -38,21 +47,27 @@ known_events as (
     select * from creation_events
 ),
 
-latest_known_events as (
+latest_instants as (
     select
         ticket_id,
-        changed_at,
-        status,
-        row_number() over (
-            partition by ticket_id
-            order by changed_at desc, source_precedence desc
-        ) as recency_rank
+        max(changed_at) as changed_at
     from known_events
+    group by ticket_id
+),
+
+latest_known_events as (
+    select known_events.*
+    from known_events
+    inner join latest_instants
+        on
+            known_events.ticket_id = latest_instants.ticket_id
+            and known_events.changed_at = latest_instants.changed_at
 ),
 
 -- The ticket extract's current status closes the history when it differs from the last known
 -- status and the ticket was updated at or after that event: covers solved/closed tickets that
 -- lack status-change rows (solved at updated_at) and histories missing their last change.
+-- At the instant of the last known event, the closing event wins.
 closing_events as (
     select
         tickets.ticket_id,
@@ -62,38 +77,31 @@ closing_events as (
         3 as source_precedence
     from tickets
     inner join latest_known_events
-        on
-            tickets.ticket_id = latest_known_events.ticket_id
-            and latest_known_events.recency_rank = 1
+        on tickets.ticket_id = latest_known_events.ticket_id
     where
         tickets.status <> latest_known_events.status
         and coalesce(tickets.updated_at, tickets.created_at) >= latest_known_events.changed_at
 ),
 
-all_events as (
-    select * from known_events
-    union all
-    select * from closing_events
-),
-
-deduplicated as (
-    select
-        *,
-        row_number() over (
-            partition by ticket_id, changed_at
-            order by source_precedence desc
-        ) as instant_rank
-    from all_events
-),
-
 events as (
+    select
+        known_events.ticket_id,
+        known_events.changed_at,
+        known_events.status,
+        known_events.status_source
+    from known_events
+    left join closing_events
+        on
+            known_events.ticket_id = closing_events.ticket_id
+            and known_events.changed_at = closing_events.changed_at
+    where closing_events.ticket_id is null
+    union all
     select
         ticket_id,
         changed_at,
         status,
         status_source
-    from deduplicated
-    where instant_rank = 1
+    from closing_events
 ),
 
 sequenced as (

@@ -1,9 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(**sw_incremental_config('ticket_id')) }}
 
 with
 
 tickets as (
     select * from {{ ref('stg_helpdesk__tickets') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 customers as (

@@ -1,1 +1,3 @@
-{{ validate_ticket_reference('stg_telephony__calls') }}
+{{ config(**sw_incremental_config('call_id')) }}
+
+{{ validate_ticket_reference('stg_telephony__calls', scope_key='call_id') }}

@@ -1,8 +1,12 @@
+{{ config(**sw_incremental_config('call_id')) }}
+
 with
 
 calls as (
     select * from {{ ref('int_calls_validated') }}
-    where reject_reason is null
+    where
+        reject_reason is null
+        and {{ sw_in_scope('call_id') }}
 ),
 
 customers as (

@@ -1,7 +1,12 @@
+{{ config(**sw_incremental_config('customer_id')) }}
+
 with
 
+-- Incremental per customer: an order's sequence flags (returning, new category, up-sell) depend
+-- on the customer's earlier orders, so a night recomputes every order of the customers it touched.
 orders as (
     select * from {{ ref('stg_commerce__orders') }}
+    where {{ sw_in_scope('customer_id') }}
 ),
 
 products as (

@@ -1,8 +1,12 @@
+{{ config(**sw_incremental_config('response_id')) }}
+
 with
 
 responses as (
     select * from {{ ref('int_survey_responses_validated') }}
-    where reject_reason is null
+    where
+        reject_reason is null
+        and {{ sw_in_scope('response_id') }}
 ),
 
 tickets as (

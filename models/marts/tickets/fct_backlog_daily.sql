@@ -1,11 +1,19 @@
+{#
+    Incremental per ticket: a night replaces the snapshots of the tickets it touched and of every
+    ticket open at the old or new as-of date (their last days run to the data's as-of time).
+#}
+{{ config(**sw_incremental_config('ticket_id')) }}
+
 with
 
 status_intervals as (
     select * from {{ ref('int_ticket_status_intervals_sequenced') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 dates as (

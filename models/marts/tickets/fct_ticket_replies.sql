@@ -1,11 +1,15 @@
+{{ config(**sw_incremental_config('ticket_id')) }}
+
 with
 
 replies as (
     select * from {{ ref('int_ticket_replies_paired') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 agents as (

@@ -1,7 +1,17 @@
+{#
+    Incremental per ticket; the current interval's duration runs to the data's as-of time, so
+    after the touched tickets are replaced a post-hook moves every current interval's duration
+    to the new as-of time (one column of one row per ticket, instead of rebuilding them all).
+#}
+{{ config(**sw_incremental_config('ticket_id', post_hooks=[
+    "{{ fct_ticket_status_intervals_refresh_current() }}"
+])) }}
+
 with
 
 status_intervals as (
     select * from {{ ref('int_ticket_status_intervals_sequenced') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 watermark as (

@@ -1,27 +1,41 @@
+{#
+    Incremental per ticket (macros/incremental/): a night recomputes the tickets it touched, the
+    tickets still open (their SLA clock and open minutes run to the data's as-of time) and every
+    ticket of the same customer and type as those (the 7-day follow-up of FCR looks at the
+    customer's next ticket); a post-hook then moves as_of_at on every row.
+#}
+{{ config(**sw_incremental_config('ticket_id', post_hooks=["{{ fct_tickets_refresh_as_of() }}"])) }}
+
 with
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 sla_policies as (
     select * from {{ ref('int_ticket_sla_policies_matched') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 replies as (
     select * from {{ ref('int_ticket_replies_paired') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 messages as (
     select * from {{ ref('int_ticket_messages_validated') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 status_intervals as (
     select * from {{ ref('int_ticket_status_intervals_sequenced') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 calls as (
     select * from {{ ref('int_calls_validated') }}
+    where {{ sw_in_scope('ticket_id') }}
 ),
 
 agents as (

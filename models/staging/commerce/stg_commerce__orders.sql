@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('order_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_commerce__orders') }}
+    {{ sw_staged_base('base_commerce__orders', 'commerce', 'orders', 'order_id') }}
 ),
 
 latest as (

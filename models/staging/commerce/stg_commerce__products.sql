@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('product_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_commerce__products') }}
+    {{ sw_staged_base('base_commerce__products', 'commerce', 'products', 'product_id') }}
 ),
 
 latest as (

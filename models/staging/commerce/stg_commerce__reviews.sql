@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('review_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_commerce__reviews') }}
+    {{ sw_staged_base('base_commerce__reviews', 'commerce', 'reviews', 'review_id') }}
 ),
 
 latest as (

@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('agent_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_helpdesk__agents') }}
+    {{ sw_staged_base('base_helpdesk__agents', 'helpdesk', 'agents', 'agent_id') }}
 ),
 
 latest as (

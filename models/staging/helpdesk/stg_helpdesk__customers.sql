@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('customer_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_helpdesk__customers') }}
+    {{ sw_staged_base('base_helpdesk__customers', 'helpdesk', 'customers', 'customer_id') }}
 ),
 
 latest as (

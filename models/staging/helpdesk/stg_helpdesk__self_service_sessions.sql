@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('session_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_helpdesk__self_service_sessions') }}
+    {{ sw_staged_base('base_helpdesk__self_service_sessions', 'helpdesk', 'self_service_sessions', 'session_id') }}
 ),
 
 latest as (

@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('message_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_helpdesk__ticket_messages') }}
+    {{ sw_staged_base('base_helpdesk__ticket_messages', 'helpdesk', 'ticket_messages', 'message_id') }}
 ),
 
 latest as (

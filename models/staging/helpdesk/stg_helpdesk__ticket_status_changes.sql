@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('ticket_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_helpdesk__ticket_status_changes') }}
+    {{ sw_staged_base('base_helpdesk__ticket_status_changes', 'helpdesk', 'ticket_status_changes', 'ticket_id') }}
 ),
 
 latest as (

@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('ticket_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_helpdesk__tickets') }}
+    {{ sw_staged_base('base_helpdesk__tickets', 'helpdesk', 'tickets', 'ticket_id') }}
 ),
 
 latest as (

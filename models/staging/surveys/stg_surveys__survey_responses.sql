@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('response_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_surveys__survey_responses') }}
+    {{ sw_staged_base('base_surveys__survey_responses', 'surveys', 'survey_responses', 'response_id') }}
 ),
 
 latest as (

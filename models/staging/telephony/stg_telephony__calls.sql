@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('call_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_telephony__calls') }}
+    {{ sw_staged_base('base_telephony__calls', 'telephony', 'calls', 'call_id') }}
 ),
 
 latest as (

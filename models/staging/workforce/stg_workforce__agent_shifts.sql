@@ -1,7 +1,9 @@
+{{ config(**sw_incremental_config('agent_id')) }}
+
 with
 
 base as (
-    select * from {{ ref('base_workforce__agent_shifts') }}
+    {{ sw_staged_base('base_workforce__agent_shifts', 'workforce', 'agent_shifts', 'agent_id') }}
 ),
 
 latest as (

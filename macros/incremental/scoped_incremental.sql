@@ -1,0 +1,290 @@
+{#
+    Incremental models of the nightly refresh (issue 8): a night's cost follows that night's data.
+
+    Pattern "scoped replace". Each incremental model names a scope key (a column of its output:
+    ticket_id, message_id, customer_id, ...) and a scope query: the key values touched by rows
+    loaded since the model's last successful build (its watermark). On an incremental run
+      1. pre-hook: the scope query lands in a temp table, and every row of the model whose scope
+         key is in it is deleted (also keys whose rows all disappear, e.g. a reply that became a
+         bot message: a plain delete+insert on unique_key would keep those);
+      2. the model's SQL recomputes every row of those keys from all their inputs (so late
+         changes to an old ticket update its rows) and the rows are appended;
+      3. post-hook: the watermark moves to the newest load of the raw layer;
+    all inside the model's transaction. A full build (first run, --full-refresh, Spark) computes
+    everything and records the watermark; both give identical tables.
+
+    Watermarks live in meta.incremental_state (one row per model: loaded_through = max loaded_at
+    of raw._loaded_files when the model last built), outside the compared/published schemas.
+    Change signals downstream of staging: a staged row (stg_*, int_*_validated) carries the
+    _loaded_at of its winning version, so "stg rows with _loaded_at > watermark" are exactly the
+    keys whose latest version changed since the model last ran.
+
+    Adapter-aware: the materialization and strategy come from sw_incremental_config() (dispatch).
+    DuckDB: incremental, strategy append after the scoped delete. Spark (parquet tables, no
+    row-level delete): a table rebuilt on every run; dbt-spark's append would duplicate changed
+    rows, and insert_overwrite/merge need partitions or Delta/Iceberg/Hudi tables.
+
+    Seeds and vars the facts read (SLA policies, business hours, holidays, escalation limits,
+    channels, reporting_timezone) are not watched: after editing them run
+    `support-warehouse refresh --full-refresh`. After changing a model's columns too
+    (on_schema_change = 'fail' stops the night instead of leaving old rows without the column).
+#}
+
+{#
+    config() arguments of an incremental model whose rows are replaced per `scope_key`.
+    `post_hooks`: statements to run after the rows are in, before the watermark moves (e.g. to
+    refresh a column every row derives from the data's as-of time).
+#}
+{% macro sw_incremental_config(scope_key, post_hooks=[]) -%}
+    {{ return(adapter.dispatch('sw_incremental_config', 'support_warehouse')(scope_key, post_hooks)) }}
+{%- endmacro %}
+
+{% macro default__sw_incremental_config(scope_key, post_hooks=[]) -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'pre_hook': ["{{ support_warehouse.sw_scope_begin('" ~ scope_key ~ "') }}"],
+        'post_hook': post_hooks + ["{{ support_warehouse.sw_record_watermark() }}"],
+        'sw_scope_key': scope_key,
+    }) }}
+{%- endmacro %}
+
+{% macro spark__sw_incremental_config(scope_key, post_hooks=[]) -%}
+    {{ return({'materialized': 'table', 'sw_scope_key': scope_key}) }}
+{%- endmacro %}
+
+{# is_incremental(), false in unit tests (no `this` there). #}
+{% macro sw_is_incremental() -%}
+    {{ return(this is not none and is_incremental()) }}
+{%- endmacro %}
+
+{#
+    A model, seed or source relation looked up in the graph, without ref()/source(): scope
+    queries run in hooks and read only ancestors of the model (already built in the same run),
+    and must not add DAG edges (every unit test would then need fixtures for them).
+#}
+{% macro sw_relation(name, source_name=none) -%}
+    {%- if not execute -%}
+        {#- parsing (hooks are rendered then too): no graph yet, nothing is run -#}
+        {{ return(api.Relation.create(identifier=name)) }}
+    {%- endif -%}
+    {%- if source_name is not none -%}
+        {%- set node = graph.sources.get('source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ name) -%}
+        {%- if node is none -%}
+            {{ exceptions.raise_compiler_error("sw_relation: no source " ~ source_name ~ "." ~ name) }}
+        {%- endif -%}
+        {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.identifier)) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type in ('model', 'seed') and node.name == name and node.package_name == project_name -%}
+            {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("sw_relation: no model or seed " ~ name) }}
+{%- endmacro %}
+
+{# The state table (created by on-run-start on engines that run incrementally). #}
+{% macro sw_state_relation() -%}
+    meta.incremental_state
+{%- endmacro %}
+
+{% macro sw_create_incremental_state() -%}
+    {{ return(adapter.dispatch('sw_create_incremental_state', 'support_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__sw_create_incremental_state() -%}
+    create schema if not exists meta;
+    create table if not exists {{ support_warehouse.sw_state_relation() }} (
+        model_name varchar not null,
+        loaded_through timestamp,
+        built_at timestamp
+    )
+{%- endmacro %}
+
+{% macro spark__sw_create_incremental_state() -%}
+    select 1
+{%- endmacro %}
+
+{# This model's watermark: raw rows loaded after it are new to the model. #}
+{% macro sw_since() -%}
+    (
+        select coalesce(max(loaded_through), cast('1900-01-01' as timestamp))
+        from {{ support_warehouse.sw_state_relation() }}
+        where model_name = '{{ this.identifier }}'
+    )
+{%- endmacro %}
+
+{# Temp table holding this run's scope (column scope_key). #}
+{% macro sw_scope_relation() -%}
+    sw_scope__{{ this.identifier }}
+{%- endmacro %}
+
+{#
+    Pre-hook: materialize the model's scope (macro <model name>__scope(), or the model config
+    sw_scope_sql) and delete the model's rows in it. Nothing on a full build.
+#}
+{% macro sw_scope_begin(scope_key) -%}
+    {%- if support_warehouse.sw_is_incremental() -%}
+        create or replace temp table {{ support_warehouse.sw_scope_relation() }} as
+        select distinct scope_key from ({{ support_warehouse.sw_scope_sql() }}) as scope_rows (scope_key)
+        where scope_key is not null;
+        delete from {{ this }}
+        where {{ scope_key }} in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{# The scope query of this model: macro <model name>__scope() (macros/incremental/scopes.sql). #}
+{% macro sw_scope_sql() -%}
+    {%- set name = this.identifier ~ '__scope' -%}
+    {%- if name not in support_warehouse -%}
+        {{ exceptions.raise_compiler_error("incremental model " ~ this.identifier ~ " has no macro " ~ name ~ "()") }}
+    {%- endif -%}
+    {{ support_warehouse[name]() }}
+{%- endmacro %}
+
+{# Raw rows of the scope's keys, for a base_*_sql macro (all versions: ranking stays exact). #}
+{% macro sw_scoped_source(source_relation, key_column) -%}
+    (
+        select *
+        from {{ source_relation }}
+        where nullif(trim({{ key_column }}), '') in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
+    )
+{%- endmacro %}
+
+{#
+    The typed rows a stg_* model dedupes: the base view on a full build; on an incremental run
+    the base macro (macros/staging/base_models.sql) applied to the raw rows of the touched keys
+    only. The raw table is named, not source()d: the model's only parent stays its base view.
+#}
+{% macro sw_staged_base(base_model, source_name, table_name, key_column) -%}
+    {%- if support_warehouse.sw_is_incremental() -%}
+        {%- set scoped = support_warehouse.sw_scoped_source(
+            support_warehouse.sw_relation(table_name, source_name), key_column) -%}
+        {%- if base_model == 'base_helpdesk__tickets' -%}
+        {{ support_warehouse.base_helpdesk__tickets_sql(scoped, support_warehouse.sw_relation('channels')) }}
+        {%- else -%}
+        {{ support_warehouse[base_model ~ '_sql'](scoped) }}
+        {%- endif -%}
+    {%- else -%}
+        select * from {{ ref(base_model) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# In the model's SQL: keep rows of this run's scope (true on a full build). #}
+{% macro sw_in_scope(expr) -%}
+    {%- if support_warehouse.sw_is_incremental() -%}
+        {{ expr }} in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{# Post-hook: the newest load this build has seen becomes the model's watermark. #}
+{% macro sw_record_watermark() -%}
+    {{ return(adapter.dispatch('sw_record_watermark', 'support_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__sw_record_watermark() -%}
+    delete from {{ support_warehouse.sw_state_relation() }} where model_name = '{{ this.identifier }}';
+    insert into {{ support_warehouse.sw_state_relation() }} (model_name, loaded_through, built_at)
+    select '{{ this.identifier }}', max(loaded_at), current_timestamp
+    from {{ support_warehouse.sw_relation('_loaded_files', 'loader') }}
+{%- endmacro %}
+
+{% macro spark__sw_record_watermark() -%}
+    select 1
+{%- endmacro %}
+
+{#
+    Scope building blocks. Each returns a select of one column `scope_key`.
+#}
+
+{# Clean keys (as staging types them) of raw rows loaded since the watermark. #}
+{% macro sw_new_raw_keys(source_relation, key_column) -%}
+    select nullif(trim({{ key_column }}), '') as scope_key
+    from {{ source_relation }}
+    where _loaded_at > {{ support_warehouse.sw_since() }}
+{%- endmacro %}
+
+{# Keys of a staged relation whose winning version was loaded since the watermark. #}
+{% macro sw_changed_keys(relation, key_column) -%}
+    select {{ key_column }} as scope_key
+    from {{ relation }}
+    where _loaded_at > {{ support_warehouse.sw_since() }}
+{%- endmacro %}
+
+{#
+    `column` of every raw version of the rows whose key changed since the watermark: a row that
+    moved (e.g. a message now on another ticket) touches its old and its new ticket.
+#}
+{% macro sw_all_versions(source_relation, key_column, column) -%}
+    select nullif(trim({{ column }}), '') as scope_key
+    from {{ source_relation }}
+    where nullif(trim({{ key_column }}), '') in (
+        select nullif(trim({{ key_column }}), '')
+        from {{ source_relation }}
+        where _loaded_at > {{ support_warehouse.sw_since() }}
+    )
+{%- endmacro %}
+
+{#
+    Tickets whose ticket-level rows may have changed since the watermark: the ticket itself, its
+    messages (every version), its customer (tier) and the agents on it (assignee team, repliers'
+    teams); with `status_changes` / `calls` also its status history and linked calls.
+#}
+{% macro sw_touched_tickets(status_changes=true, calls=true) -%}
+    {%- set since = support_warehouse.sw_since() -%}
+    select ticket_id as scope_key
+    from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }}
+    where _loaded_at > {{ since }}
+    union
+    {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('ticket_messages', 'helpdesk'), 'message_id', 'ticket_id') }}
+    {%- if status_changes %}
+    union
+    select ticket_id as scope_key
+    from {{ support_warehouse.sw_relation('stg_helpdesk__ticket_status_changes') }}
+    where _loaded_at > {{ since }}
+    {%- endif %}
+    {%- if calls %}
+    union
+    {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('calls', 'telephony'), 'call_id', 'ticket_id') }}
+    {%- endif %}
+    union
+    select tickets.ticket_id as scope_key
+    from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }} as tickets
+    where
+        tickets.customer_id in (
+            select customer_id from {{ support_warehouse.sw_relation('stg_helpdesk__customers') }}
+            where _loaded_at > {{ since }}
+        )
+        or tickets.assignee_id in (
+            select agent_id from {{ support_warehouse.sw_relation('stg_helpdesk__agents') }}
+            where _loaded_at > {{ since }}
+        )
+    union
+    select messages.ticket_id as scope_key
+    from {{ support_warehouse.sw_relation('stg_helpdesk__ticket_messages') }} as messages
+    where
+        messages.author_type = 'agent'
+        and messages.author_id in (
+            select agent_id from {{ support_warehouse.sw_relation('stg_helpdesk__agents') }}
+            where _loaded_at > {{ since }}
+        )
+{%- endmacro %}
+
+{# Rows of a staged model that changed, or whose ticket's staged version changed. #}
+{% macro sw_validated_scope(staged_model, key_column) -%}
+    {%- set since = support_warehouse.sw_since() -%}
+    select {{ key_column }} as scope_key
+    from {{ support_warehouse.sw_relation(staged_model) }}
+    where _loaded_at > {{ since }}
+    union
+    select {{ key_column }} as scope_key
+    from {{ support_warehouse.sw_relation(staged_model) }}
+    where ticket_id in (
+        select ticket_id from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }} where _loaded_at > {{ since }}
+    )
+{%- endmacro %}

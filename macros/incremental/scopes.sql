@@ -1,0 +1,268 @@
+{#
+    Scope of each incremental model: the values of its scope key (column scope_key) whose rows
+    a night re-computes (macros/incremental/scoped_incremental.sql). Staging: keys of the raw
+    rows loaded since the watermark (every version of those keys is re-ranked).
+#}
+
+{% macro stg_commerce__orders__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('orders', 'commerce'), 'order_id') }}
+{%- endmacro %}
+
+{% macro stg_commerce__products__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('products', 'commerce'), 'product_id') }}
+{%- endmacro %}
+
+{% macro stg_commerce__reviews__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('reviews', 'commerce'), 'review_id') }}
+{%- endmacro %}
+
+{% macro stg_helpdesk__agents__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('agents', 'helpdesk'), 'agent_id') }}
+{%- endmacro %}
+
+{% macro stg_helpdesk__customers__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('customers', 'helpdesk'), 'customer_id') }}
+{%- endmacro %}
+
+{% macro stg_helpdesk__self_service_sessions__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('self_service_sessions', 'helpdesk'), 'session_id') }}
+{%- endmacro %}
+
+{% macro stg_helpdesk__ticket_messages__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('ticket_messages', 'helpdesk'), 'message_id') }}
+{%- endmacro %}
+
+{% macro stg_helpdesk__ticket_status_changes__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('ticket_status_changes', 'helpdesk'), 'ticket_id') }}
+{%- endmacro %}
+
+{% macro stg_helpdesk__tickets__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('tickets', 'helpdesk'), 'ticket_id') }}
+{%- endmacro %}
+
+{% macro stg_surveys__survey_responses__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('survey_responses', 'surveys'), 'response_id') }}
+{%- endmacro %}
+
+{% macro stg_telephony__calls__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('calls', 'telephony'), 'call_id') }}
+{%- endmacro %}
+
+{% macro stg_workforce__agent_shifts__scope() -%}
+    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('agent_shifts', 'workforce'), 'agent_id') }}
+{%- endmacro %}
+
+{#
+    Validated rows: rows whose staged version changed, and rows of tickets whose staged version
+    changed (a ticket that arrives late makes its messages valid).
+#}
+
+{% macro int_calls_validated__scope() -%}
+    {{ support_warehouse.sw_validated_scope('stg_telephony__calls', 'call_id') }}
+{%- endmacro %}
+
+{% macro int_self_service_sessions_validated__scope() -%}
+    {{ support_warehouse.sw_validated_scope('stg_helpdesk__self_service_sessions', 'session_id') }}
+{%- endmacro %}
+
+{% macro int_survey_responses_validated__scope() -%}
+    {{ support_warehouse.sw_validated_scope('stg_surveys__survey_responses', 'response_id') }}
+{%- endmacro %}
+
+{% macro int_ticket_messages_validated__scope() -%}
+    {{ support_warehouse.sw_validated_scope('stg_helpdesk__ticket_messages', 'message_id') }}
+{%- endmacro %}
+
+{% macro int_ticket_status_changes_validated__scope() -%}
+    {{ support_warehouse.sw_validated_scope('stg_helpdesk__ticket_status_changes', 'ticket_id') }}
+{%- endmacro %}
+
+{# Reader and staging rejects: the files loaded since the watermark. #}
+{% macro rejected_rows_staging__scope() -%}
+    select file_path as scope_key
+    from {{ support_warehouse.sw_relation('_loaded_files', 'loader') }}
+    where loaded_at > {{ support_warehouse.sw_since() }}
+{%- endmacro %}
+
+{# Staged customers and agents whose latest version changed (tier, team). #}
+{% macro sw_changed_customers() -%}
+    select customer_id from {{ support_warehouse.sw_relation('stg_helpdesk__customers') }} where _loaded_at > {{ support_warehouse.sw_since() }}
+{%- endmacro %}
+
+{% macro sw_changed_agents() -%}
+    select agent_id from {{ support_warehouse.sw_relation('stg_helpdesk__agents') }} where _loaded_at > {{ support_warehouse.sw_since() }}
+{%- endmacro %}
+
+{% macro sw_changed_tickets() -%}
+    select ticket_id from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }} where _loaded_at > {{ support_warehouse.sw_since() }}
+{%- endmacro %}
+
+{# Calls: changed or re-validated calls, and calls of changed customers and agents. #}
+{% macro fct_calls__scope() -%}
+    {{ support_warehouse.sw_validated_scope('int_calls_validated', 'call_id') }}
+    union
+    select call_id as scope_key
+    from {{ support_warehouse.sw_relation('int_calls_validated') }}
+    where
+        customer_id in ({{ support_warehouse.sw_changed_customers() }})
+        or agent_id in ({{ support_warehouse.sw_changed_agents() }})
+{%- endmacro %}
+
+{#
+    Survey answers: changed or re-validated answers, answers on changed tickets (channel, type,
+    assignee, customer) and answers of changed customers and agents (tier, team).
+#}
+{% macro fct_survey_responses__scope() -%}
+    {{ support_warehouse.sw_validated_scope('int_survey_responses_validated', 'response_id') }}
+    union
+    select response_id as scope_key
+    from {{ support_warehouse.sw_relation('int_survey_responses_validated') }}
+    where
+        customer_id in ({{ support_warehouse.sw_changed_customers() }})
+        or agent_id in ({{ support_warehouse.sw_changed_agents() }})
+        or ticket_id in (
+            select ticket_id
+            from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }}
+            where
+                customer_id in ({{ support_warehouse.sw_changed_customers() }})
+                or assignee_id in ({{ support_warehouse.sw_changed_agents() }})
+        )
+{%- endmacro %}
+
+{#
+    Orders, per customer: customers of changed orders (every version: an order may move to
+    another customer), of orders whose reviews changed, of changed products, and changed customers.
+#}
+{% macro fct_orders__scope() -%}
+    {%- set since = support_warehouse.sw_since() -%}
+    {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('orders', 'commerce'), 'order_id', 'customer_id') }}
+    union
+    select customer_id as scope_key
+    from {{ support_warehouse.sw_relation('stg_commerce__orders') }}
+    where
+        order_id in (
+            {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('reviews', 'commerce'), 'review_id', 'order_id') }}
+        )
+        or product_id in (
+            select product_id from {{ support_warehouse.sw_relation('stg_commerce__products') }} where _loaded_at > {{ since }}
+        )
+    union
+    {{ support_warehouse.sw_changed_customers() }}
+{%- endmacro %}
+
+{# Ticket attributes: changed tickets, and tickets of changed customers (tier) and assignees (team). #}
+{% macro int_tickets_enriched__scope() -%}
+    {{ support_warehouse.sw_changed_tickets() }}
+    union
+    select ticket_id
+    from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }}
+    where
+        customer_id in ({{ support_warehouse.sw_changed_customers() }})
+        or assignee_id in ({{ support_warehouse.sw_changed_agents() }})
+{%- endmacro %}
+
+{# Reply pairing: tickets of changed messages (every version) and changed tickets (validity). #}
+{% macro int_ticket_replies_paired__scope() -%}
+    {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('ticket_messages', 'helpdesk'), 'message_id', 'ticket_id') }}
+    union
+    {{ support_warehouse.sw_changed_tickets() }}
+{%- endmacro %}
+
+{# Status history: changed status changes and changed tickets (creation, current status). #}
+{% macro int_ticket_status_intervals_sequenced__scope() -%}
+    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__ticket_status_changes'), 'ticket_id') }}
+    union
+    {{ support_warehouse.sw_changed_tickets() }}
+{%- endmacro %}
+
+{# Replies: tickets touched in any way (messages, ticket, customer tier, assignee and repliers' teams). #}
+{% macro fct_ticket_replies__scope() -%}
+    {{ support_warehouse.sw_touched_tickets(status_changes=false, calls=false) }}
+{%- endmacro %}
+
+{# Status intervals: tickets whose status history or ticket row changed. #}
+{% macro fct_ticket_status_intervals__scope() -%}
+    {{ support_warehouse.int_ticket_status_intervals_sequenced__scope() }}
+{%- endmacro %}
+
+{# Post-hook of fct_ticket_status_intervals: current intervals run to the new as-of time. #}
+{% macro fct_ticket_status_intervals_refresh_current() -%}
+    {%- if is_incremental() -%}
+    update {{ this }}
+    set duration_minutes = {{ minutes_between(
+        'valid_from', 'greatest(watermark.as_of_at, valid_from)'
+    ) }}
+    from {{ support_warehouse.sw_relation('int_ticket_extracts_watermarked') }} as watermark
+    where valid_to is null
+    {%- else -%}
+    select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    Backlog snapshots: tickets whose history or attributes changed, tickets open now (their last
+    day is the new as-of day) and tickets with a snapshot on the previous as-of day.
+#}
+{% macro fct_backlog_daily__scope() -%}
+    {{ support_warehouse.int_ticket_status_intervals_sequenced__scope() }}
+    union
+    {{ support_warehouse.int_tickets_enriched__scope() }}
+    union
+    select ticket_id
+    from {{ support_warehouse.sw_relation('int_ticket_status_intervals_sequenced') }}
+    where is_current and not is_solved_status
+    union
+    select ticket_id
+    from {{ this }}
+    where snapshot_date = (select max(snapshot_date) from {{ this }})
+{%- endmacro %}
+
+{#
+    Ticket facts: touched tickets and tickets not solved now (as-of dependent), widened to whole
+    (customer, ticket type) groups, old and new, so the next same-type ticket is always known.
+#}
+{% macro fct_tickets__scope() -%}
+    with seed as (
+        {{ support_warehouse.sw_touched_tickets() }}
+        union
+        select ticket_id
+        from {{ support_warehouse.sw_relation('int_ticket_status_intervals_sequenced') }}
+        where is_current and not is_solved_status
+    ),
+
+    groups as (
+        select customer_id, ticket_type
+        from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }}
+        where ticket_id in (select scope_key from seed)
+        union
+        select customer_id, ticket_type
+        from {{ this }}
+        where ticket_id in (select scope_key from seed)
+    )
+
+    select scope_key from seed
+    union
+    select tickets.ticket_id
+    from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }} as tickets
+    inner join groups
+        on
+            tickets.customer_id = groups.customer_id
+            and tickets.ticket_type = groups.ticket_type
+{%- endmacro %}
+
+{# Post-hook of fct_tickets: every row carries the data's as-of time. #}
+{% macro fct_tickets_refresh_as_of() -%}
+    {%- if is_incremental() -%}
+    update {{ this }}
+    set as_of_at = watermark.as_of_at
+    from {{ support_warehouse.sw_relation('int_ticket_extracts_watermarked') }} as watermark
+    where {{ this.identifier }}.as_of_at is distinct from watermark.as_of_at
+    {%- else -%}
+    select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{# SLA policy per ticket: tickets whose channel, priority or customer tier may have changed. #}
+{% macro int_ticket_sla_policies_matched__scope() -%}
+    {{ support_warehouse.int_tickets_enriched__scope() }}
+{%- endmacro %}

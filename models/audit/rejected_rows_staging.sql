@@ -1,0 +1,67 @@
+{#
+    The reader's rejects and the staging rejects (typing and value rules, conflicting in-file
+    duplicates) of every loaded file. A row's staging verdict depends only on the rows of its own
+    file, so this table is incremental per file: a night types and checks only the files it
+    loaded. rejected_rows adds the reference rejects.
+#}
+{{ config(**sw_incremental_config('source_file')) }}
+
+{%- set staged = [
+    ('base_helpdesk__customers', source('helpdesk', 'customers'), 'customers', ['customer_id']),
+    ('base_helpdesk__agents', source('helpdesk', 'agents'), 'agents', ['agent_id']),
+    ('base_workforce__agent_shifts', source('workforce', 'agent_shifts'), 'agent_shifts', ['agent_id', 'shift_date']),
+    ('base_helpdesk__tickets', source('helpdesk', 'tickets'), 'tickets', ['ticket_id']),
+    ('base_helpdesk__ticket_messages', source('helpdesk', 'ticket_messages'), 'ticket_messages', ['message_id']),
+    ('base_helpdesk__ticket_status_changes', source('helpdesk', 'ticket_status_changes'), 'ticket_status_changes', ['ticket_id', 'changed_at']),
+    ('base_telephony__calls', source('telephony', 'calls'), 'calls', ['call_id']),
+    ('base_surveys__survey_responses', source('surveys', 'survey_responses'), 'survey_responses', ['response_id']),
+    ('base_commerce__reviews', source('commerce', 'reviews'), 'reviews', ['review_id']),
+    ('base_commerce__orders', source('commerce', 'orders'), 'orders', ['order_id']),
+    ('base_commerce__products', source('commerce', 'products'), 'products', ['product_id']),
+    ('base_helpdesk__self_service_sessions', source('helpdesk', 'self_service_sessions'), 'self_service_sessions', ['session_id']),
+] %}
+
+with
+
+load_rejects as (
+    select
+        entity,
+        source_file,
+        source_line,
+        cast(null as {{ dbt.type_string() }}) as record_key,
+        reason,
+        'load' as rejected_stage,
+        loaded_at
+    from {{ source('loader', '_load_rejects') }}
+    where {{ sw_in_scope('source_file') }}
+),
+
+{% for model, source_relation, entity, keys in staged %}
+{{ model }} as (
+    {%- if sw_is_incremental() %}
+    {%- set scoped -%}
+    (select * from {{ source_relation }} where _source_file in (select scope_key from {{ sw_scope_relation() }}))
+    {%- endset %}
+    with {{ model }}_rows as (
+        {%- if model == 'base_helpdesk__tickets' %}
+        {{ base_helpdesk__tickets_sql(scoped, sw_relation('channels')) | indent(8) }}
+        {%- else %}
+        {{ support_warehouse[model ~ '_sql'](scoped) | indent(8) }}
+        {%- endif %}
+    )
+    {{ rejected_rows_of(model ~ '_rows', entity, keys, 'staging', relation=true) }}
+    {%- else %}
+    {{ rejected_rows_of(model, entity, keys, 'staging') }}
+    {%- endif %}
+),
+{% endfor %}
+
+final as (
+    select * from load_rejects
+    {%- for model, _, _, _ in staged %}
+    union all
+    select * from {{ model }}
+    {%- endfor %}
+)
+
+select * from final

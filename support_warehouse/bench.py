@@ -1,0 +1,401 @@
+"""``support-warehouse bench``: the nightly refresh against the bare-DuckDB floor (issue 8).
+
+    support-warehouse bench --tickets 1000000 [--workdir DIR]
+
+1. Generates N tickets of history plus one new night of extracts (``generate(..., nights=1)``:
+   ``<entity>_history.csv`` and ``<entity>_<date>.csv``) into ``DIR/extracts``.
+2. Measures, each as a separate process that starts from the CSV extracts on disk, wall time and
+   peak memory (psutil polling of the process and all its descendants, RSS summed):
+
+   full    ``support-warehouse refresh`` on a landing folder holding only the history files,
+           from an empty warehouse: load, dbt build with its tests, publish - as users run it;
+   floor   bench/floor.sql: one hand-written DuckDB script that reads the same history CSVs and
+           computes the monthly ``all`` scorecard for the same metrics and definitions;
+   pandas  bench/pandas_baseline.py: the same figures with pandas from the same CSVs;
+   night   the night's files copied into the landing folder, ``support-warehouse refresh`` again
+           on top of the history (incremental models: the night's cost follows its data).
+
+3. Checks that floor and pandas agree with the warehouse's kpi_scorecard (monthly, 'all') after
+   the full refresh, writes ``DIR/bench.json`` (exactly the issue's keys) and
+   ``DIR/bench_details.json`` (rows, exit codes, load averages, agreement, settings), prints a
+   table and, last, the three ratios.
+
+Every process gets its own paths under DIR (warehouse, landing, publish dir, Dagster home, dbt
+artifacts); the user's SW_DUCKDB_MEMORY_LIMIT / SW_DUCKDB_THREADS apply to all four.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from . import config
+
+FLOOR_SQL = config.REPO_ROOT / "bench" / "floor.sql"
+PANDAS_SCRIPT = config.REPO_ROOT / "bench" / "pandas_baseline.py"
+SEEDS_DIR = config.REPO_ROOT / "seeds"
+POLL_SECONDS = 0.2
+# baselines vs kpi_scorecard: the floor is the same SQL arithmetic; pandas sums floats in another order
+AGREEMENT_REL_TOL = {"floor": 1e-9, "pandas": 1e-6}
+# bench.json holds exactly the figures the issue names; everything else goes to bench_details.json
+BENCH_KEYS = ("tickets", "full_s", "night_s", "floor_s", "pandas_s", "full_peak_mb", "night_peak_mb",
+              "full_over_floor", "night_over_full", "pandas_over_night")
+
+
+@dataclass
+class StepResult:
+    name: str
+    seconds: float
+    peak_mb: float
+    exit_code: int
+    load_before: float
+    load_after: float
+    log: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+def _tree_rss(proc) -> int:
+    import psutil
+
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_measured(name: str, cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None) -> StepResult:
+    """Run `cmd` as a new process; wall time and peak memory.
+
+    Peak = the larger of the polled RSS sum of the process and all its descendants (every
+    POLL_SECONDS) and the process's own kernel-tracked maximum RSS (rusage)."""
+    import psutil
+
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
+    peak = 0
+    with open(log_path, "w") as log:
+        start = time.monotonic()
+        popen = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(cwd or config.REPO_ROOT))
+        proc = psutil.Process(popen.pid)
+        stop = threading.Event()
+
+        def poll() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, _tree_rss(proc))
+                stop.wait(POLL_SECONDS)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        # wait4: the child's own peak RSS (kernel-tracked, catches a peak between two polls)
+        _, status, usage = os.wait4(popen.pid, 0)
+        seconds = time.monotonic() - start
+        popen.returncode = code = os.waitstatus_to_exitcode(status)
+        stop.set()
+        poller.join()
+    peak = max(peak, usage.ru_maxrss * 1024)  # ru_maxrss is in KiB on Linux
+    return StepResult(name, seconds, peak / 2**20, code, load_before, os.getloadavg()[0], str(log_path))
+
+
+def _env(work: Path, landing: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SW_WAREHOUSE_PATH=str(work / "warehouse" / "warehouse.duckdb"),
+        SW_LANDING_DIR=str(landing),
+        SW_PUBLISH_DIR=str(work / "published"),
+        DAGSTER_HOME=str(work / "dagster"),
+        SW_DBT_TARGET_PATH=str(work / "target"),
+        DBT_LOG_PATH=str(work / "target" / "logs"),
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("SW_DBT_TARGET", None)
+    return env
+
+
+def _cli() -> list[str]:
+    exe = Path(sys.executable).with_name("support-warehouse")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "support_warehouse.cli"]
+
+
+def _link(src: Path, dest: Path) -> None:
+    """Hard link (no second copy of gigabytes of extracts), else copy."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+
+
+def _split(extracts: Path, history: Path, night: Path) -> list[str]:
+    """History files -> `history`, the night's files -> `night` (same entity folders)."""
+    names = []
+    for entity_dir in sorted(p for p in extracts.iterdir() if p.is_dir()):
+        for f in sorted(entity_dir.glob("*.csv")):
+            is_night = not f.name.endswith("_history.csv")
+            _link(f, (night if is_night else history) / entity_dir.name / f.name)
+            if is_night:
+                names.append(f"{entity_dir.name}/{f.name}")
+    return names
+
+
+def _link_tree(src: Path, dest: Path) -> None:
+    for f in sorted(src.rglob("*.csv")):
+        _link(f, dest / f.relative_to(src))
+
+
+# ------------------------------------------------------------------------------- baselines
+
+
+def run_floor(landing: Path, out: Path, seeds: Path = SEEDS_DIR) -> None:
+    """Run bench/floor.sql over `landing` (one DuckDB, the configured memory and threads)."""
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": config.duckdb_memory_limit(), "threads": config.duckdb_threads()})
+    con.execute("set enable_progress_bar = false")
+    for name, value in (("landing_dir", landing), ("seeds_dir", seeds)):
+        quoted = str(Path(value).resolve()).replace("'", "''")
+        con.execute(f"set variable {name} = '{quoted}'")
+    statements = duckdb.extract_statements(FLOOR_SQL.read_text())
+    for statement in statements[:-1]:
+        con.execute(statement)
+    # the last statement is the result: metric_id, period_start, value, numerator, denominator
+    final = statements[-1].query.strip().rstrip(";")
+    quoted = str(Path(out).resolve()).replace("'", "''")
+    con.execute(f"copy ({final}) to '{quoted}' (format parquet)")
+    con.close()
+
+
+def agreement(warehouse: Path, result_path: Path, rel_tol: float = 1e-9) -> tuple[int, list[str]]:
+    """Compare a baseline's result (parquet) with kpi_scorecard's monthly 'all' rows.
+
+    Returns (rows compared, problems)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        kpi = con.execute(
+            "select metric_id, period_start, value, numerator, denominator from marts.kpi_scorecard "
+            "where period_grain = 'month' and dimension = 'all'"
+        ).fetchall()
+    finally:
+        con.close()
+    other = duckdb.connect().execute(
+        "select metric_id, cast(period_start as date), value, numerator, denominator from read_parquet(?)",
+        [str(result_path)],
+    ).fetchall()
+    return compare_rows(kpi, other, rel_tol)
+
+
+def compare_rows(kpi: list[tuple], other: list[tuple], rel_tol: float) -> tuple[int, list[str]]:
+    def close(a, b) -> bool:
+        if a is None or b is None:
+            return a is None and b is None
+        return math.isclose(float(a), float(b), rel_tol=rel_tol, abs_tol=1e-9)
+
+    k = {(r[0], r[1]): r[2:] for r in kpi}
+    o = {(r[0], r[1]): r[2:] for r in other}
+    problems = []
+    for key in sorted(set(k) | set(o), key=lambda x: (x[0], str(x[1]))):
+        a, b = k.get(key), o.get(key)
+        if a is None or b is None:
+            problems.append(f"{key[0]} {key[1]}: only in {'baseline' if a is None else 'kpi_scorecard'}")
+        elif not all(close(x, y) for x, y in zip(a, b, strict=True)):
+            problems.append(f"{key[0]} {key[1]}: kpi_scorecard {a} vs baseline {b}")
+    return len(set(k) | set(o)), problems
+
+
+# ------------------------------------------------------------------------------- the benchmark
+
+
+def bench(
+    tickets: int,
+    workdir: Path,
+    *,
+    days: int = 120,
+    seed: int = 42,
+    bad_rows_share: float = 0.01,
+    end_date: date = date(2026, 10, 31),
+    skip: tuple[str, ...] = (),
+    keep_extracts: bool = False,
+) -> dict:
+    from .generate import generate
+
+    workdir = Path(workdir).resolve()
+    marker = workdir / ".sw_bench"
+    extracts = workdir / "extracts"
+    gen_args = {"tickets": tickets, "days": days, "seed": seed, "bad_rows_share": bad_rows_share,
+                "end_date": end_date.isoformat(), "nights": 1}
+    gen_stamp = extracts / "_bench_generate.json"
+    reuse = (keep_extracts and gen_stamp.exists()
+             and json.loads(gen_stamp.read_text()).get("args") == gen_args)
+    if workdir.exists() and any(workdir.iterdir()):
+        if not marker.exists():
+            raise SystemExit(f"bench: {workdir} is not empty and is no bench folder; choose another --workdir")
+        for child in workdir.iterdir():
+            if reuse and child == extracts:
+                continue
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    workdir.mkdir(parents=True, exist_ok=True)
+    marker.write_text("scratch folder of support-warehouse bench; emptied by the next run\n")
+    history, night, landing = (workdir / n for n in ("history", "night", "landing"))
+    for d in (extracts, history, night, landing):
+        d.mkdir(parents=True, exist_ok=True)
+
+    t0 = time.monotonic()
+    if reuse:
+        counts = json.loads(gen_stamp.read_text())["counts"]
+        print(f"Reusing the extracts in {extracts} (same generator arguments)", flush=True)
+    else:
+        print(f"Generating {tickets:,} tickets of history + 1 night into {extracts} ...", flush=True)
+        counts = generate(out_dir=extracts, tickets=tickets, days=days, seed=seed, bad_rows_share=bad_rows_share,
+                          end_date=end_date, nights=1)
+        gen_stamp.write_text(json.dumps({"args": gen_args, "counts": counts}))
+    generate_s = time.monotonic() - t0
+    night_files = _split(extracts, history, night)
+    _link_tree(history, landing)
+    print(f"  {sum(counts.values()):,} rows in {generate_s:.0f}s; night files: {len(night_files)}", flush=True)
+
+    env = _env(workdir, landing)
+    warehouse = Path(env["SW_WAREHOUSE_PATH"])
+    steps: dict[str, StepResult] = {}
+    checks: dict[str, dict] = {}
+
+    def step(name: str, cmd: list[str], step_env: dict[str, str] | None = None) -> StepResult:
+        print(f"[{name}] {' '.join(cmd[-3:])} ...", flush=True)
+        r = run_measured(name, cmd, step_env or env, workdir / "logs" / f"{name}.log")
+        status = "ok" if r.ok else f"EXIT {r.exit_code} (see {r.log})"
+        print(f"[{name}] {r.seconds:.1f}s, peak {r.peak_mb:,.0f} MB, load {r.load_before:.1f}->{r.load_after:.1f}: "
+              f"{status}", flush=True)
+        steps[name] = r
+        return r
+
+    # (a) full: the refresh as users run it, from an empty warehouse, history only.
+    step("full", [*_cli(), "refresh"])
+
+    # (c) floor and (d) pandas, on the same history extracts.
+    if "floor" not in skip:
+        out = workdir / "floor.parquet"
+        step("floor", [sys.executable, "-m", "support_warehouse.bench", "floor", str(history), str(out)])
+    if "pandas" not in skip:
+        out = workdir / "pandas.parquet"
+        step("pandas", [sys.executable, str(PANDAS_SCRIPT), str(history), "--seeds", str(SEEDS_DIR), "--out", str(out)])
+    for name in ("floor", "pandas"):
+        result = workdir / f"{name}.parquet"
+        if name in steps and steps[name].ok and result.exists() and warehouse.exists():
+            n, problems = agreement(warehouse, result, AGREEMENT_REL_TOL[name])
+            checks[name] = {"compared": n, "mismatches": len(problems), "examples": problems[:10]}
+            verdict = "agree" if not problems else f"{len(problems)} MISMATCHES, e.g. {problems[0]}"
+            print(f"  {name} vs kpi_scorecard (monthly, all): {n} metric-months, {verdict}", flush=True)
+
+    # (b) night: the night's files land, the refresh runs again on top of the history.
+    _link_tree(night, landing)
+    step("night", [*_cli(), "refresh"])
+
+    def ratio(a: str, b: str) -> float | None:
+        if a in steps and b in steps and steps[b].seconds > 0:
+            return steps[a].seconds / steps[b].seconds
+        return None
+
+    details = {
+        "tickets": tickets,
+        "full_s": round(steps["full"].seconds, 2),
+        "night_s": round(steps["night"].seconds, 2),
+        "floor_s": round(steps["floor"].seconds, 2) if "floor" in steps else None,
+        "pandas_s": round(steps["pandas"].seconds, 2) if "pandas" in steps else None,
+        "full_peak_mb": round(steps["full"].peak_mb, 1),
+        "night_peak_mb": round(steps["night"].peak_mb, 1),
+        "full_over_floor": _round(ratio("full", "floor")),
+        "night_over_full": _round(ratio("night", "full")),
+        "pandas_over_night": _round(ratio("pandas", "night")),
+        # beyond the required keys
+        "floor_peak_mb": round(steps["floor"].peak_mb, 1) if "floor" in steps else None,
+        "pandas_peak_mb": round(steps["pandas"].peak_mb, 1) if "pandas" in steps else None,
+        "generate_s": round(generate_s, 2),
+        "rows": counts,
+        "night_files": night_files,
+        "exit_codes": {k: v.exit_code for k, v in steps.items()},
+        "load_average": {k: [round(v.load_before, 2), round(v.load_after, 2)] for k, v in steps.items()},
+        "agreement": checks,
+        "settings": {
+            "days": days, "seed": seed, "bad_rows_share": bad_rows_share, "end_date": end_date.isoformat(),
+            "duckdb_memory_limit": config.duckdb_memory_limit(), "duckdb_threads": config.duckdb_threads(),
+            "cpus": os.cpu_count(),
+        },
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    out = {key: details[key] for key in BENCH_KEYS}
+    (workdir / "bench.json").write_text(json.dumps(out, indent=2) + "\n")
+    (workdir / "bench_details.json").write_text(json.dumps(details, indent=2) + "\n")
+    print_table(details, steps)
+    print(f"Wrote {workdir / 'bench.json'} (details: bench_details.json)", flush=True)
+    print_ratios(details)
+    return details
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+def print_table(out: dict, steps: dict[str, StepResult]) -> None:
+    print()
+    print(f"Benchmark: {out['tickets']:,} tickets ({os.cpu_count()} CPUs, DuckDB memory_limit "
+          f"{out['settings']['duckdb_memory_limit']}, {out['settings']['duckdb_threads']} threads)")
+    print(f"{'step':<8} {'wall s':>9} {'peak MB':>9} {'load avg':>11}  status")
+    for name in ("full", "night", "floor", "pandas"):
+        if name not in steps:
+            continue
+        r = steps[name]
+        print(f"{name:<8} {r.seconds:>9.1f} {r.peak_mb:>9,.0f} {r.load_before:>5.1f}->{r.load_after:<5.1f}  "
+              f"{'ok' if r.ok else f'exit {r.exit_code}'}")
+    print()
+
+
+def print_ratios(out: dict) -> None:
+    """The three ratios, printed last."""
+
+    def show(key: str, label: str, target: str) -> None:
+        v = out.get(key)
+        print(f"{label:<16} {('n/a' if v is None else f'{v:.3f}'):>8}   (target {target})", flush=True)
+
+    show("full_over_floor", "full / floor", "<= 3")
+    show("night_over_full", "night / full", "<= 0.1")
+    show("pandas_over_night", "pandas / night", ">= 10")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m support_warehouse.bench floor LANDING OUT`: the floor step's process."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) == 3 and argv[0] == "floor":
+        t = time.monotonic()
+        run_floor(Path(argv[1]), Path(argv[2]))
+        print(f"floor: {time.monotonic() - t:.1f}s", file=sys.stderr)
+        return 0
+    print("usage: python -m support_warehouse.bench floor LANDING OUT.parquet", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["bench", "run_floor", "agreement", "compare_rows", "run_measured", "StepResult", "asdict"]
