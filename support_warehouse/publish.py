@@ -40,6 +40,7 @@ customer or agent email or survey comment found in the build's raw tables.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -67,6 +68,7 @@ PUBLICATION_TABLES_TABLE = "_publication_tables"
 # DuckDB storage format of the published file: readable by every DuckDB >= 1.0 (BI drivers often
 # bundle an older DuckDB than the warehouse uses).
 STORAGE_VERSION = "v1.0.0"
+PARQUET_OPTIONS = "format parquet, compression zstd"
 
 # An email address anywhere in a text value (masked forms like '***@example.com' do not match).
 EMAIL_REGEX = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
@@ -130,6 +132,7 @@ class PublishResult:
     marts: tuple[str, ...] = ()
     rejected_rows: int = 0
     duration_seconds: float = 0.0
+    phase_seconds: dict[str, float] = field(default_factory=dict)  # where the time went
 
     def summary(self) -> str:
         return (
@@ -175,16 +178,19 @@ def publish(
         version_dir = versions / publication_id
         tmp_version_dir = versions / f".{publication_id}.tmp"
         tmp_link = publish_dir / f".{PARQUET_LINK}.{publication_id}.tmp"
+        phases = _Phases()
         try:
             manifest = _build_publication(
-                build_db, tmp_db, tmp_version_dir, publication_id, published_at, run_id
+                build_db, tmp_db, tmp_version_dir, publication_id, published_at, run_id, phases,
+                previous=_previous_publication(publish_dir),
             )
             # Everything is complete and durable under temporary names: now swap.
-            tmp_version_dir.rename(version_dir)
-            _fsync_dir(versions)
-            _swap_parquet_link(publish_dir, version_dir, tmp_link)
-            os.replace(tmp_db, publish_dir / PUBLISHED_DB)
-            _fsync_dir(publish_dir)
+            with phases("swap"):
+                tmp_version_dir.rename(version_dir)
+                _fsync_dir(versions)
+                _swap_parquet_link(publish_dir, version_dir, tmp_link)
+                os.replace(tmp_db, publish_dir / PUBLISHED_DB)
+                _fsync_dir(publish_dir)
         except BaseException as exc:
             for leftover in (tmp_db, Path(f"{tmp_db}.wal"), tmp_link):
                 with contextlib.suppress(FileNotFoundError):
@@ -195,9 +201,10 @@ def publish(
             if isinstance(exc, Exception):  # DuckDB or OS error: still "nothing was published"
                 raise PublishError(f"publishing failed, previous publication kept: {exc}") from exc
             raise
-        manifest["parquet_dir"] = str(version_dir.resolve())
-        _write_json_atomic(publish_dir / MANIFEST, manifest)
-        _prune_versions(versions, keep=max(keep_versions, 1), current=version_dir.name)
+        with phases("manifest_and_prune"):
+            manifest["parquet_dir"] = str(version_dir.resolve())
+            _write_json_atomic(publish_dir / MANIFEST, manifest)
+            _prune_versions(versions, keep=max(keep_versions, 1), current=version_dir.name)
 
     tables = {t["table_name"]: t["row_count"] for t in manifest["tables"]}
     return PublishResult(
@@ -210,6 +217,7 @@ def publish(
         marts=tuple(manifest["marts"]),
         rejected_rows=manifest["rejected_rows"],
         duration_seconds=time.monotonic() - started,
+        phase_seconds=dict(phases.seconds),
     )
 
 
@@ -239,6 +247,21 @@ def read_publication(publish_dir: Path | str | None = None) -> dict | None:
         return None
 
 
+class _Phases:
+    """Wall-clock seconds per publishing phase (PublishResult.phase_seconds), nested phases too."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.monotonic() - started, 3)
+
+
 # --- building the new publication under temporary names ---------------------------------------
 
 
@@ -249,35 +272,46 @@ def _build_publication(
     publication_id: str,
     published_at: datetime,
     run_id: str | None,
+    phases: _Phases,
+    previous: dict | None = None,
 ) -> dict:
     con = duckdb.connect(
         config={"threads": config.duckdb_threads(), "temp_directory": str(config.duckdb_temp_dir(Path(build_db)))}
     )
     try:
-        con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
-        con.execute("set TimeZone = 'UTC'")
-        con.execute(f"attach {_lit(build_db)} as build (read_only)")
-        con.execute(f"attach {_lit(tmp_db)} as pub (storage_version '{STORAGE_VERSION}')")
-
-        marts = _mart_relations(con)
+        with phases("attach"):
+            con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
+            con.execute("set TimeZone = 'UTC'")
+            con.execute(f"attach {_lit(build_db)} as build (read_only)")
+            con.execute(f"attach {_lit(tmp_db)} as pub (storage_version '{STORAGE_VERSION}')")
+            marts = _mart_relations(con)
         if not marts:
             raise PublishError(f"build database {build_db} has no relation in schema '{MARTS_SCHEMA}'")
-        for mart in marts:
-            con.execute(
-                f"create table pub.main.{_id(mart)} as select * from build.{MARTS_SCHEMA}.{_id(mart)}"
-            )
-        rejected_rows = _copy_rejects_summary(con)
+        with phases("copy_marts"):
+            for mart in marts:
+                con.execute(
+                    f"create table pub.main.{_id(mart)} as select * from build.{MARTS_SCHEMA}.{_id(mart)}"
+                )
+        with phases("rejects_summary"):
+            rejected_rows = _copy_rejects_summary(con)
         published = [*marts, REJECTS_SUMMARY]
 
-        findings = _pii_findings(con, published)
+        with phases("pii_guard"):
+            findings = _pii_findings(con, published, phases)
         if findings:
             raise PiiError(findings)
 
-        tables = [
-            {"table_name": t, "row_count": count, "content_checksum": checksum}
-            for t in published
-            for count, checksum in [_count_and_checksum(con, t)]
-        ]
+        with phases("count_and_checksum"):
+            tables = [
+                {
+                    "table_name": t,
+                    "row_count": count,
+                    "content_checksum": checksum,
+                    "parquet_signature": _parquet_signature(con, t),
+                }
+                for t in published
+                for count, checksum in [_count_and_checksum(con, t)]
+            ]
         manifest = {
             "publication_id": publication_id,
             "published_at": published_at.isoformat(),
@@ -289,32 +323,74 @@ def _build_publication(
         }
         _write_manifest_tables(con, manifest)
 
-        tmp_version_dir.mkdir(parents=True)
-        for table in [*published, PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE]:
-            target = tmp_version_dir / f"{table}.parquet"
-            con.execute(
-                f"copy (select * from pub.main.{_id(table)}) to {_lit(target)} "
-                "(format parquet, compression zstd)"
+        with phases("parquet"):
+            tmp_version_dir.mkdir(parents=True)
+            reusable = _reusable_parquet_files(previous, tables)
+            for table in [*published, PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE]:
+                target = tmp_version_dir / f"{table}.parquet"
+                if table in reusable:
+                    # Same contents, columns and writer options as the previous publication's
+                    # file: link it (read-only, never written in place) instead of rewriting it.
+                    with contextlib.suppress(OSError):
+                        os.link(reusable[table], target)
+                        continue
+                con.execute(
+                    f"copy (select * from pub.main.{_id(table)}) to {_lit(target)} ({PARQUET_OPTIONS})"
+                )
+            (tmp_version_dir / "_publication.json").write_text(
+                json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
             )
-        (tmp_version_dir / "_publication.json").write_text(
-            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
-        )
 
-        con.execute("checkpoint pub")
-        con.execute("detach pub")
-        con.execute("detach build")
+        with phases("checkpoint"):
+            con.execute("checkpoint pub")
+            con.execute("detach pub")
+            con.execute("detach build")
     finally:
         con.close()
 
     if Path(f"{tmp_db}.wal").exists():
         raise PublishError(f"{tmp_db}: write-ahead log left after checkpoint")
-    _fsync_file(tmp_db)
-    os.chmod(tmp_db, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-    for f in tmp_version_dir.iterdir():
-        _fsync_file(f)
-        os.chmod(f, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-    _fsync_dir(tmp_version_dir)
+    with phases("fsync"):
+        _fsync_file(tmp_db)
+        os.chmod(tmp_db, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        for f in tmp_version_dir.iterdir():
+            _fsync_file(f)
+            os.chmod(f, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        _fsync_dir(tmp_version_dir)
     return manifest
+
+
+def _previous_publication(publish_dir: Path) -> dict | None:
+    """The current manifest, if readable (only used to reuse unchanged Parquet files)."""
+    try:
+        return read_publication(publish_dir)
+    except (OSError, ValueError):
+        return None
+
+
+def _parquet_signature(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Columns, types and Parquet writer options: with the checksum, what makes two files equal."""
+    columns = json.dumps([PARQUET_OPTIONS, duckdb.__version__, list(_columns(con, "pub", "main", table).items())])
+    return hashlib.sha256(columns.encode()).hexdigest()[:32]
+
+
+def _reusable_parquet_files(previous: dict | None, tables: list[dict]) -> dict[str, Path]:
+    """Tables whose Parquet file of the previous publication has the very same contents."""
+    if not previous or not previous.get("parquet_dir"):
+        return {}
+    before = {t.get("table_name"): t for t in previous.get("tables", [])}
+    reusable = {}
+    for t in tables:
+        old = before.get(t["table_name"])
+        path = Path(previous["parquet_dir"]) / f"{t['table_name']}.parquet"
+        if (
+            old is not None
+            and all(old.get(k) == t[k] for k in ("row_count", "content_checksum", "parquet_signature"))
+            and path.is_file()
+            and not path.is_symlink()
+        ):
+            reusable[t["table_name"]] = path
+    return reusable
 
 
 def _mart_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -393,9 +469,11 @@ def _copy_rejects_summary(con: duckdb.DuckDBPyConnection) -> int:
     return 0
 
 
-def _pii_findings(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+def _pii_findings(con: duckdb.DuckDBPyConnection, tables: list[str], phases: _Phases | None = None) -> list[str]:
     findings: list[str] = []
-    known = _known_pii_values(con)
+    with phases("pii_known_values") if phases else contextlib.nullcontext():
+        known = _known_pii_values(con)
+    text_columns: list[tuple[str, str]] = []
     for table in tables:
         columns = _columns(con, "pub", "main", table)
         for column in columns:
@@ -404,25 +482,41 @@ def _pii_findings(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str
                 lowered in PII_COLUMN_NAMES or PII_COLUMN_REGEX.match(lowered)
             ):
                 findings.append(f"{table}.{column}: PII column name")
-        text_columns = [c for c, t in columns.items() if t.upper().startswith("VARCHAR")]
-        if not text_columns:
-            continue
-        checks = ", ".join(
-            f"count(*) filter (where regexp_matches({_id(c)}, '{EMAIL_REGEX}'))" for c in text_columns
-        )
-        counts = con.execute(f"select {checks} from pub.main.{_id(table)}").fetchone()
-        findings += [
-            f"{table}.{c}: {n} value(s) look like an email address" for c, n in zip(text_columns, counts) if n
-        ]
-        if known:
-            # Allowed columns (agent names: employees, reported by name) may coincide with a customer's name.
-            for c in (c for c in text_columns if c.lower() not in PII_COLUMN_ALLOWED):
-                n = con.execute(
-                    f"select count(*) from pub.main.{_id(table)} "
-                    f"where trim({_id(c)}) in (select v from _pii_values)"
-                ).fetchone()[0]
-                if n:
-                    findings.append(f"{table}.{c}: {n} value(s) equal a customer name, email or comment")
+        text_columns += [(table, c) for c, t in columns.items() if t.upper().startswith("VARCHAR")]
+    if not text_columns:
+        return findings
+    # One query over the distinct values of every text column: most are low-cardinality codes, the
+    # known-PII set is hashed once (not once per column), and the regex only runs where an '@' is
+    # (every email address has one).
+    distinct_values = " union all ".join(
+        f"select {i} as i, v from (select distinct {_id(c)} as v from pub.main.{_id(t)}) where v is not null"
+        for i, (t, c) in enumerate(text_columns)
+    )
+    # Allowed columns (agent names: employees, reported by name) may coincide with a customer's name.
+    allowed = [i for i, (_, c) in enumerate(text_columns) if c.lower() in PII_COLUMN_ALLOWED]
+    known_check = (
+        f"count(*) filter (where i not in ({', '.join(map(str, [-1, *allowed]))}) "
+        "and trim(v) in (select v from _pii_values))"
+        if known
+        else "0"
+    )
+    rows = con.execute(
+        f"""
+        select
+            i,
+            count(*) filter (where contains(v, '@') and regexp_matches(v, '{EMAIL_REGEX}')),
+            {known_check}
+        from ({distinct_values})
+        group by i
+        order by i
+        """
+    ).fetchall()
+    for i, emails, known_values in rows:
+        table, c = text_columns[i]
+        if emails:
+            findings.append(f"{table}.{c}: {emails} distinct value(s) look like an email address")
+        if known_values:
+            findings.append(f"{table}.{c}: {known_values} distinct value(s) equal a customer name, email or comment")
     return findings
 
 
