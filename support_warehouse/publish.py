@@ -183,6 +183,7 @@ def publish(
             manifest = _build_publication(
                 build_db, tmp_db, tmp_version_dir, publication_id, published_at, run_id, phases,
                 previous=_previous_publication(publish_dir),
+                previous_dir=versions,
             )
             # Everything is complete and durable under temporary names: now swap.
             with phases("swap"):
@@ -274,6 +275,7 @@ def _build_publication(
     run_id: str | None,
     phases: _Phases,
     previous: dict | None = None,
+    previous_dir: Path | None = None,
 ) -> dict:
     con = duckdb.connect(
         config={"threads": config.duckdb_threads(), "temp_directory": str(config.duckdb_temp_dir(Path(build_db)))}
@@ -325,7 +327,7 @@ def _build_publication(
 
         with phases("parquet"):
             tmp_version_dir.mkdir(parents=True)
-            reusable = _reusable_parquet_files(previous, tables)
+            reusable = _reusable_parquet_files(previous, previous_dir, tables)
             for table in [*published, PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE]:
                 target = tmp_version_dir / f"{table}.parquet"
                 if table in reusable:
@@ -374,15 +376,17 @@ def _parquet_signature(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return hashlib.sha256(columns.encode()).hexdigest()[:32]
 
 
-def _reusable_parquet_files(previous: dict | None, tables: list[dict]) -> dict[str, Path]:
+def _reusable_parquet_files(previous: dict | None, versions: Path | None, tables: list[dict]) -> dict[str, Path]:
     """Tables whose Parquet file of the previous publication has the very same contents."""
-    if not previous or not previous.get("parquet_dir"):
+    if not previous or not previous.get("publication_id") or versions is None:
         return {}
+    # Its version folder in this publish folder (not the manifest's absolute path: folders move).
+    folder = versions / str(previous["publication_id"])
     before = {t.get("table_name"): t for t in previous.get("tables", [])}
     reusable = {}
     for t in tables:
         old = before.get(t["table_name"])
-        path = Path(previous["parquet_dir"]) / f"{t['table_name']}.parquet"
+        path = folder / f"{t['table_name']}.parquet"
         if (
             old is not None
             and all(old.get(k) == t[k] for k in ("row_count", "content_checksum", "parquet_signature"))

@@ -722,6 +722,43 @@ def test_publish_swaps_atomically_for_open_readers(night: Night) -> None:
     assert len(list((night.published / "parquet_versions").iterdir())) == 2
 
 
+def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(night: Night) -> None:
+    first = publish(night.warehouse, night.published)
+    con = duckdb.connect(str(night.warehouse))
+    try:
+        # One mart loses a row, one keeps its rows but renames a column, the rest stay as they were.
+        con.execute("delete from marts.fct_tickets where ticket_id = (select min(ticket_id) from marts.fct_tickets)")
+        con.execute("alter table marts.dim_calendar rename column date_day to calendar_day")
+        tickets_left = con.execute("select count(*) from marts.fct_tickets").fetchone()[0]
+    finally:
+        con.close()
+    second = publish(night.warehouse, night.published)
+
+    def inode(result, table: str) -> int:
+        return (result.parquet_version_dir / f"{table}.parquet").stat().st_ino
+
+    assert second.tables["fct_tickets"] == first.tables["fct_tickets"] - 1 == tickets_left
+    rewritten = {"fct_tickets", "dim_calendar", "_publication", "_publication_tables"}
+    for table in [*first.tables, "_publication", "_publication_tables"]:
+        assert (inode(first, table) == inode(second, table)) == (table not in rewritten), table
+    # Every file of the new version, linked or written, holds that publication's table.
+    con = duckdb.connect(str(second.db_path), read_only=True)
+    try:
+        for table in [*second.tables, "_publication"]:
+            f = second.parquet_version_dir / f"{table}.parquet"
+            assert con.execute(
+                f"select count(*) from (select * from read_parquet('{f}') except all select * from \"{table}\")"
+            ).fetchone()[0] == 0, table
+            assert con.execute(f"select count(*) from read_parquet('{f}')").fetchone() == con.execute(
+                f'select count(*) from "{table}"'
+            ).fetchone(), table
+        assert "calendar_day" in [r[0] for r in con.execute(
+            f"describe select * from read_parquet('{second.parquet_version_dir / 'dim_calendar.parquet'}')"
+        ).fetchall()]
+    finally:
+        con.close()
+
+
 def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Night, monkeypatch) -> None:
     before = fingerprint(night.published)
     write_new_ticket(night.landing, 1)  # the night loads new data ...
