@@ -35,6 +35,12 @@ PII guard. Published tables must not carry customer names, emails or free-text c
 clear: publishing is refused (PiiError) when a column has a PII name (name, email, comment, ...),
 when a text value looks like an email address, or when a text value equals a customer name,
 customer or agent email or survey comment found in the build's raw tables.
+
+Cost. The guard checks the distinct values of every text column in one query (the known-PII set is
+hashed once; the email regex only runs on values holding an '@'). A table whose row count, checksum,
+columns and Parquet writer options equal the previous publication's reuses that version's Parquet
+file (a hard link to a read-only file) instead of rewriting it. PublishResult.phase_seconds says
+where the time went.
 """
 
 from __future__ import annotations
@@ -68,7 +74,9 @@ PUBLICATION_TABLES_TABLE = "_publication_tables"
 # DuckDB storage format of the published file: readable by every DuckDB >= 1.0 (BI drivers often
 # bundle an older DuckDB than the warehouse uses).
 STORAGE_VERSION = "v1.0.0"
-PARQUET_OPTIONS = "format parquet, compression zstd"
+# Snappy: ~20% cheaper to write than zstd at 1M tickets (8.6 s vs 10.6 s; files ~40% larger), and the Parquet
+# default of most readers.
+PARQUET_OPTIONS = "format parquet, compression snappy"
 
 # An email address anywhere in a text value (masked forms like '***@example.com' do not match).
 EMAIL_REGEX = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
