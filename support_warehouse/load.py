@@ -129,6 +129,13 @@ class EntityLoadResult:
     def ok(self) -> bool:
         return self.error is None
 
+    def add_file(self, rel: str, outcome: _FileOutcome) -> None:
+        """Count one loaded file (the DuckDB and the Spark loader report alike)."""
+        self.files_loaded.append(rel)
+        self.rows_loaded += outcome.rows
+        self.rows_rejected += outcome.rejects
+        self.notes.extend(f"{rel}: {n}" for n in outcome.notes)
+
 
 class LoadError(Exception):
     """A file broke the input contract; the entity's load for this run was rolled back."""
@@ -1032,10 +1039,7 @@ def load_entity(
         raise
     loader.cleanup()
     for f, outcome in outcomes:
-        result.files_loaded.append(f.rel)
-        result.rows_loaded += outcome.rows
-        result.rows_rejected += outcome.rejects
-        result.notes.extend(f"{f.rel}: {n}" for n in outcome.notes)
+        result.add_file(f.rel, outcome)
     log.info(
         "%s: %d file(s), %d row(s) loaded, %d rejected by the reader",
         entity, len(result.files_loaded), result.rows_loaded, result.rows_rejected,

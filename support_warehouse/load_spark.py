@@ -906,11 +906,7 @@ def load_entity_spark(
     finally:
         loader.cleanup(batch)
     for f in new:
-        out = batch.outcome(f)
-        result.files_loaded.append(f.rel)
-        result.rows_loaded += out.rows
-        result.rows_rejected += out.rejects
-        result.notes.extend(f"{f.rel}: {n}" for n in out.notes)
+        result.add_file(f.rel, batch.outcome(f))
     log.info(
         "%s: %d file(s), %d row(s) loaded, %d rejected by the reader (spark)",
         entity, len(result.files_loaded), result.rows_loaded, result.rows_rejected,
