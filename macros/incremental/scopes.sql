@@ -86,15 +86,15 @@
 
 {# Staged customers and agents whose latest version changed (tier, team). #}
 {% macro sw_changed_customers() -%}
-    select customer_id from {{ support_warehouse.sw_relation('stg_helpdesk__customers') }} where _loaded_at > {{ support_warehouse.sw_since() }}
+    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__customers'), 'customer_id') }}
 {%- endmacro %}
 
 {% macro sw_changed_agents() -%}
-    select agent_id from {{ support_warehouse.sw_relation('stg_helpdesk__agents') }} where _loaded_at > {{ support_warehouse.sw_since() }}
+    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__agents'), 'agent_id') }}
 {%- endmacro %}
 
 {% macro sw_changed_tickets() -%}
-    select ticket_id from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }} where _loaded_at > {{ support_warehouse.sw_since() }}
+    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__tickets'), 'ticket_id') }}
 {%- endmacro %}
 
 {# Calls: changed or re-validated calls, and calls of changed customers and agents. #}
@@ -134,7 +134,6 @@
     another customer), of orders whose reviews changed, of changed products, and changed customers.
 #}
 {% macro fct_orders__scope() -%}
-    {%- set since = support_warehouse.sw_since() -%}
     {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('orders', 'commerce'), 'order_id', 'customer_id') }}
     union
     select customer_id as scope_key
@@ -144,7 +143,7 @@
             {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('reviews', 'commerce'), 'review_id', 'order_id') }}
         )
         or product_id in (
-            select product_id from {{ support_warehouse.sw_relation('stg_commerce__products') }} where _loaded_at > {{ since }}
+            {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_commerce__products'), 'product_id') }}
         )
     union
     {{ support_warehouse.sw_changed_customers() }}
