@@ -72,11 +72,14 @@ group by
     Output: metric_id (of the measured rows), period_grain, period_start, dimension,
     dimension_value, one percentile_<nn> column per fraction, observation_count.
 
+    `parts` selects the (dimension, grain) pairs computed (metric_percentile_parts); none = all.
+
     One narrow aggregate per dimension and grain (union all), over the rows of the metrics cut by
-    that dimension: an ordered-set aggregate holds every value of its groups in memory, so one
-    aggregate over rows x dimensions x grains outgrows memory_limit at ten million tickets, while
-    each branch holds one copy of the values and frees it before the next (and runs faster).
-    A window-ranking formulation was tried and is 7x slower at a million tickets.
+    that dimension: an ordered-set aggregate holds every value of its groups in memory and its
+    state cannot spill, so one aggregate over rows x dimensions x grains outgrows memory_limit.
+    Branches of one statement do not free memory in turn either (DuckDB finishes every branch's
+    aggregate before the union is read), so int_metric_periods__percentiles runs one part per
+    statement. A window-ranking formulation was tried and is 7x slower at a million tickets.
 #}
 {% macro aggregate_metric_percentiles(
     rows,
@@ -84,15 +87,14 @@ group by
     grains,
     fractions=[0.5, 0.9],
     measure_column='measure_value',
-    date_column='observation_date'
+    date_column='observation_date',
+    parts=none
 ) -%}
-    {%- set dimensions = ['all'] + (support_warehouse.metric_dimensions().keys() | list) -%}
-    {%- for dimension in dimensions %}
-    {%- set outer_loop = loop %}
+    {%- set parts = support_warehouse.metric_percentile_parts(grains) if parts is none else parts -%}
+    {%- for dimension, grain in parts %}
     {%- set dimension_expr = "'all'" if dimension == 'all' else
         'coalesce(metric_rows.' ~ support_warehouse.metric_dimensions()[dimension] ~ ', '
         ~ support_warehouse.metric_missing_label(dimension) ~ ')' %}
-    {%- for grain in grains %}
 select
     metric_id,
     '{{ grain }}' as period_grain,
@@ -121,11 +123,21 @@ group by
     metric_id,
     period_start,
     dimension_value
-    {%- if not (loop.last and outer_loop.last) %}
+    {%- if not loop.last %}
 union all
     {%- endif %}
     {%- endfor %}
-    {%- endfor %}
+{%- endmacro %}
+
+{# The (dimension, grain) pairs of the percentile path: 'all' and every metric dimension x grains. #}
+{% macro metric_percentile_parts(grains) -%}
+    {%- set parts = [] -%}
+    {%- for dimension in ['all'] + (support_warehouse.metric_dimensions().keys() | list) -%}
+        {%- for grain in grains -%}
+            {%- do parts.append([dimension, grain]) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(parts) }}
 {%- endmacro %}
 
 {# Column name holding a percentile: 0.5 -> percentile_50, 0.9 -> percentile_90. #}
