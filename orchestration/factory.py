@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dagster import AssetSpec, Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 from dagster_dbt.dbt_project import using_dagster_dev
 
 from orchestration.checks import build_rejects_check
@@ -19,7 +18,7 @@ from orchestration.project import (
     prepare_manifest,
 )
 from orchestration.raw import LOADER_TABLES, RAW_ASSETS, RAW_GROUP, loader_table_key, raw_asset_key
-from orchestration.resources import WarehouseResource
+from orchestration.resources import NightlyDbtCliResource, WarehouseResource
 from orchestration.schedules import build_schedule
 from orchestration.sensors import build_sensor
 from support_warehouse.contract import ENTITIES
@@ -59,7 +58,7 @@ def build_defs(target: str | None = None) -> Definitions:
         schedules=[build_schedule()],
         sensors=[build_sensor()],
         resources={
-            "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+            "dbt": NightlyDbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
             "warehouse": WarehouseResource(),
         },
         executor=in_process_executor,

@@ -121,6 +121,7 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
                 "marts": MetadataValue.json(list(result.marts)),
                 "rows_by_table": MetadataValue.json(result.tables),
                 "rejected_rows": result.rejected_rows,
+                "seconds_by_phase": MetadataValue.json(result.phase_seconds),
                 "dagster/row_count": sum(result.tables[m] for m in result.marts),
             }
         )

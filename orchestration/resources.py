@@ -1,12 +1,16 @@
-"""Dagster resources: where the landing folder and the DuckDB build database are."""
+"""Dagster resources: where the landing folder and the DuckDB build database are; how dbt runs."""
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource
+from packaging.version import Version
 
 from support_warehouse import config
 
@@ -56,3 +60,22 @@ class WarehouseResource(ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+class NightlyDbtCliResource(DbtCliResource):
+    """dagster-dbt's DbtCliResource without two per-run costs this project never uses.
+
+    Before every invocation DbtCliResource runs ``dbt --version`` in a subprocess (a dbt start-up,
+    which also asks PyPI for the latest release: a network call in the nightly path) and builds a
+    dbt adapter in the Dagster process (only needed for fetch_column_metadata / fetch_row_counts).
+    Here the version comes from the installed dbt-core (the dbt executable is this environment's)
+    and no adapter is built. Both override private members of dagster-dbt 0.29: re-check them
+    when upgrading Dagster (tests/test_orchestration.py runs the job through this resource).
+    """
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - signature of the overridden method
+        return None

