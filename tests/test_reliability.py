@@ -616,9 +616,9 @@ def test_publish_refuses_a_build_with_failed_nodes(night: Night, tmp_path: Path)
     run_results = tmp_path / "run_results.json"
     run_results.write_text(json.dumps({"results": [
         {"unique_id": "model.support_warehouse.fct_tickets", "status": "success"},
-        {"unique_id": "test.support_warehouse.unique_fct_tickets_ticket_id", "status": "fail"},
+        {"unique_id": "test.support_warehouse.fct_tickets_column_rules.5b1c2d3e4f", "status": "fail"},
     ]}))
-    with pytest.raises(PublishError, match="unique_fct_tickets_ticket_id: fail"):
+    with pytest.raises(PublishError, match="fct_tickets_column_rules.5b1c2d3e4f: fail"):
         publish(night.warehouse, night.published, run_results=run_results)
     assert fingerprint(night.published) == before
 
