@@ -44,8 +44,10 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import uuid
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +77,11 @@ _SUFFIXES: tuple[tuple[str, str, str | None], ...] = (
 
 _DELIMITERS = (",", ";", "\t", "|")
 _CHUNK = 8 * 1024 * 1024
+# read_csv buffer for the raw inserts. With DuckDB's default (32 MB) an order-preserving parallel
+# insert leaves partial row groups at the reader's batch boundaries, which the next checkpoint (at
+# the latest when the connection closes) decompresses and rewrites: at 1M tickets that was ~40% of
+# the load's CPU time. With 128 MB buffers the row groups come out full and the checkpoint is free.
+_CSV_BUFFER = 128 * 1024 * 1024
 _MAX_RECOVERIES = 100  # unterminated quotes re-parsed per file before giving up on its remainder
 
 # Bookkeeping tables. _loaded_files carries file_size/file_mtime_ns beyond the documented columns
@@ -274,6 +281,9 @@ class _File:
     mtime_ns: int
     sha256: str | None = None
     blank_lines: list[int] | None = None  # physical blank lines (CSV only, filled when hashed)
+    # Plain CSV, filled by _scan: (physical line count, has a lone \r line break); see load_csv.
+    line_stats: tuple[int, bool] | None = None
+    scan_job: _ScanJob | None = None  # _scan running in the background while DuckDB reads the file
 
 
 def _classify_suffix(name: str) -> tuple[str, str | None] | None:
@@ -335,6 +345,72 @@ def _digest(f: _File, want_blank_lines: bool) -> None:
         f.blank_lines = blanks
 
 
+def _scan(f: _File) -> None:
+    """sha256 of the file's bytes; for plain CSV also its physical line count and whether it has a
+    lone \\r (a line break DuckDB honours but the blank-line scan does not). One pass, no per-line
+    Python work: hashlib releases the GIL on big buffers and bytes.count is a C loop, so this runs
+    alongside DuckDB's read of the same file (see _ScanJob)."""
+    h = hashlib.sha256()
+    count = f.fmt == "csv" and not f.compression
+    newlines = crs = crlfs = 0
+    last = b""
+    buf = bytearray(_CHUNK)
+    view = memoryview(buf)
+    with open(f.path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            h.update(view[:n])
+            if count:
+                data = buf if n == len(buf) else bytes(view[:n])
+                newlines += data.count(b"\n")
+                c = data.count(b"\r")
+                if c or crs:
+                    crlfs += data.count(b"\r\n") + (last == b"\r" and data[:1] == b"\n")
+                crs += c
+                last = bytes(data[-1:])
+    view.release()
+    f.sha256 = h.hexdigest()
+    if count:
+        lines = newlines + (1 if last not in (b"", b"\n") else 0)
+        f.line_stats = (lines, crs != crlfs)
+
+
+class _ScanJob(threading.Thread):
+    """_scan(f) in a thread: hashing overlaps DuckDB's read (which releases the GIL)."""
+
+    def __init__(self, f: _File) -> None:
+        super().__init__(name=f"sw-scan-{f.rel}", daemon=True)
+        self.f = f
+        self.error: BaseException | None = None
+        f.scan_job = self
+        self.start()
+
+    def run(self) -> None:
+        try:
+            _scan(self.f)
+        except BaseException as e:  # re-raised in the loading thread by wait()
+            self.error = e
+
+    def wait(self) -> None:
+        self.join()
+        self.f.scan_job = None
+        if self.error is not None:
+            raise self.error
+
+
+def _wait_scan(f: _File) -> None:
+    if f.scan_job is not None:
+        f.scan_job.wait()
+
+
+def _join_scan(f: _File | None) -> None:
+    """Let a background scan finish after a failed read (its own error is not the one to report)."""
+    if f is not None and f.scan_job is not None:
+        try:
+            f.scan_job.wait()
+        except Exception:  # the file's failed record then lacks its hash
+            log.debug("scanning %s failed", f.rel, exc_info=True)
+
+
 def _blank_lines_in_chunk(prev_tail: bytes, chunk: bytes, newlines_before: int, out: list[int]) -> int:
     """Append the numbers of blank lines that end in `chunk`; return the running newline count.
 
@@ -367,37 +443,49 @@ def _gz_blank_lines(path: Path) -> list[int]:
     return blanks
 
 
-def _known_files(con: duckdb.DuckDBPyConnection, entity: str) -> tuple[dict[str, tuple[int, int]], set[str]]:
+def _known_files(
+    con: duckdb.DuckDBPyConnection, entity: str
+) -> tuple[dict[str, tuple[int, int]], set[str], set[int] | None]:
+    """(path -> (size, mtime_ns), hashes, sizes) of the entity's loaded files; sizes is None when
+    a file was recorded without its size (then every candidate file must be hashed)."""
     if not _table_exists(con, RAW_SCHEMA, "_loaded_files"):
-        return {}, set()
+        return {}, set(), set()
     rows = con.execute(
         f"select file_path, file_hash, file_size, file_mtime_ns from {LOADED_FILES} "
         f"where entity = ? and status in {_OK_STATUSES}",
         [entity],
     ).fetchall()
     stats = {r[0]: (r[2], r[3]) for r in rows if r[2] is not None}
-    return stats, {r[1] for r in rows}
+    sizes = None if any(r[2] is None for r in rows) else {r[2] for r in rows}
+    return stats, {r[1] for r in rows}, sizes
 
 
 def _split_new(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, entity: str, want_blank_lines: bool
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, entity: str
 ) -> tuple[list[_File], list[_File]]:
     """(new files, skipped files). Same path+size+mtime as a loaded file: skipped without hashing;
-    otherwise the content hash decides (a renamed or re-copied file is skipped too)."""
-    stats, hashes = _known_files(con, entity)
+    otherwise the content hash decides (a renamed or re-copied file is skipped too). A file whose
+    size no loaded file and no other candidate has cannot share their content: it is new without
+    hashing it here (its sha256 is left None; load_entity hashes it while DuckDB reads it)."""
+    stats, hashes, known_sizes = _known_files(con, entity)
     new: list[_File] = []
     skipped: list[_File] = []
     seen = set(hashes)
+    candidates: list[_File] = []
     for f in _entity_files(landing_dir, entity):
-        if stats.get(f.rel) == (f.size, f.mtime_ns):
-            skipped.append(f)
+        (skipped if stats.get(f.rel) == (f.size, f.mtime_ns) else candidates).append(f)
+    sizes = Counter(f.size for f in candidates)
+    for f in candidates:
+        if known_sizes is not None and f.size not in known_sizes and sizes[f.size] == 1:
+            new.append(f)
             continue
-        _digest(f, want_blank_lines)
+        _scan(f)
         if f.sha256 in seen:
             skipped.append(f)
             continue
         seen.add(f.sha256)
         new.append(f)
+    skipped.sort(key=lambda f: f.rel)
     return new, skipped
 
 
@@ -408,7 +496,7 @@ def pending_files(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> dict[str
     """
     out: dict[str, list[Path]] = {}
     for entity in ENTITIES:
-        new, _ = _split_new(con, Path(landing_dir), entity, want_blank_lines=False)
+        new, _ = _split_new(con, Path(landing_dir), entity)
         if new:
             out[entity] = [f.path for f in new]
     return out
@@ -602,6 +690,25 @@ class _Loader:
             ) as gb on sc.__sw_k > gb.good_before
         )"""
 
+    def _renumber(self, skips: str, header_lines: int, base: int, segment: str, params: list) -> None:
+        """Move the segment's records (numbered base + header_lines + k when inserted) past the
+        lines the reader skipped, exactly as _line_map_sql numbers them."""
+        self.con.execute(
+            f"""update {self.table} as t set _source_line = m.line
+            from (
+                select r.rowid as rid, r._source_line + gb.j as line
+                from (select rowid, _source_line from {self.table} where {segment}) as r
+                asof inner join (
+                    select s - {header_lines} - i as good_before, max(i) as j
+                    from (select s, row_number() over (order by s) as i
+                          from (select distinct s from temp.{_q(skips)}))
+                    group by 1
+                ) as gb on r._source_line - {base} - {header_lines} > gb.good_before
+            ) as m
+            where t.rowid = m.rid""",
+            params,
+        )
+
     # -- CSV
     def load_csv(self, f: _File) -> _FileOutcome:
         out = _FileOutcome()
@@ -617,9 +724,20 @@ class _Loader:
         _check_required(self.entity, f, columns)
         _add_missing_columns(self.con, self.entity, columns)
 
-        if f.blank_lines is None:
-            f.blank_lines = _gz_blank_lines(f.path) if f.compression == "gzip" else []
-        resume = self._csv_segment(f, out, columns, delim, encoding, f.path, f.compression, True, 0, f.blank_lines)
+        if f.blank_lines is None and f.compression == "gzip":
+            f.blank_lines = _gz_blank_lines(f.path)
+
+        def first_blanks(rows: int, rejected: bool) -> list[int]:
+            if f.blank_lines is None:
+                _wait_scan(f)
+                if not rejected and encoding == "utf-8" and f.line_stats == (1 + rows, False):
+                    # Every physical line after the header became a row: none of them is blank.
+                    f.blank_lines = []
+                else:
+                    f.blank_lines = self._plain_blank_lines(f.path)
+            return f.blank_lines
+
+        resume = self._csv_segment(f, out, columns, delim, encoding, f.path, f.compression, True, 0, first_blanks)
         recoveries = 0
         while resume is not None:
             seg_path, base = resume
@@ -638,7 +756,8 @@ class _Loader:
                 break
             recoveries += 1
             resume = self._csv_segment(
-                f, out, columns, delim, encoding, seg_path, None, False, base, self._plain_blank_lines(seg_path)
+                f, out, columns, delim, encoding, seg_path, None, False, base,
+                lambda _rows, _rejected, p=seg_path: self._plain_blank_lines(p),
             )
         if out.rows == 0 and out.rejects == 0:
             out.notes.append("header only: no data rows")
@@ -655,6 +774,12 @@ class _Loader:
                 prev_tail = chunk[-2:]
         return blanks
 
+    def _segment_rows_sql(self, base: int) -> str:
+        """WHERE clause (params: file, load id, loaded at) for the rows this load read from one
+        segment of a file: its lines all follow the segment's base line. (A file is loaded once
+        per load_entity call, whose loaded_at is its own.)"""
+        return f"_source_file = ? and _load_id = ? and _loaded_at = ? and _source_line > {base}"
+
     def _csv_segment(
         self,
         f: _File,
@@ -666,48 +791,58 @@ class _Loader:
         compression: str | None,
         header: bool,
         base: int,
-        blanks: list[int],
+        blank_lines: Callable[[int, bool], list[int]],
     ) -> tuple[Path, int] | None:
         """Read one segment of a CSV file. Returns (next segment file, its line base) when an
-        unterminated quote swallowed the lines after it, so reading resumes on the next line."""
+        unterminated quote swallowed the lines after it, so reading resumes on the next line.
+
+        One read_csv pass straight into raw.<entity>, numbering record k as line base + header + k;
+        only when the reader skipped lines (rejects, blank lines) are the later records renumbered.
+        blank_lines(rows read, any rejects) gives the segment's blank physical lines."""
         h = 1 if header else 0
-        scan, rt, rs, skips = self._tmp("scan"), self._tmp("rej"), self._tmp("rejscan"), self._tmp("skip")
+        rt, rs = self._tmp("rej"), self._tmp("rejscan")
         # auto_detect off: the header names (normalised) are given positionally, all VARCHAR.
         cols_struct = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in columns) + "}"
-        self.con.execute(
-            f"""create temp table {_q(scan)} as
-            select *, row_number() over () as __sw_k
-            from read_csv({_lit(str(path))},
+        source = f"""read_csv({_lit(str(path))},
                 columns = {cols_struct}, header = {str(header).lower()}, auto_detect = false,
                 delim = {_lit(delim)}, quote = '"', escape = '"', strict_mode = true,
                 encoding = {_lit(encoding)}, compression = {_lit(compression or 'none')},
-                store_rejects = true, rejects_table = {_lit(rt)}, rejects_scan = {_lit(rs)})"""
+                store_rejects = true, rejects_table = {_lit(rt)}, rejects_scan = {_lit(rs)},
+                buffer_size = {_CSV_BUFFER})"""
+        rows = self._insert_rows(
+            f, columns, [_q(c) for c in columns], f"{base} + {h} + row_number() over ()", source
         )
         # One row per rejected line (DuckDB reports one error per missing column).
         rej = self._tmp("rejline")
         self.con.execute(f"create temp table {_q(rej)} as {_rejects_by_line_sql(rt)}")
+        n_rejected = self.con.execute(f"select count(*) from temp.{_q(rej)}").fetchone()[0]
         # An unterminated quote that ran past its own line: reject that line only, resume after it.
-        cut = self.con.execute(
-            f"""select line, csv_line, line_byte_position from temp.{_q(rej)}
-            where error_type = 'UNQUOTED VALUE' and contains(rtrim(csv_line, chr(13) || chr(10)), chr(10))
-            order by line limit 1"""
-        ).fetchone()
+        cut = None
+        if n_rejected:
+            cut = self.con.execute(
+                f"""select line, csv_line, line_byte_position from temp.{_q(rej)}
+                where error_type = 'UNQUOTED VALUE' and contains(rtrim(csv_line, chr(13) || chr(10)), chr(10))
+                order by line limit 1"""
+            ).fetchone()
         cut_line = cut[0] if cut else None
 
-        self.con.execute(f"create temp table {_q(skips)} (s bigint)")
-        self.con.execute(f"insert into temp.{_q(skips)} select line from temp.{_q(rej)}")
-        if blanks:
-            self.con.execute(f"insert into temp.{_q(skips)} select unnest(?::bigint[])", [blanks])
-        has_skips = self.con.execute(f"select count(*) from temp.{_q(skips)}").fetchone()[0] > 0
-        from_sql = (
-            self._line_map_sql(scan, skips, h, base)
-            if has_skips
-            else f"(select *, {base} + {h} + __sw_k as __sw_line from temp.{_q(scan)})"
-        )
-        where = f" where __sw_line < {base + cut_line}" if cut_line is not None else ""
-        out.rows += self._insert_rows(
-            f, columns, [_q(c) for c in columns], "__sw_line", f"{from_sql} as m{where}"
-        )
+        blanks = blank_lines(rows, n_rejected > 0)
+        segment = self._segment_rows_sql(base)
+        params = [f.rel, self.load_id, self.loaded_at]
+        if n_rejected or blanks:
+            skips = self._tmp("skip")
+            self.con.execute(f"create temp table {_q(skips)} (s bigint)")
+            self.con.execute(f"insert into temp.{_q(skips)} select line from temp.{_q(rej)}")
+            if blanks:
+                self.con.execute(f"insert into temp.{_q(skips)} select unnest(?::bigint[])", [blanks])
+            self._renumber(skips, h, base, segment, params)
+        if cut_line is not None:
+            # Records after the unterminated quote are re-read from the next segment.
+            res = self.con.execute(
+                f"delete from {self.table} where {segment} and _source_line >= {base + cut_line}", params
+            ).fetchone()
+            rows -= int(res[0]) if res else 0
+        out.rows += rows
 
         reason = _CSV_REASON_SQL
         rej_where = f"where line < {cut_line}" if cut_line is not None else ""
@@ -986,7 +1121,7 @@ def load_entity(
     load_id = load_id or new_load_id()
     ensure_raw_schema(con)
     result = EntityLoadResult(entity=entity, load_id=load_id)
-    new, skipped = _split_new(con, landing_dir, entity, want_blank_lines=True)
+    new, skipped = _split_new(con, landing_dir, entity)
     result.files_skipped = [f.rel for f in skipped]
     if not new:
         return result
@@ -1001,8 +1136,11 @@ def load_entity(
             read = {"csv": loader.load_csv, "jsonl": loader.load_json, "json": loader.load_json}.get(
                 current.fmt, loader.load_parquet
             )
+            if current.sha256 is None:
+                _ScanJob(current)  # hash while DuckDB reads (see _split_new)
             try:
                 outcome = read(current)
+                _wait_scan(current)
             except _Unreadable as e:
                 raise LoadError(
                     f"{entity}: {current.display} is unreadable: it {e}", entity, current.rel
@@ -1025,6 +1163,7 @@ def load_entity(
     except LoadError as e:
         con.rollback()
         loader.cleanup()
+        _join_scan(current)
         log.error("%s", e.message)
         result.error, result.exception = e.message, e
         if current is not None:
@@ -1036,6 +1175,7 @@ def load_entity(
     except BaseException:
         con.rollback()
         loader.cleanup()
+        _join_scan(current)
         raise
     loader.cleanup()
     for f, outcome in outcomes:
