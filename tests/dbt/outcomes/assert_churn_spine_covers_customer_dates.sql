@@ -1,7 +1,8 @@
 {#
-    int_churn_periods_counted builds its day spine from 100,000 day offsets (~273 years) after the
-    first customer's active_from_date. Fails when the customer dates span more, instead of the
-    spine silently stopping short of the latest customer date.
+    int_churn_periods_counted builds its day spine from a fixed number of day offsets after the
+    first customer's active_from_date. Fails when the spine's last day stops short of the latest
+    customer date (customer dates spanning more than the spine holds), instead of churn silently
+    going uncounted after it.
 #}
 
 with
@@ -14,10 +15,8 @@ churn_periods as (
     select * from {{ ref('int_churn_periods_counted') }}
 ),
 
-spans as (
-    select
-        min(active_from_date) as first_date,
-        max(coalesce(churned_date, active_from_date)) as as_of_date
+latest_customer_dates as (
+    select max(coalesce(churned_date, active_from_date)) as as_of_date
     from lifecycle
 ),
 
@@ -28,9 +27,8 @@ day_periods as (
 )
 
 select
-    spans.first_date,
-    spans.as_of_date,
+    latest_customer_dates.as_of_date,
     day_periods.last_day
-from spans
+from latest_customer_dates
 cross join day_periods
-where spans.as_of_date >= {{ dbt.dateadd('day', 100000, 'spans.first_date') }}
+where day_periods.last_day < latest_customer_dates.as_of_date
