@@ -671,6 +671,17 @@ class _Loader:
         ).fetchone()
         return int(res[0]) if res else 0
 
+    @staticmethod
+    def _skip_offsets_sql(skips: str, header_lines: int) -> str:
+        """Subquery (good_before, j): a skipped line s with rank i has s - header_lines - i accepted
+        records before it; record k comes after the j skips with good_before < k (asof join)."""
+        return f"""(
+            select s - {header_lines} - i as good_before, max(i) as j
+            from (select s, row_number() over (order by s) as i
+                  from (select distinct s from temp.{_q(skips)}))
+            group by 1
+        )"""
+
     def _line_map_sql(self, scan: str, skips: str, header_lines: int, base: int) -> str:
         """FROM-clause giving scan.* plus __sw_line: the file line of each accepted record.
 
@@ -682,12 +693,8 @@ class _Loader:
         return f"""(
             select sc.*, {base} + {header_lines} + sc.__sw_k + coalesce(gb.j, 0) as __sw_line
             from temp.{_q(scan)} as sc
-            asof left join (
-                select s - {header_lines} - i as good_before, max(i) as j
-                from (select s, row_number() over (order by s) as i
-                      from (select distinct s from temp.{_q(skips)}))
-                group by 1
-            ) as gb on sc.__sw_k > gb.good_before
+            asof left join {self._skip_offsets_sql(skips, header_lines)} as gb
+                on sc.__sw_k > gb.good_before
         )"""
 
     def _renumber(self, skips: str, header_lines: int, base: int, segment: str, params: list) -> None:
@@ -698,12 +705,8 @@ class _Loader:
             from (
                 select r.rowid as rid, r._source_line + gb.j as line
                 from (select rowid, _source_line from {self.table} where {segment}) as r
-                asof inner join (
-                    select s - {header_lines} - i as good_before, max(i) as j
-                    from (select s, row_number() over (order by s) as i
-                          from (select distinct s from temp.{_q(skips)}))
-                    group by 1
-                ) as gb on r._source_line - {base} - {header_lines} > gb.good_before
+                asof inner join {self._skip_offsets_sql(skips, header_lines)} as gb
+                    on r._source_line - {base} - {header_lines} > gb.good_before
             ) as m
             where t.rowid = m.rid""",
             params,
