@@ -68,7 +68,8 @@ group by
 {#
     Percentile path: continuous percentiles (percentile_cont) of `measure_column` per metric,
     period and dimension value. Percentiles do not add up, so every grain ranks the raw values.
-    `fractions` are the percentiles computed (columns percentile_50, percentile_90, ...).
+    `fractions` are the percentiles computed (columns percentile_50, percentile_90, ...), from
+    one ranking of the values where the engine can (percentile_cont_of).
     Output: metric_id (of the measured rows), period_grain, period_start, dimension,
     dimension_value, one percentile_<nn> column per fraction, observation_count.
 
@@ -102,7 +103,7 @@ select
     '{{ dimension }}' as dimension,
     dimension_value,
     {%- for fraction in fractions %}
-    {{ support_warehouse.percentile_cont('measure_value', fraction) }} as {{ support_warehouse.metric_percentile_column(fraction) }},
+    {{ support_warehouse.percentile_cont_of('measure_value', fractions, loop.index0) }} as {{ support_warehouse.metric_percentile_column(fraction) }},
     {%- endfor %}
     count(*) as observation_count
 from (
@@ -129,10 +130,15 @@ union all
     {%- endfor %}
 {%- endmacro %}
 
-{# The (dimension, grain) pairs of the percentile path: 'all' and every metric dimension x grains. #}
-{% macro metric_percentile_parts(grains) -%}
+{#
+    The (dimension, grain) pairs of the percentile path: `dimensions` (default 'all' and every
+    metric dimension) x grains.
+#}
+{% macro metric_percentile_parts(grains, dimensions=none) -%}
+    {%- set dimensions = ['all'] + (support_warehouse.metric_dimensions().keys() | list)
+        if dimensions is none else dimensions -%}
     {%- set parts = [] -%}
-    {%- for dimension in ['all'] + (support_warehouse.metric_dimensions().keys() | list) -%}
+    {%- for dimension in dimensions -%}
         {%- for grain in grains -%}
             {%- do parts.append([dimension, grain]) -%}
         {%- endfor -%}

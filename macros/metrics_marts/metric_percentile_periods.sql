@@ -58,17 +58,68 @@ select * from final
 
 
 {#
-    Post-hooks of int_metric_periods__percentiles: one `insert into {{ this }}` per part, each a
-    statement of its own. Plain insert ... select, portable to Spark.
+    The dimensions some percentile metric is cut by (its derived_from metric's cuts in
+    int_metric_catalog_dimensions), in metric_percentile_parts order: only their parts can hold
+    rows, the others would scan the measures for nothing. Read from the warehouse when the model
+    runs, so a catalog seed that gains a percentile metric on another dimension gets its parts;
+    every dimension while dbt parses or when the relations are not built yet (e.g. sqlfluff).
 #}
-{% macro metric_percentile_inserts(parts) -%}
+{% macro metric_percentile_dimensions() -%}
+    {%- set dimensions = ['all'] + (support_warehouse.metric_dimensions().keys() | list) -%}
+    {%- if not execute -%}
+        {{ return(dimensions) }}
+    {%- endif -%}
+    {%- set catalog = ref('metric_catalog') -%}
+    {%- set catalog_dimensions = ref('int_metric_catalog_dimensions') -%}
+    {%- if adapter.get_relation(catalog.database, catalog.schema, catalog.identifier) is none
+        or adapter.get_relation(catalog_dimensions.database, catalog_dimensions.schema, catalog_dimensions.identifier) is none -%}
+        {{ return(dimensions) }}
+    {%- endif -%}
+    {%- set query -%}
+        select distinct metric_cuts.dimension
+        from {{ catalog_dimensions }} as metric_cuts
+        inner join {{ catalog }} as catalog
+            on metric_cuts.metric_id = catalog.derived_from
+        where catalog.aggregation = 'percentile'
+    {%- endset -%}
+    {%- set found = run_query(query).columns[0].values() | list -%}
+    {{ return(dimensions | select('in', found) | list) }}
+{%- endmacro %}
+
+
+{#
+    The parts int_metric_periods__percentiles computes: metric_percentile_parts over the
+    dimensions that have percentile metrics. With none, the first part all the same, so that
+    the table is created (empty) with its columns.
+#}
+{% macro metric_percentile_active_parts(grains) -%}
+    {%- set parts = support_warehouse.metric_percentile_parts(grains, support_warehouse.metric_percentile_dimensions()) -%}
+    {{ return(parts if parts else support_warehouse.metric_percentile_parts(grains)[:1]) }}
+{%- endmacro %}
+
+
+{#
+    Post-hooks of int_metric_periods__percentiles: hook k inserts the k-th active part
+    (metric_percentile_active_parts; the model's select holds part 0), each a statement of its
+    own. dbt fixes the hooks when it parses, before the catalog can be read, so there is one hook
+    per possible part and the hooks past the active parts render empty (dbt skips them).
+    Plain insert ... select, portable to Spark.
+#}
+{% macro metric_percentile_inserts(grains) -%}
     {%- set inserts = [] -%}
-    {%- for part in parts -%}
+    {%- for index in range(1, support_warehouse.metric_percentile_parts(grains) | length) -%}
         {%- do inserts.append(
-            "insert into {{ this }} {{ support_warehouse.metric_percentile_periods("
-            ~ "ref('int_metric_measures'), ref('metric_catalog'), ref('int_metric_catalog_dimensions'), "
-            ~ [part] ~ ") }}"
+            "{{ support_warehouse.metric_percentile_insert(" ~ grains ~ ", " ~ index ~ ") }}"
         ) -%}
     {%- endfor -%}
     {{ return(inserts) }}
+{%- endmacro %}
+
+{% macro metric_percentile_insert(grains, index) -%}
+    {%- set parts = support_warehouse.metric_percentile_active_parts(grains) -%}
+    {%- if index < parts | length -%}
+        insert into {{ this }} {{ support_warehouse.metric_percentile_periods(
+            ref('int_metric_measures'), ref('metric_catalog'), ref('int_metric_catalog_dimensions'), [parts[index]]
+        ) }}
+    {%- endif -%}
 {%- endmacro %}

@@ -7,21 +7,23 @@
     Built one (dimension, grain) part per statement: the table holds the first part and a
     post-hook inserts each other one. Percentile states hold every value and cannot spill, and
     one statement keeps all its parts' states at once (out of memory at ten million tickets);
-    statements run in turn and each frees its own. Unit tests run the select without hooks, so
-    they set var percentiles_in_one_statement to select every part at once.
+    statements run in turn and each frees its own. Only the parts of dimensions some percentile
+    metric is cut by run (metric_percentile_active_parts, read from the catalog when the model
+    runs); the others would be empty. Unit tests run the select without hooks, so they set var
+    percentiles_in_one_statement to select every part at once.
 #}
 
-{%- set parts = metric_percentile_parts(['day', 'week', 'month']) %}
+{%- set grains = ['day', 'week', 'month'] %}
 {%- set one_statement = var('percentiles_in_one_statement', false) %}
 
 {{ config(
     materialized='table',
-    post_hook=[] if one_statement else metric_percentile_inserts(parts[1:]),
+    post_hook=[] if one_statement else metric_percentile_inserts(grains),
 ) }}
 
 {{ metric_percentile_periods(
     ref('int_metric_measures'),
     ref('metric_catalog'),
     ref('int_metric_catalog_dimensions'),
-    parts if one_statement else parts[:1]
+    metric_percentile_parts(grains) if one_statement else metric_percentile_active_parts(grains)[:1]
 ) }}

@@ -81,8 +81,8 @@ aggregated as (
         count(*) as conversations_total,
         count(first_response_minutes) as tickets_answered,
         avg(first_response_minutes) as first_response_minutes_mean,
-        {{ percentile_cont('first_response_minutes', 0.5) }} as first_response_minutes_median,
-        {{ percentile_cont('first_response_minutes', 0.9) }} as first_response_minutes_p90
+        {{ percentile_cont_of('first_response_minutes', [0.5, 0.9], 0) }} as first_response_minutes_median,
+        {{ percentile_cont_of('first_response_minutes', [0.5, 0.9], 1) }} as first_response_minutes_p90
     from cut_contacts
     group by
         channel,
