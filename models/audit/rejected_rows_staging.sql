@@ -4,7 +4,7 @@
     file, so this table is incremental per file: a night types and checks only the files it
     loaded. rejected_rows adds the reference rejects.
     A full build types again only the keys with a raw row that did not make it into staging
-    (macro rows_not_staged): a staged row is good, so its key cannot hold a reject otherwise.
+    (macro rows_not_staged): a staged row passed every staging rule, so only those keys can hold one.
 #}
 {{ config(**sw_incremental_config('source_file')) }}
 
