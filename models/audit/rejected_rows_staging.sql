@@ -3,6 +3,8 @@
     duplicates) of every loaded file. A row's staging verdict depends only on the rows of its own
     file, so this table is incremental per file: a night types and checks only the files it
     loaded. rejected_rows adds the reference rejects.
+    A full build types again only the keys with a raw row that did not make it into staging
+    (macro rows_not_staged): a staged row passed every staging rule, so only those keys can hold one.
 #}
 {{ config(**sw_incremental_config('source_file')) }}
 
@@ -51,7 +53,17 @@ load_rejects as (
     )
     {{ rejected_rows_of(model ~ '_rows', entity, keys, 'staging', relation=true) }}
     {%- else %}
-    {{ rejected_rows_of(model, entity, keys, 'staging') }}
+    {%- set unstaged -%}
+    {{ rows_not_staged(source_relation, ref(model | replace('base_', 'stg_', 1)), keys[0]) }}
+    {%- endset %}
+    with {{ model }}_rows as (
+        {%- if model == 'base_helpdesk__tickets' %}
+        {{ base_helpdesk__tickets_sql(unstaged) | indent(8) }}
+        {%- else %}
+        {{ support_warehouse[model ~ '_sql'](unstaged) | indent(8) }}
+        {%- endif %}
+    )
+    {{ rejected_rows_of(model ~ '_rows', entity, keys, 'staging', relation=true) }}
     {%- endif %}
 ),
 {% endfor %}
