@@ -1,16 +1,21 @@
 {#
-    column_rules_hold(model, not_null=[], unique=[], accepted_values={}, ranges={}, conditions=[])
+    column_rules_hold(model, not_null=[], unique=[], unique_combinations=[], accepted_values={},
+                      ranges={}, conditions=[])
 
     One model-level data test for a model's column rules, checked in one scan. Each dbt test node
-    costs ~35 ms of dbt overhead whatever its query, so a model's not-null, unique, accepted-values,
-    range and row-condition rules run as one node instead of one node each (and a view is computed
-    once for all of them). A failure still names the
+    costs ~35 ms of dbt overhead whatever its query, so a model's not-null, unique,
+    unique-combination, accepted-values, range and row-condition rules run as one node instead of
+    one node each (and a view is computed once for all of them). A failure still names the
     rule: the test returns one row per broken rule (column_name, rule_name, failing_rows), and its
     failure count is the sum of failing_rows.
 
       not_null:         [column, ...]                 fails for rows where the column is null
       unique:           [column, ...]                 fails for every non-null value's repeats
                                                       (count - count distinct)
+      unique_combinations:                            fails for every repeat of a combination of the
+                        [[column, ...], ...]          columns' values, nulls included (a null equals
+                                                      a null, as in a group by): count(*) - count of
+                                                      distinct combinations
       accepted_values:  {column: [value, ...]}        fails for non-null values outside the list;
                                                       strings are quoted, numbers are not
       ranges:           {column: {min: x, max: y}}    fails for non-null values outside [min, max]
@@ -19,11 +24,13 @@
                           column (optional),          (null counts as holding), among the rows
                           where (optional)}]          where `where` holds (all rows without one)
 
-    Same pass/fail as one dbt not_null / unique / accepted_values / expression_is_true test per rule;
-    portable SQL (DuckDB and Spark). An expression with a subquery (EXISTS) belongs in its own
-    expression_is_true test: Spark allows subqueries in filters only, not in this aggregate.
+    Same pass/fail as one dbt not_null / unique / unique_combination_of_columns / accepted_values /
+    expression_is_true test per rule (a repeated combination counts its extra rows, where
+    unique_combination_of_columns counts the repeated combinations); portable SQL (DuckDB and
+    Spark). An expression with a subquery (EXISTS) belongs in its own expression_is_true test:
+    Spark allows subqueries in filters only, not in this aggregate.
 #}
-{% test column_rules_hold(model, not_null=[], unique=[], accepted_values={}, ranges={}, conditions=[]) %}
+{% test column_rules_hold(model, not_null=[], unique=[], unique_combinations=[], accepted_values={}, ranges={}, conditions=[]) %}
 {{ config(fail_calc='coalesce(sum(failing_rows), 0)') }}
 
 {%- set rules = [] -%}
@@ -32,6 +39,9 @@
 {%- endfor -%}
 {%- for column in unique -%}
     {%- do rules.append({'column': column, 'rule': 'unique', 'count': 'count(' ~ column ~ ') - count(distinct ' ~ column ~ ')'}) -%}
+{%- endfor -%}
+{%- for columns in unique_combinations -%}
+    {%- do rules.append({'column': columns | join(', '), 'rule': 'unique_combination', 'count': 'count(*) - ' ~ support_warehouse.count_distinct_combinations(columns)}) -%}
 {%- endfor -%}
 {%- for column, values in accepted_values.items() -%}
     {%- set literals = [] -%}
@@ -83,3 +93,20 @@ from rules
 where failing_rows > 0
 
 {% endtest %}
+
+{#
+    Number of distinct combinations of `columns`' values, a null equal to a null (as in a group by).
+    One struct per row: a struct is never null, unlike count(distinct a, b), which skips rows with
+    a null.
+#}
+{% macro count_distinct_combinations(columns) -%}
+    {{ return(adapter.dispatch('count_distinct_combinations', 'support_warehouse')(columns)) }}
+{%- endmacro %}
+
+{% macro default__count_distinct_combinations(columns) -%}
+    count(distinct row({{ columns | join(', ') }}))
+{%- endmacro %}
+
+{% macro spark__count_distinct_combinations(columns) -%}
+    count(distinct struct({{ columns | join(', ') }}))
+{%- endmacro %}
