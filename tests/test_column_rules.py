@@ -16,7 +16,7 @@ import pytest
 
 from support_warehouse.dbt_runner import run_dbt, summarize
 
-TESTS = ["fct_calls_column_rules", "fct_tickets_column_rules"]
+TESTS = ["fct_calls_column_rules", "fct_tickets_column_rules", "fct_ticket_status_intervals_column_rules"]
 
 
 @pytest.fixture
@@ -75,6 +75,20 @@ def test_column_rules_fail_naming_column_and_rule(broken_copy: Path, tmp_path: P
         con.execute(
             "update marts.fct_tickets set first_response_business_minutes = null where ticket_id = ?", [ticket]
         )
+        # unique combinations: a repeated (ticket_id, status_sequence), and a repeated one with a
+        # null (a null equals a null, as in unique_combination_of_columns' group by)
+        first, second = (r[0] for r in con.execute(
+            "select ticket_id from marts.fct_ticket_status_intervals group by ticket_id having count(*) >= 2 "
+            "order by ticket_id limit 2"
+        ).fetchall())
+        con.execute(
+            "update marts.fct_ticket_status_intervals set status_sequence = 1 "
+            "where ticket_id = ? and status_sequence = 2", [first]
+        )
+        con.execute(
+            "update marts.fct_ticket_status_intervals set status_sequence = null "
+            "where ticket_id = ? and status_sequence in (1, 2)", [second]
+        )
     finally:
         con.close()
 
@@ -85,6 +99,7 @@ def test_column_rules_fail_naming_column_and_rule(broken_copy: Path, tmp_path: P
     # the failure count is the number of offending rows over all broken rules
     assert failed["fct_calls_column_rules"].failures == 5
     assert failed["fct_tickets_column_rules"].failures == 1
+    assert failed["fct_ticket_status_intervals_column_rules"].failures == 2
 
     assert _stored_failures(broken_copy, "fct_calls_column_rules") == {
         ("hold_seconds", "not_null", 1),
@@ -95,4 +110,7 @@ def test_column_rules_fail_naming_column_and_rule(broken_copy: Path, tmp_path: P
     }
     assert _stored_failures(broken_copy, "fct_tickets_column_rules") == {
         (None, "business_minutes_read_for_every_answered_ticket", 1),
+    }
+    assert _stored_failures(broken_copy, "fct_ticket_status_intervals_column_rules") == {
+        ("ticket_id, status_sequence", "unique_combination", 2),
     }

@@ -270,7 +270,7 @@ def test_night_succeeds_and_reports_checks(night, env: Env) -> None:
     assert night.dbt_tests["passed"] > 50 and night.dbt_tests["failed"] == 0
     # A model's column rules (not null, unique, accepted values, ...) are one check named after it.
     assert by[("marts/fct_tickets", "fct_tickets_column_rules")].status == "passed"
-    assert any(c.name.startswith("unique_combination_of_columns_") and c.status == "passed" for c in night.checks)
+    assert any(c.name.startswith("relationships_") and c.status == "passed" for c in night.checks)
     assert any(c.asset == "audit/rejected_rows" and c.status == "warn" for c in night.checks)
 
 
