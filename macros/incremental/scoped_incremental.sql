@@ -163,11 +163,7 @@
     {%- if support_warehouse.sw_is_incremental() -%}
         {%- set scoped = support_warehouse.sw_scoped_source(
             support_warehouse.sw_relation(table_name, source_name), key_column) -%}
-        {%- if base_model == 'base_helpdesk__tickets' -%}
-        {{ support_warehouse.base_helpdesk__tickets_sql(scoped, support_warehouse.sw_relation('channels')) }}
-        {%- else -%}
-        {{ support_warehouse[base_model ~ '_sql'](scoped) }}
-        {%- endif -%}
+        {{ support_warehouse.base_model_sql(base_model, scoped) }}
     {%- else -%}
         select * from {{ ref(base_model) }}
     {%- endif -%}

@@ -618,3 +618,16 @@ final as (
 
 select * from final
 {%- endmacro %}
+
+{#
+    The typing and checks of base model `base_model` applied to `source_relation` (some of its raw
+    rows): for callers that type a subset. The channels seed is looked up, not ref()d, so a hook or
+    an incremental branch adds no DAG edge.
+#}
+{% macro base_model_sql(base_model, source_relation) -%}
+    {%- if base_model == 'base_helpdesk__tickets' -%}
+        {{ support_warehouse.base_helpdesk__tickets_sql(source_relation, support_warehouse.sw_relation('channels')) }}
+    {%- else -%}
+        {{ support_warehouse[base_model ~ '_sql'](source_relation) }}
+    {%- endif -%}
+{%- endmacro %}

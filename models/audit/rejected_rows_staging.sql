@@ -40,31 +40,17 @@ load_rejects as (
 
 {% for model, source_relation, entity, keys in staged %}
 {{ model }} as (
+    {%- set typed_rows -%}
     {%- if sw_is_incremental() %}
-    {%- set scoped -%}
     (select * from {{ source_relation }} where _source_file in (select scope_key from {{ sw_scope_relation() }}))
-    {%- endset %}
-    with {{ model }}_rows as (
-        {%- if model == 'base_helpdesk__tickets' %}
-        {{ base_helpdesk__tickets_sql(scoped, sw_relation('channels')) | indent(8) }}
-        {%- else %}
-        {{ support_warehouse[model ~ '_sql'](scoped) | indent(8) }}
-        {%- endif %}
-    )
-    {{ rejected_rows_of(model ~ '_rows', entity, keys, 'staging', relation=true) }}
     {%- else %}
-    {%- set unstaged -%}
     {{ rows_not_staged(source_relation, ref(model | replace('base_', 'stg_', 1)), keys[0]) }}
+    {%- endif %}
     {%- endset %}
     with {{ model }}_rows as (
-        {%- if model == 'base_helpdesk__tickets' %}
-        {{ base_helpdesk__tickets_sql(unstaged) | indent(8) }}
-        {%- else %}
-        {{ support_warehouse[model ~ '_sql'](unstaged) | indent(8) }}
-        {%- endif %}
+        {{ base_model_sql(model, typed_rows) | indent(8) }}
     )
     {{ rejected_rows_of(model ~ '_rows', entity, keys, 'staging', relation=true) }}
-    {%- endif %}
 ),
 {% endfor %}
 
