@@ -27,6 +27,7 @@ from orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
 from support_warehouse.contract import ENTITIES
 
 DBT_ASSETS_NAME = "dbt_models"
+MARTS_CATALOG = "marts"
 DBT_RETRY_POLICY = RetryPolicy(max_retries=2, delay=15, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 # Substrings of dbt error messages that mean "try again later", not "the data or SQL is wrong".
 TRANSIENT_MARKERS = (
@@ -64,7 +65,12 @@ class SupportWarehouseDbtTranslator(DagsterDbtTranslator):
                 return raw_asset_key(table)
             if dbt_resource_props.get("source_name") == "loader" and table in LOADER_TABLES:
                 return loader_table_key(table)
-        return super().get_asset_key(dbt_resource_props)
+        key = super().get_asset_key(dbt_resource_props)
+        # On DuckDB the marts are catalog `marts`, schema main (a file of their own): keep the
+        # keys every target gives them, marts/<name>.
+        if dbt_resource_props.get("database") == MARTS_CATALOG and key.path[:1] == [dbt_resource_props.get("schema")]:
+            return AssetKey([MARTS_CATALOG, *key.path[1:]])
+        return key
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         resource_type = dbt_resource_props.get("resource_type")

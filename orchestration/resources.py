@@ -55,7 +55,7 @@ class WarehouseResource(ConfigurableResource):
         if not path.exists():
             yield None
             return
-        con = duckdb.connect(str(path), read_only=True)
+        con = config.connect_build(path, read_only=True)
         try:
             yield con
         finally:

@@ -191,7 +191,7 @@ def agreement(warehouse: Path, result_path: Path, rel_tol: float = 1e-9) -> tupl
     Returns (rows compared, problems)."""
     import duckdb
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = config.connect_build(warehouse, read_only=True)
     try:
         kpi = con.execute(
             "select metric_id, period_start, value, numerator, denominator from marts.kpi_scorecard "

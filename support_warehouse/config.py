@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# DuckDB storage format of the marts file (and so of the published copy): readable by every DuckDB
+# >= 1.0, since BI drivers often bundle an older DuckDB than the warehouse uses. profiles.yml too.
+MARTS_STORAGE_VERSION = "v1.0.0"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT
 
@@ -20,6 +23,32 @@ def landing_dir() -> Path:
 
 def warehouse_path() -> Path:
     return _path("SW_WAREHOUSE_PATH", "data/warehouse.duckdb")
+
+
+def marts_path(warehouse: Path | str | None = None) -> Path:
+    """The DuckDB file the build writes its marts to (attached to the build database as catalog
+    `marts`, profiles.yml): SW_MARTS_PATH, else <build database>.marts.duckdb beside it. Publishing
+    copies this file whole instead of rewriting every mart (support_warehouse.publish)."""
+    if "SW_MARTS_PATH" in os.environ:
+        return _path("SW_MARTS_PATH", "")
+    db = Path(warehouse) if warehouse is not None else warehouse_path()
+    stem = db.name[: -len(".duckdb")] if db.name.endswith(".duckdb") else db.name
+    return db.with_name(stem + ".marts.duckdb")
+
+
+def connect_build(warehouse: Path | str | None = None, read_only: bool = False):
+    """A DuckDB connection to the build database with its marts file attached, so `marts.<mart>`
+    resolves as it does inside dbt (catalog `marts`, schema `main`)."""
+    import duckdb
+
+    db = Path(warehouse) if warehouse is not None else warehouse_path()
+    con = duckdb.connect(str(db), read_only=read_only)
+    marts = marts_path(db)
+    if not read_only or marts.exists():
+        option = " (read_only)" if read_only else f" (storage_version '{MARTS_STORAGE_VERSION}')"
+        path = str(marts).replace("'", "''")
+        con.execute(f"attach if not exists '{path}' as marts{option}")
+    return con
 
 
 def publish_dir() -> Path:

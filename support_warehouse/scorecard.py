@@ -22,6 +22,7 @@ from typing import TextIO
 
 import duckdb
 
+from . import config
 from .config import REPO_ROOT
 
 CATALOG_CSV = REPO_ROOT / "seeds" / "metric_catalog.csv"
@@ -207,7 +208,7 @@ def print_scorecard(
     complete month of the data. Returns the printed lines (empty when there is no data).
     """
     if isinstance(con_or_path, (str, Path)):
-        con = duckdb.connect(str(con_or_path), read_only=True)
+        con = config.connect_build(con_or_path, read_only=True)
         try:
             return print_scorecard(con, month, file=file)
         finally:

@@ -56,7 +56,7 @@ def test_bench_json_has_the_issue_keys(bench_run: dict) -> None:
     assert out["night_over_full"] == pytest.approx(out["night_s"] / out["full_s"], rel=1e-2, abs=1e-3)
     assert out["pandas_over_night"] == pytest.approx(out["pandas_s"] / out["night_s"], rel=1e-2, abs=1e-3)
     # the night really added rows on top of the history
-    con = duckdb.connect(str(bench_run["workdir"] / "warehouse" / "warehouse.duckdb"), read_only=True)
+    con = config.connect_build(bench_run["workdir"] / "warehouse" / "warehouse.duckdb", read_only=True)
     try:
         nights = con.execute("select count(*) from raw._loaded_files where file_path not like '%_history.csv'").fetchone()
     finally:

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from support_warehouse import config
 from support_warehouse import cli, dbt_runner, refresh as refresh_mod
 from support_warehouse.contract import ENTITIES
 
@@ -162,7 +163,7 @@ def test_refresh_report_counts_staging_rejects_from_audit(fake_dbt, landing, tmp
     def run(args, target=None, *, warehouse=None, **kw):  # a "dbt build" that writes the audit model
         import duckdb
 
-        con = duckdb.connect(str(warehouse))
+        con = config.connect_build(warehouse)
         con.execute("create schema audit")
         con.execute(
             """create table audit.rejected_rows as

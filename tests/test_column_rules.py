@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from support_warehouse import config
 from support_warehouse.dbt_runner import run_dbt, summarize
 
 TESTS = ["fct_calls_column_rules", "fct_tickets_column_rules", "fct_ticket_status_intervals_column_rules"]
@@ -23,6 +24,7 @@ TESTS = ["fct_calls_column_rules", "fct_tickets_column_rules", "fct_ticket_statu
 def broken_copy(small_build: dict, tmp_path: Path) -> Path:
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(small_build["warehouse"], copy)
+    shutil.copy(config.marts_path(small_build["warehouse"]), config.marts_path(copy))
     return copy
 
 
@@ -33,7 +35,7 @@ def _dbt_test(warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _stored_failures(warehouse: Path, test_name: str) -> set[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = config.connect_build(warehouse, read_only=True)
     try:
         (schema,) = con.execute(
             "select table_schema from information_schema.tables where table_name = ?", [test_name]
@@ -51,7 +53,7 @@ def test_column_rules_pass_on_the_built_warehouse(broken_copy: Path, tmp_path: P
 
 
 def test_column_rules_fail_naming_column_and_rule(broken_copy: Path, tmp_path: Path, monkeypatch) -> None:
-    con = duckdb.connect(str(broken_copy))
+    con = config.connect_build(broken_copy)
     try:
         calls = [r[0] for r in con.execute(
             "select call_id from marts.fct_calls where is_answered and wait_seconds is not null order by call_id limit 6"

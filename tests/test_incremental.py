@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from support_warehouse import config
 from support_warehouse import load
 from support_warehouse.dbt_runner import run_dbt, summarize
 from support_warehouse.generate import generate
@@ -98,14 +99,24 @@ def _differences(inc: Path, full: Path) -> dict[str, str]:
     con = duckdb.connect()
     con.execute(f"attach '{inc}' as inc (read_only)")
     con.execute(f"attach '{full}' as fr (read_only)")
+    # the marts are files of their own (catalog `marts` in the build, schema main)
+    con.execute(f"attach '{config.marts_path(inc)}' as inc_marts (read_only)")
+    con.execute(f"attach '{config.marts_path(full)}' as fr_marts (read_only)")
     tables = con.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = 'inc' and schema_name in "
-        f"{COMPARED_SCHEMAS} order by 1, 2"
+        f"{COMPARED_SCHEMAS} union all "
+        "select 'marts', table_name from duckdb_tables() where database_name = 'inc_marts' order by 1, 2"
     ).fetchall()
+    assert "marts" in {schema for schema, _ in tables}, "no marts to compare"
     problems = {}
     for schema, table in tables:
-        cols, a = _rows(con, f'inc."{schema}"."{table}"')
-        cols_full, b = _rows(con, f'fr."{schema}"."{table}"')
+        inc_rel, fr_rel = (
+            (f'inc_marts.main."{table}"', f'fr_marts.main."{table}"')
+            if schema == "marts"
+            else (f'inc."{schema}"."{table}"', f'fr."{schema}"."{table}"')
+        )
+        cols, a = _rows(con, inc_rel)
+        cols_full, b = _rows(con, fr_rel)
         name = f"{schema}.{table}"
         if cols != cols_full:
             problems[name] = f"columns differ: {cols} vs {cols_full}"
@@ -126,6 +137,7 @@ def _differences(inc: Path, full: Path) -> dict[str, str]:
 def _full_refresh_copy(warehouse: Path, work: Path, label: str) -> Path:
     full = work / f"full_{label}.duckdb"
     shutil.copy2(warehouse, full)
+    shutil.copy2(config.marts_path(warehouse), config.marts_path(full))
     # the data tests ran on the incremental build; the copy is only compared
     _build(full, work / f"fr_{label}", "--full-refresh", "--exclude-resource-type", "test")
     return full
@@ -133,7 +145,7 @@ def _full_refresh_copy(warehouse: Path, work: Path, label: str) -> Path:
 
 def _late_changes(landing: Path, warehouse: Path) -> None:
     """A third night of hand-made files: late changes to old tickets and their neighbours."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = config.connect_build(warehouse, read_only=True)
     try:
         old_ticket = con.execute(
             "select ticket_id, customer_id, channel, ticket_type, priority, assignee_id, created_at "
@@ -240,7 +252,7 @@ def monkeypatch_module():
 
 
 def test_facts_are_incremental_on_duckdb(nightly: dict) -> None:
-    con = duckdb.connect(str(nightly["warehouse"]), read_only=True)
+    con = config.connect_build(nightly["warehouse"], read_only=True)
     try:
         state = dict(con.execute("select model_name, loaded_through from meta.incremental_state").fetchall())
         newest = con.execute("select max(loaded_at) from raw._loaded_files").fetchone()[0]
@@ -262,7 +274,7 @@ def test_incremental_equals_full_refresh(nightly: dict, night: str) -> None:
 
 def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
     """The hand-made night did change old rows (so the comparison above is not vacuous)."""
-    con = duckdb.connect(str(nightly["warehouse"]), read_only=True)
+    con = config.connect_build(nightly["warehouse"], read_only=True)
     try:
         late_replies = con.execute(
             "select count(*) from marts.fct_ticket_replies where message_id = 'M_LATE_2'"

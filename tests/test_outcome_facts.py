@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from support_warehouse import config
 from support_warehouse.contract import ENTITIES
 from support_warehouse.generate import MANIFEST_NAME
 
@@ -48,7 +49,7 @@ OUTCOME_MODELS = [
 def built(small_build: dict) -> dict:
     """The session's small warehouse (tests/conftest.py: generated, loaded, dbt seed + run)."""
     tested = small_build["dbt"](["test", "--select", *OUTCOME_MODELS, "--indirect-selection", "cautious"])
-    con = duckdb.connect(str(small_build["warehouse"]), read_only=True)
+    con = config.connect_build(small_build["warehouse"], read_only=True)
     try:
         monthly = con.execute(
             "select * from intermediate.int_outcome_metrics_monthly order by month_start").df()

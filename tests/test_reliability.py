@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from support_warehouse import config
 from support_warehouse import publish as publish_mod
 from support_warehouse.publish import EMAIL_REGEX, PiiError, PublishError, publish
 from support_warehouse.refresh import RefreshReport, refresh
@@ -276,7 +277,7 @@ class Night:
         return self.root / "published"
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        con = duckdb.connect(str(self.warehouse), read_only=True)
+        con = config.connect_build(self.warehouse, read_only=True)
         try:
             return con.execute(sql, params or []).fetchall()
         finally:
@@ -336,15 +337,18 @@ def fingerprint(publish_dir: Path) -> dict[str, str]:
     return out
 
 
-def mart_contents(db: Path, schema: str | None) -> dict[str, list[tuple]]:
-    """Full contents of every mart table, rows sorted (schema None: the published file's main)."""
-    con = duckdb.connect(str(db), read_only=True)
+def mart_contents(db: Path, build: bool) -> dict[str, list[tuple]]:
+    """Full contents of every mart table, rows sorted: the build's (its marts file, catalog
+    `marts`) or a published file's (schema main, without the publication tables)."""
+    con = config.connect_build(db, read_only=True) if build else duckdb.connect(str(db), read_only=True)
     try:
-        where = f"schema_name = '{schema}'" if schema else "schema_name = 'main' and not starts_with(table_name, '_')"
-        tables = [r[0] for r in con.execute(
-            f"select table_name from duckdb_tables() where database_name = current_database() and {where} order by 1"
-        ).fetchall()]
-        prefix = f"{schema}." if schema else ""
+        where = (
+            "database_name = 'marts'"
+            if build
+            else "database_name = current_database() and schema_name = 'main' and not starts_with(table_name, '_')"
+        )
+        tables = [r[0] for r in con.execute(f"select table_name from duckdb_tables() where {where} order by 1").fetchall()]
+        prefix = "marts.main." if build else ""
         return {t: con.execute(f'select * from {prefix}"{t}" order by all').fetchall() for t in tables}
     finally:
         con.close()
@@ -559,8 +563,8 @@ def rerun(golden: Golden, tmp_path_factory: pytest.TempPathFactory) -> Rerun:
     with pytest.MonkeyPatch.context() as mp:
         for k, v in _env(root, golden.shared).items():
             mp.setenv(k, v)
-        before_build = mart_contents(n.warehouse, "marts")
-        before_published = mart_contents(n.published / "marts.duckdb", None)
+        before_build = mart_contents(n.warehouse, build=True)
+        before_published = mart_contents(n.published / "marts.duckdb", build=False)
         raw_before = n.query("select count(*) from raw.tickets union all select count(*) from raw._load_rejects")
         for f in sorted(n.landing.rglob("*.csv")):  # the same extracts, re-sent under other names
             shutil.copy(f, f.with_name("resent_" + f.name))
@@ -590,8 +594,8 @@ def test_reloading_the_same_files_and_rerunning_changes_nothing(rerun: Rerun) ->
     assert not any(e.files_loaded for e in report.entities.values())
     assert all(e.files_skipped for e in report.entities.values())
     assert n.query("select count(*) from raw.tickets union all select count(*) from raw._load_rejects") == rerun.raw_before
-    assert mart_contents(n.warehouse, "marts") == rerun.before_build
-    after = mart_contents(n.published / "marts.duckdb", None)
+    assert mart_contents(n.warehouse, build=True) == rerun.before_build
+    after = mart_contents(n.published / "marts.duckdb", build=False)
     table = kpi_table(rerun.before_published)
     assert after[table] == rerun.before_published[table]  # full contents, row for row
     assert after == rerun.before_published
@@ -625,12 +629,12 @@ def test_publish_refuses_a_build_with_failed_nodes(night: Night, tmp_path: Path)
 
 def test_pii_in_a_mart_is_refused_and_nothing_changes(night: Night) -> None:
     before = fingerprint(night.published)
-    con = duckdb.connect(str(night.warehouse))
+    con = config.connect_build(night.warehouse)
     con.execute("create table marts.leaky_contacts as select 'C1' as customer_id, 'reach me: alice@example.com' as note")
     con.close()
     with pytest.raises(PiiError, match=r"leaky_contacts\.note"):
         publish(night.warehouse, night.published)
-    con = duckdb.connect(str(night.warehouse))
+    con = config.connect_build(night.warehouse)
     con.execute("drop table marts.leaky_contacts")
     con.execute("create table marts.leaky_names as select 'Chen Sample' as label, 'x' as customer_name")
     con.close()
@@ -681,7 +685,7 @@ def test_publication_layout_and_read_only_access(golden: Golden) -> None:
             "select table_name from duckdb_tables() where database_name = current_database()"
         ).fetchall()}
         build_marts = {r[0] for r in golden.night.query(
-            "select table_name from duckdb_tables() where schema_name = 'marts'")}
+            "select table_name from duckdb_tables() where database_name = 'marts'")}
         assert build_marts <= marts
         t = sorted(build_marts)[0]
         # BI users write `select * from <mart>`; `marts.<mart>` (the build's name) works too.
@@ -724,7 +728,7 @@ def test_publish_swaps_atomically_for_open_readers(night: Night) -> None:
 
 def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(night: Night) -> None:
     first = publish(night.warehouse, night.published)
-    con = duckdb.connect(str(night.warehouse))
+    con = config.connect_build(night.warehouse)
     try:
         # One mart loses a row, one keeps its rows but renames a column, the rest stay as they were.
         con.execute("delete from marts.fct_tickets where ticket_id = (select min(ticket_id) from marts.fct_tickets)")

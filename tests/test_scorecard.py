@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from support_warehouse import config
 from support_warehouse import load
 from support_warehouse.config import REPO_ROOT
 from support_warehouse.contract import ENTITIES
@@ -52,7 +53,7 @@ def built(small_build: dict) -> dict:
     tested = small_build["dbt"](
         ["test", "--select", *SCORECARD_MODELS, "path:tests/dbt/metrics", "--indirect-selection", "cautious"]
     )
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = config.connect_build(warehouse, read_only=True)
     try:
         scorecard = con.execute("select * from marts.kpi_scorecard").df()
     finally:
@@ -170,7 +171,7 @@ def test_first_response_median_matches_the_raw_extract(built, raw):
 
 
 def test_print_scorecard_prints_the_last_complete_month(built):
-    con = duckdb.connect(str(built["warehouse"]), read_only=True)
+    con = config.connect_build(built["warehouse"], read_only=True)
     try:
         assert last_complete_month(con) == date(2026, 10, 1)  # the data end on 2026-10-31
         out = io.StringIO()

@@ -27,6 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+
+from support_warehouse import config
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -272,13 +274,17 @@ def _sort_key(row: tuple) -> tuple:
     return tuple(out)
 
 
+# DuckDB builds the marts into catalog `marts` (schema main), Spark into schema marts.
+DUCK_SCHEMA = "case when table_catalog = 'marts' then 'marts' else table_schema end"
+
+
 def compare_relation(duck, name: str, spark_path: Path, spark_columns: dict[str, str]) -> list[str]:
     """Differences between the DuckDB relation and Spark's export (empty list: equal)."""
     schema, table = name.split(".", 1)
     duck_cols = [
         r[0]
         for r in duck.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+            f"select column_name from information_schema.columns where {DUCK_SCHEMA} = ? and table_name = ? "
             "order by ordinal_position",
             [schema, table],
         ).fetchall()
@@ -378,7 +384,7 @@ def engines(tmp_path_factory):
     report["timings"]["wall"] = elapsed
     print("\nSpark timings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in report["timings"].items()))
 
-    duck = duckdb.connect(str(warehouse), read_only=True)
+    duck = config.connect_build(warehouse, read_only=True)
     duck.execute("set TimeZone = 'UTC'")
     yield {"duck": duck, "report": report, "out": out, "duck_nodes": duck_nodes}
     duck.close()
@@ -430,7 +436,7 @@ def test_spark_load_matches_duckdb_load(engines):
 def test_kpi_scorecard_is_identical_on_both_engines(engines):
     report, duck, out = engines["report"], engines["duck"], engines["out"]
     has_duck = duck.execute(
-        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'kpi_scorecard'"
+        f"select count(*) from information_schema.tables where {DUCK_SCHEMA} = 'marts' and table_name = 'kpi_scorecard'"
     ).fetchone()[0]
     if not has_duck:
         pytest.skip("marts.kpi_scorecard does not exist yet")
@@ -445,7 +451,7 @@ def test_every_model_is_identical_on_both_engines(engines):
     duck_relations = {
         f"{s}.{t}"
         for s, t in duck.execute(
-            "select table_schema, table_name from information_schema.tables where table_schema in "
+            f"select {DUCK_SCHEMA}, table_name from information_schema.tables where {DUCK_SCHEMA} in "
             + str(tuple(COMPARED_SCHEMAS))
         ).fetchall()
     }

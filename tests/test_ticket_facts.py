@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from support_warehouse import config
 from support_warehouse import load
 from support_warehouse.config import REPO_ROOT
 from support_warehouse.contract import ENTITIES
@@ -186,7 +187,7 @@ def scenario_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _rows(warehouse: Path, sql: str) -> dict[str, dict]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = config.connect_build(warehouse, read_only=True)
     try:
         df = con.execute(sql).df()
     finally:
@@ -251,7 +252,7 @@ def test_scenarios_first_response_business_minutes_and_sla(scenario_warehouse: P
 
 
 def test_scenarios_backlog_and_agent_days(scenario_warehouse: Path) -> None:
-    con = duckdb.connect(str(scenario_warehouse), read_only=True)
+    con = config.connect_build(scenario_warehouse, read_only=True)
     try:
         t7 = con.execute(
             "select count(*), sum(case when is_overdue then 1 else 0 end), min(snapshot_date), max(snapshot_date) "
@@ -380,7 +381,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_median_first_response_per_month_matches_raw_extracts(generated: tuple[Path, Path]) -> None:
     landing, warehouse = generated
     expected = _expected_median_first_response(landing)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = config.connect_build(warehouse, read_only=True)
     try:
         actual = con.execute("""
             select date_trunc('month', created_date) as month,
@@ -406,7 +407,7 @@ def test_generated_rejects_never_reach_the_facts(generated: tuple[Path, Path]) -
     bad_messages = {json.loads(b["key"])["message_id"] if isinstance(b["key"], str) else b["key"]["message_id"]
                     for b in bad if b["entity"] == "ticket_messages" and b["rule"] in
                     ("unknown_ticket", "reply_before_ticket", "malformed_timestamp", "unknown_value")}
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = config.connect_build(warehouse, read_only=True)
     try:
         replied = {m for (m,) in con.execute("select message_id from marts.fct_ticket_replies").fetchall()}
     finally:
@@ -452,7 +453,7 @@ def test_business_minutes_match_a_day_by_day_computation(generated: tuple[Path, 
             weekly.setdefault(int(r.iso_day_of_week), []).append((h1 * 60 + m1, h2 * 60 + m2))
         days = {date.fromisoformat(d) for d in holidays.loc[holidays["schedule_id"].isin([sid, "*"]), "holiday_date"]}
         schedules[sid] = (rows["timezone"].iloc[0], weekly, days)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = config.connect_build(warehouse, read_only=True)
     try:
         df = con.execute("""
             select ticket_id, schedule_id, created_at, first_reply_at, first_solved_at,

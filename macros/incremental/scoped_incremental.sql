@@ -9,8 +9,11 @@
          bot message: a plain delete+insert on unique_key would keep those);
       2. the model's SQL recomputes every row of those keys from all their inputs (so late
          changes to an old ticket update its rows) and the rows are appended;
-      3. post-hook: the watermark moves to the newest load of the raw layer;
-    all inside the model's transaction. A full build (first run, --full-refresh, Spark) computes
+      3. post-hook: the watermark moves to the newest load of the raw layer.
+    Steps 1-2 are one transaction. The watermark is recorded after it commits: the state table is
+    in the build database and a DuckDB transaction writes to one attached database only (marts
+    are another file). Dying in between only leaves the old watermark: the next run recomputes
+    the same keys again, with the same result. A full build (first run, --full-refresh, Spark) computes
     everything and records the watermark; both give identical tables.
 
     Watermarks live in meta.incremental_state (one row per model: loaded_through = max loaded_at
@@ -45,7 +48,10 @@
         'incremental_strategy': 'append',
         'on_schema_change': 'fail',
         'pre_hook': ["{{ support_warehouse.sw_scope_begin('" ~ scope_key ~ "') }}"],
-        'post_hook': post_hooks + ["{{ support_warehouse.sw_record_watermark() }}"],
+        'post_hook': post_hooks + [{
+            'sql': "{{ support_warehouse.sw_record_watermark() }}",
+            'transaction': false,
+        }],
         'sw_scope_key': scope_key,
     }) }}
 {%- endmacro %}
