@@ -129,6 +129,7 @@ def _env(work: Path, landing: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     env.pop("SW_DBT_TARGET", None)
+    env.pop("SW_MARTS_PATH", None)  # the marts file goes beside the bench's warehouse
     return env
 
 
