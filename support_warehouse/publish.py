@@ -452,14 +452,17 @@ def _copy_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path, tmp_db: P
     when a copy would not make a good publication: views (they may read the build database), other
     schemas, or more than MAX_FREE_SHARE of its blocks free (left by dropped and rewritten tables;
     readers would carry them), so the marts are rewritten table by table instead."""
-    views = con.execute(
-        "select count(*) from duckdb_views() where database_name = 'src' and not internal"
-    ).fetchone()[0]
-    schemas = con.execute(
-        "select count(*) from duckdb_schemas() where database_name = 'src' and schema_name <> 'main' and not internal"
-    ).fetchone()[0]
-    total, free = con.execute(
-        "select total_blocks, free_blocks from pragma_database_size() where database_name = 'src'"
+    views, schemas, total, free = con.execute(
+        """
+        select
+            (select count(*) from duckdb_views() where database_name = 'src' and not internal),
+            (select count(*) from duckdb_schemas()
+             where database_name = 'src' and schema_name <> 'main' and not internal),
+            total_blocks,
+            free_blocks
+        from pragma_database_size()
+        where database_name = 'src'
+        """
     ).fetchone()
     if views or schemas or (total and free / total > MAX_FREE_SHARE):
         return False
