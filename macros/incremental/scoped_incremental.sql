@@ -151,12 +151,16 @@
     {{ support_warehouse[name]() }}
 {%- endmacro %}
 
-{# Raw rows of the scope's keys, for a base_*_sql macro (all versions: ranking stays exact). #}
+{#
+    Raw rows of the scope's keys, for a base_*_sql macro (all versions: ranking stays exact).
+    Scope keys are never empty, so trim() alone matches what staging's nullif(trim(), '') keeps,
+    at about half the cost over a whole raw table.
+#}
 {% macro sw_scoped_source(source_relation, key_column) -%}
     (
         select *
         from {{ source_relation }}
-        where nullif(trim({{ key_column }}), '') in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
+        where trim({{ key_column }}) in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
     )
 {%- endmacro %}
 
@@ -225,7 +229,7 @@
 {% macro sw_all_versions(source_relation, key_column, column) -%}
     select nullif(trim({{ column }}), '') as scope_key
     from {{ source_relation }}
-    where nullif(trim({{ key_column }}), '') in (
+    where trim({{ key_column }}) in (
         select nullif(trim({{ key_column }}), '')
         from {{ source_relation }}
         where _loaded_at > {{ support_warehouse.sw_since() }}
