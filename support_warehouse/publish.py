@@ -311,7 +311,7 @@ def _build_publication(
             con.execute("set preserve_insertion_order = false")
             con.execute(f"attach {_lit(build_db)} as build (read_only)")
             marts = _mart_relations(con, "build", MARTS_SCHEMA)
-            marts_file = None if marts else _compact_marts_file(con, config.marts_path(build_db))
+            marts_file = None if marts else _checkpointed_marts_file(con, config.marts_path(build_db))
             if marts_file is not None:
                 marts = _mart_relations(con, "src", "main")
         if not marts:
@@ -324,13 +324,16 @@ def _build_publication(
             with phases("copy_file"):
                 copied = _copy_marts_file(con, marts_file, tmp_db)
         if not copied:
-            source = "src.main" if marts_file is not None else f"build.{MARTS_SCHEMA}"
+            source = f"build.{MARTS_SCHEMA}"
+            if marts_file is not None:
+                con.execute(f"attach {_lit(marts_file)} as src (read_only)")
+                source = "src.main"
             con.execute(f"attach {_lit(tmp_db)} as pub (storage_version '{STORAGE_VERSION}')")
             with phases("copy_marts"):
                 for mart in marts:
                     con.execute(f"create table pub.main.{_id(mart)} as select * from {source}.{_id(mart)}")
-        if marts_file is not None and not copied:
-            con.execute("detach src")
+            if marts_file is not None:
+                con.execute("detach src")
         with phases("rejects_summary"):
             rejected_rows = _copy_rejects_summary(con)
         published = [*marts, REJECTS_SUMMARY]
@@ -436,7 +439,7 @@ def _reusable_parquet_files(previous: dict | None, versions: Path | None, tables
     return reusable
 
 
-def _compact_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path) -> Path | None:
+def _checkpointed_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path) -> Path | None:
     """Attach the build's marts file (catalog `src`) and checkpoint it, so the file alone holds
     every committed row. None when there is no such file."""
     if not marts_file.is_file():
@@ -448,8 +451,8 @@ def _compact_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path) -> Pat
 
 def _copy_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path, tmp_db: Path) -> bool:
     """Publish the marts file by copying it (attached as `pub`): sequential I/O instead of
-    decompressing and recompressing every mart. False (nothing copied, `src` still attached)
-    when a copy would not make a good publication: views (they may read the build database), other
+    decompressing and recompressing every mart. Detaches `src` (the marts file) either way.
+    False (nothing copied) when a copy would not make a good publication: views (they may read the build database), other
     schemas, or more than MAX_FREE_SHARE of its blocks free (left by dropped and rewritten tables;
     readers would carry them), so the marts are rewritten table by table instead."""
     views, schemas, total, free = con.execute(
@@ -464,16 +467,15 @@ def _copy_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path, tmp_db: P
         where database_name = 'src'
         """
     ).fetchone()
+    con.execute("detach src")
     if views or schemas or (total and free / total > MAX_FREE_SHARE):
         return False
-    con.execute("detach src")
     shutil.copyfile(marts_file, tmp_db)
     try:
         # Refused when the file's storage is newer than the published format: rewrite then.
         con.execute(f"attach {_lit(tmp_db)} as pub (storage_version '{STORAGE_VERSION}')")
     except duckdb.Error:
         tmp_db.unlink()
-        con.execute(f"attach {_lit(marts_file)} as src (read_only)")
         return False
     return True
 

@@ -153,7 +153,7 @@
 
 {#
     Raw rows of the scope's keys, for a base_*_sql macro (all versions: ranking stays exact).
-    Scope keys are never empty, so trim() alone matches what staging's nullif(trim(), '') keeps,
+    Scope keys are never empty, so trim() alone matches what staging's clean_text keeps,
     at about half the cost over a whole raw table.
 #}
 {% macro sw_scoped_source(source_relation, key_column) -%}
@@ -210,7 +210,7 @@
 
 {# Clean keys (as staging types them) of raw rows loaded since the watermark. #}
 {% macro sw_new_raw_keys(source_relation, key_column) -%}
-    select nullif(trim({{ key_column }}), '') as scope_key
+    select {{ support_warehouse.clean_text(key_column) }} as scope_key
     from {{ source_relation }}
     where _loaded_at > {{ support_warehouse.sw_since() }}
 {%- endmacro %}
@@ -227,10 +227,10 @@
     moved (e.g. a message now on another ticket) touches its old and its new ticket.
 #}
 {% macro sw_all_versions(source_relation, key_column, column) -%}
-    select nullif(trim({{ column }}), '') as scope_key
+    select {{ support_warehouse.clean_text(column) }} as scope_key
     from {{ source_relation }}
     where trim({{ key_column }}) in (
-        select nullif(trim({{ key_column }}), '')
+        select {{ support_warehouse.clean_text(key_column) }}
         from {{ source_relation }}
         where _loaded_at > {{ support_warehouse.sw_since() }}
     )

@@ -29,9 +29,9 @@
         select *
         from {{ source_relation }}
         where
-            nullif(trim({{ key_column }}), '') is null
-            or nullif(trim({{ key_column }}), '') in (
-                select nullif(trim(raw_rows.{{ key_column }}), '')
+            {{ support_warehouse.clean_text(key_column) }} is null
+            or {{ support_warehouse.clean_text(key_column) }} in (
+                select {{ support_warehouse.clean_text('raw_rows.' ~ key_column) }}
                 from {{ source_relation }} as raw_rows
                 left join {{ staged_model }} as staged
                     on
