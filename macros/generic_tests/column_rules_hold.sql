@@ -81,12 +81,7 @@ counted as (
 combination_{{ loop.index }} as (
     select coalesce(sum(occurrences - 1), 0) as failing_rows
     from (
-        select
-            {{ columns | join(', ') }},
-            count(*) as occurrences
-        from {{ model }}
-        group by {{ columns | join(', ') }}
-        having count(*) > 1
+        {{ support_warehouse.repeated_combinations(model, columns) | indent(8) }}
     ) as repeated
 ),
 {%- endfor %}
