@@ -292,3 +292,58 @@ def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
     assert enterprise == 1
     assert old_ticket != new_ticket
     assert moved_to == [(new_ticket,)]
+
+
+# Night tests (macros/incremental/scoped_tests.sql): a scoped rule checks only the rows the build
+# replaced; a rule that may repeat across keys (replies: unique message_id, scope key ticket_id)
+# checks every row.
+SCOPED_TEST = "int_ticket_status_intervals_sequenced_column_rules"
+SCOPE_FILTER = "ticket_id in (select scope_key from meta.sw_scope__int_ticket_status_intervals_sequenced)"
+WHOLE_TEST = "int_ticket_replies_paired_column_rules"
+
+
+def _executed_test_sql(build_dir: Path, test_name: str) -> str:
+    files = list((build_dir / "target" / "run").rglob(f"{test_name}.sql"))
+    assert len(files) == 1, f"{test_name}: executed SQL not found under {build_dir}"
+    return files[0].read_text()
+
+
+def test_night_tests_check_only_the_replaced_rows(nightly: dict) -> None:
+    work = nightly["work"]
+    assert "sw_scope__" not in _executed_test_sql(work / "b0", SCOPED_TEST), "the first build tests every row"
+    for build in ("b1", "b2", "late"):
+        assert SCOPE_FILTER in _executed_test_sql(work / build, SCOPED_TEST), f"{build}: test not scoped"
+        assert "sw_scope__" not in _executed_test_sql(work / build, WHOLE_TEST), f"{build}: must test every row"
+
+
+def test_after_a_failed_test_the_next_night_tests_every_row(nightly: dict) -> None:
+    """Runs last (it breaks a row). A row of a ticket the next night does not touch breaks a rule;
+    `dbt test` reports it; the next night, whose scope lies elsewhere, must still fail on it."""
+    work, warehouse = nightly["work"], nightly["warehouse"]
+    con = config.connect_build(warehouse)
+    try:
+        broken, touched = con.execute(
+            "select min(ticket_id), max(ticket_id) from intermediate.int_ticket_status_intervals_sequenced"
+        ).fetchone()
+        con.execute(
+            "update intermediate.int_ticket_status_intervals_sequenced set status = 'bogus' "
+            "where ticket_id = ? and status_sequence = 1", [broken]
+        )
+    finally:
+        con.close()
+    found = summarize(run_dbt(
+        ["test", "--select", "int_ticket_status_intervals_sequenced"],
+        target="duckdb", warehouse=warehouse, target_path=work / "t_broken" / "target", log_path=work / "logs",
+    ))
+    assert [t.name for t in found.failing_tests] == [SCOPED_TEST]
+
+    landing = work / "landing" / "ticket_status_changes"
+    with open(landing / "ticket_status_changes_after_failure.csv", "w", newline="") as fh:
+        csv.writer(fh).writerows([["ticket_id", "changed_at", "status"], [touched, "2026-10-31T23:30:00Z", "open"]])
+    _load(warehouse, work / "landing")
+    night = summarize(run_dbt(
+        ["build", "--exclude-resource-type", "unit_test"],
+        target="duckdb", warehouse=warehouse, target_path=work / "after_failure" / "target", log_path=work / "logs",
+    ))
+    assert SCOPED_TEST in [t.name for t in night.failing_tests], "the broken row went unreported"
+    assert "sw_scope__" not in _executed_test_sql(work / "after_failure", SCOPED_TEST)

@@ -9,7 +9,8 @@
          bot message: a plain delete+insert on unique_key would keep those);
       2. the model's SQL recomputes every row of those keys from all their inputs (so late
          changes to an old ticket update its rows) and the rows are appended;
-      3. post-hook: the watermark moves to the newest load of the raw layer.
+      3. post-hook: the watermark moves to the newest load of the raw layer, and the scope is kept
+         for the tests (macros/incremental/scoped_tests.sql).
     Steps 1-2 are one transaction. The watermark is recorded after it commits: the state table is
     in the build database and a DuckDB transaction writes to one attached database only (marts
     are another file). Dying in between only leaves the old watermark: the next run recomputes
@@ -53,6 +54,7 @@
             'transaction': false,
         }],
         'sw_scope_key': scope_key,
+        'sw_scoped_tests': post_hooks | length == 0,
     }) }}
 {%- endmacro %}
 
@@ -105,7 +107,8 @@
         model_name varchar not null,
         loaded_through timestamp,
         built_at timestamp
-    )
+    );
+    {{ support_warehouse.sw_create_test_scopes() }}
 {%- endmacro %}
 
 {% macro spark__sw_create_incremental_state() -%}
@@ -197,7 +200,8 @@
     delete from {{ support_warehouse.sw_state_relation() }} where model_name = '{{ this.identifier }}';
     insert into {{ support_warehouse.sw_state_relation() }} (model_name, loaded_through, built_at)
     select '{{ this.identifier }}', max(loaded_at), current_timestamp
-    from {{ support_warehouse.sw_relation('_loaded_files', 'loader') }}
+    from {{ support_warehouse.sw_relation('_loaded_files', 'loader') }};
+    {{ support_warehouse.sw_record_test_scope() }}
 {%- endmacro %}
 
 {% macro spark__sw_record_watermark() -%}

@@ -1,0 +1,170 @@
+{#
+    Scoped data tests on a nightly incremental build (issue 8). A night replaces the rows of a
+    few keys of each incremental model (its scope, macros/incremental/scoped_incremental.sql);
+    when every other row already passed the model's column rules, only the replaced rows need
+    checking. dbt's get_where_subquery (how a test's `where` config narrows the tested relation)
+    is overridden to add "scope key in this run's scope" when all of these hold:
+      - the test is a column_rules_hold with severity error, attached to an incremental model
+        whose build changes only the rows of its scope (config sw_scoped_tests: no post-hook
+        that rewrites other rows, like fct_tickets' as-of columns);
+      - each of its unique and unique-combination rules includes the scope key (a repeat then
+        lies within one key, so within the scope or wholly outside it);
+      - the model was built incrementally in this very dbt invocation, and after its build
+        before that all its error-severity tests passed (meta.sw_test_scopes.scope_valid).
+    Anything else tests every row: a full build, `dbt test` on its own, a night after a failed,
+    interrupted or test-less run (`dbt run`), a warn-severity test, relationships tests (a
+    parent may have changed). A failed test marks its model for a whole test next time, so a
+    bad row stays reported until it is fixed.
+
+    Bookkeeping (build database, schema meta, beside the watermarks):
+      meta.sw_test_scopes    model_name, invocation_id of its last build, scope_valid (tests of
+                             that build may be scoped), tested_clean (all its error-severity tests
+                             passed after that build)
+      meta.sw_scope__<model> the scope keys of the model's last incremental build
+#}
+
+{% macro sw_test_scopes_relation() -%}
+    meta.sw_test_scopes
+{%- endmacro %}
+
+{# on-run-start (from sw_create_incremental_state). #}
+{% macro sw_create_test_scopes() -%}
+    create table if not exists {{ support_warehouse.sw_test_scopes_relation() }} (
+        model_name varchar not null,
+        invocation_id varchar not null,
+        scope_valid boolean not null,
+        tested_clean boolean not null
+    )
+{%- endmacro %}
+
+{#
+    Post-hook of an incremental model (from sw_record_watermark, after its rows committed): keep
+    this build's scope for the tests, and whether the rows outside it were tested clean before.
+#}
+{% macro sw_record_test_scope() -%}
+    {%- set scopes = support_warehouse.sw_test_scopes_relation() -%}
+    {%- set incremental = support_warehouse.sw_is_incremental() -%}
+    {%- if incremental -%}
+        create or replace table meta.{{ support_warehouse.sw_scope_relation() }} as
+        select scope_key from {{ support_warehouse.sw_scope_relation() }};
+    {%- else -%}
+        drop table if exists meta.{{ support_warehouse.sw_scope_relation() }};
+    {%- endif %}
+    insert into {{ scopes }} (model_name, invocation_id, scope_valid, tested_clean)
+    select
+        '{{ this.identifier }}',
+        '{{ invocation_id }}',
+        -- an aggregate: one row even for a model built the first time
+        coalesce(max(case when tested_clean then 1 else 0 end), 0) = 1 and {{ 'true' if incremental else 'false' }},
+        false
+    from {{ scopes }}
+    where model_name = '{{ this.identifier }}';
+    delete from {{ scopes }}
+    where model_name = '{{ this.identifier }}' and invocation_id <> '{{ invocation_id }}'
+{%- endmacro %}
+
+{#
+    dbt's hook for a test's `where` config (dispatched from the `dbt` namespace; the root
+    project's version wins). Same as dbt's own plus the scope filter of sw_test_scope_filter().
+#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- do conditions.append('(' ~ where ~ ')') -%}
+    {%- endif -%}
+    {%- set scope = support_warehouse.sw_test_scope_filter() if execute else none -%}
+    {%- if scope -%}
+        {%- do conditions.append(scope) -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
+
+{# The filter keeping this run's scope of the tested model, or none (test every row). #}
+{% macro sw_test_scope_filter() -%}
+    {%- set test_metadata = model.get('test_metadata') or {} -%}
+    {%- if test_metadata.get('name') != 'column_rules_hold' or (config.get('severity') or 'error') | lower != 'error' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set parent = graph.nodes.get(model.get('attached_node') or '') -%}
+    {%- if parent is none or parent.config.materialized != 'incremental' or not parent.config.get('sw_scoped_tests') -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set key = parent.config.get('sw_scope_key') -%}
+    {%- set kwargs = test_metadata.get('kwargs') or {} -%}
+    {%- for column in kwargs.get('unique') or [] if column != key -%}
+        {{ return(none) }}
+    {%- endfor -%}
+    {%- for columns in kwargs.get('unique_combinations') or [] if key not in columns -%}
+        {{ return(none) }}
+    {%- endfor -%}
+    {%- set name = parent.alias or parent.name -%}
+    {%- set state = run_query(
+        "select count(*) from " ~ support_warehouse.sw_test_scopes_relation()
+        ~ " where model_name = '" ~ name ~ "' and invocation_id = '" ~ invocation_id ~ "' and scope_valid"
+    ) -%}
+    {%- if state.columns[0].values()[0] | int != 1 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(key ~ ' in (select scope_key from meta.sw_scope__' ~ name ~ ')') }}
+{%- endmacro %}
+
+{#
+    on-run-end: models built in this run whose error-severity tests all ran and passed are
+    tested clean (their next build may scope its tests); a model with a failed or erroring test,
+    in any run, is not.
+#}
+{% macro sw_record_tested_models(results) -%}
+    {{ return(adapter.dispatch('sw_record_tested_models', 'support_warehouse')(results)) }}
+{%- endmacro %}
+
+{% macro default__sw_record_tested_models(results) -%}
+    {%- if not execute -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+    {%- set status_by_test = {} -%}
+    {%- set built = [] -%}
+    {%- for result in results -%}
+        {%- if result.node.resource_type == 'test' -%}
+            {%- do status_by_test.update({result.node.unique_id: result.status | string | lower}) -%}
+        {%- elif result.node.resource_type == 'model' and (result.status | string | lower) == 'success' -%}
+            {%- do built.append(result.node.unique_id) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set clean = [] -%}
+    {%- set failed = [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.config.get('sw_scope_key') -%}
+        {%- set statuses = [] -%}
+        {%- for test in graph.nodes.values()
+            if test.resource_type == 'test' and test.attached_node == node.unique_id
+            and (test.config.severity or 'error') | lower == 'error' -%}
+            {%- do statuses.append(status_by_test.get(test.unique_id, 'not run')) -%}
+        {%- endfor -%}
+        {%- set name = "'" ~ (node.alias or node.name) ~ "'" -%}
+        {%- if 'fail' in statuses or 'error' in statuses -%}
+            {%- do failed.append(name) -%}
+        {%- elif node.unique_id in built and statuses | reject('equalto', 'pass') | list | length == 0 -%}
+            {%- do clean.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set scopes = support_warehouse.sw_test_scopes_relation() -%}
+    {%- if clean %}
+    update {{ scopes }} set tested_clean = true
+    where invocation_id = '{{ invocation_id }}' and model_name in ({{ clean | join(', ') }});
+    {%- endif %}
+    {%- if failed %}
+    update {{ scopes }} set tested_clean = false
+    where model_name in ({{ failed | join(', ') }});
+    {%- endif %}
+    select 1
+{%- endmacro %}
+
+{% macro spark__sw_record_tested_models(results) -%}
+    select 1
+{%- endmacro %}
