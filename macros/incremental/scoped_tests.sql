@@ -10,16 +10,18 @@
       - each of its unique and unique-combination rules includes the scope key (a repeat then
         lies within one key, so within the scope or wholly outside it);
       - the model was built incrementally in this very dbt invocation, and after its build
-        before that all its error-severity tests passed (meta.sw_test_scopes.scope_valid).
+        before that all its error-severity tests passed (meta.sw_test_scopes.scope_valid), the
+        same tests as now (tests_fingerprint: a rule added or changed since checks every row).
     Anything else tests every row: a full build, `dbt test` on its own, a night after a failed,
     interrupted or test-less run (`dbt run`), a warn-severity test, relationships tests (a
     parent may have changed). A failed test marks its model for a whole test next time, so a
-    bad row stays reported until it is fixed.
+    bad row stays reported until it is fixed. Not noticed: an edit of the column_rules_hold
+    macro itself; run `dbt test` (every row) after one.
 
     Bookkeeping (build database, schema meta, beside the watermarks):
       meta.sw_test_scopes    model_name, invocation_id of its last build, scope_valid (tests of
                              that build may be scoped), tested_clean (all its error-severity tests
-                             passed after that build)
+                             passed after that build), tests_fingerprint (of those tests)
       meta.sw_scope__<model> the scope keys of the model's last incremental build
 #}
 
@@ -33,8 +35,11 @@
         model_name varchar not null,
         invocation_id varchar not null,
         scope_valid boolean not null,
-        tested_clean boolean not null
-    )
+        tested_clean boolean not null,
+        tests_fingerprint varchar
+    );
+    -- the first version of the table had no fingerprint
+    alter table {{ support_warehouse.sw_test_scopes_relation() }} add column if not exists tests_fingerprint varchar
 {%- endmacro %}
 
 {#
@@ -50,13 +55,14 @@
     {%- else -%}
         drop table if exists meta.{{ support_warehouse.sw_scope_relation() }};
     {%- endif %}
-    insert into {{ scopes }} (model_name, invocation_id, scope_valid, tested_clean)
+    insert into {{ scopes }} (model_name, invocation_id, scope_valid, tested_clean, tests_fingerprint)
     select
         '{{ this.identifier }}',
         '{{ invocation_id }}',
         -- an aggregate: one row even for a model built the first time
         coalesce(max(case when tested_clean then 1 else 0 end), 0) = 1 and {{ 'true' if incremental else 'false' }},
-        false
+        false,
+        max(case when tested_clean then tests_fingerprint end)
     from {{ scopes }}
     where model_name = '{{ this.identifier }}';
     delete from {{ scopes }}
@@ -108,11 +114,23 @@
     {%- set state = run_query(
         "select count(*) from " ~ support_warehouse.sw_test_scopes_relation()
         ~ " where model_name = '" ~ name ~ "' and invocation_id = '" ~ invocation_id ~ "' and scope_valid"
+        ~ " and tests_fingerprint = '" ~ support_warehouse.sw_tests_fingerprint(parent) ~ "'"
     ) -%}
     {%- if state.columns[0].values()[0] | int != 1 -%}
         {{ return(none) }}
     {%- endif -%}
     {{ return(key ~ ' in (select scope_key from meta.sw_scope__' ~ name ~ ')') }}
+{%- endmacro %}
+
+{# The model's error-severity data tests and their arguments, hashed. #}
+{% macro sw_tests_fingerprint(node) -%}
+    {%- set tests = [] -%}
+    {%- for test in graph.nodes.values()
+        if test.resource_type == 'test' and test.attached_node == node.unique_id
+        and (test.config.severity or 'error') | lower == 'error' -%}
+        {%- do tests.append(test.unique_id ~ ' ' ~ tojson(test.test_metadata or {}, sort_keys=true) ~ ' ' ~ test.raw_code ~ ' ' ~ tojson(test.config.where)) -%}
+    {%- endfor -%}
+    {{ return(local_md5(tests | sort | join('\n'))) }}
 {%- endmacro %}
 
 {#
@@ -150,14 +168,14 @@
         {%- if 'fail' in statuses or 'error' in statuses -%}
             {%- do failed.append(name) -%}
         {%- elif node.unique_id in built and statuses | reject('equalto', 'pass') | list | length == 0 -%}
-            {%- do clean.append(name) -%}
+            {%- do clean.append((name, support_warehouse.sw_tests_fingerprint(node))) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set scopes = support_warehouse.sw_test_scopes_relation() -%}
-    {%- if clean %}
-    update {{ scopes }} set tested_clean = true
-    where invocation_id = '{{ invocation_id }}' and model_name in ({{ clean | join(', ') }});
-    {%- endif %}
+    {%- for name, fingerprint in clean %}
+    update {{ scopes }} set tested_clean = true, tests_fingerprint = '{{ fingerprint }}'
+    where invocation_id = '{{ invocation_id }}' and model_name = {{ name }};
+    {%- endfor %}
     {%- if failed %}
     update {{ scopes }} set tested_clean = false
     where model_name in ({{ failed | join(', ') }});
