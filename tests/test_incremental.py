@@ -316,6 +316,45 @@ def test_night_tests_check_only_the_replaced_rows(nightly: dict) -> None:
         assert "sw_scope__" not in _executed_test_sql(work / build, WHOLE_TEST), f"{build}: must test every row"
 
 
+def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str) -> None:
+    """A hand-made night: one status change of one ticket, loaded into the raw layer."""
+    folder = work / "landing" / "ticket_status_changes"
+    with open(folder / f"ticket_status_changes_{name}.csv", "w", newline="") as fh:
+        csv.writer(fh).writerows([["ticket_id", "changed_at", "status"], [ticket, changed_at, "open"]])
+    _load(warehouse, work / "landing")
+
+
+def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path) -> None:
+    """A rule added since the model's tests last passed has not seen the old rows: it checks them
+    all on the next night, while unchanged tests stay scoped."""
+    work, warehouse = nightly["work"], nightly["warehouse"]
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt"):
+        source = config.DBT_PROJECT_DIR / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
+    models_yml = project / "models" / "intermediate" / "tickets" / "_int_tickets__models.yml"
+    rule = "not_null: [ticket_id, valid_from]"
+    text = models_yml.read_text()
+    assert text.count(rule) == 1
+    models_yml.write_text(text.replace(rule, "not_null: [ticket_id, valid_from, status_sequence]"))
+
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        ticket = con.execute("select max(ticket_id) from marts.fct_tickets").fetchone()[0]
+    finally:
+        con.close()
+    _status_change_night(work, warehouse, "rule_changed", ticket, "2026-10-31T23:20:00Z")
+    build = work / "rule_changed"
+    res = run_dbt(["build", "--exclude-resource-type", "unit_test"], target="duckdb", warehouse=warehouse,
+                  project_dir=project, target_path=build / "target", log_path=work / "logs")
+    assert res.success, summarize(res).test_problems
+    assert "sw_scope__" not in _executed_test_sql(build, SCOPED_TEST), "the changed rule must check every row"
+    assert "in (select scope_key from meta.sw_scope__stg_helpdesk__ticket_status_changes)" in _executed_test_sql(
+        build, "stg_helpdesk__ticket_status_changes_column_rules"
+    ), "an unchanged rule stays scoped"
+
+
 def test_after_a_failed_test_the_next_night_tests_every_row(nightly: dict) -> None:
     """Runs last (it breaks a row). A row of a ticket the next night does not touch breaks a rule;
     `dbt test` reports it; the next night, whose scope lies elsewhere, must still fail on it."""
@@ -337,10 +376,7 @@ def test_after_a_failed_test_the_next_night_tests_every_row(nightly: dict) -> No
     ))
     assert [t.name for t in found.failing_tests] == [SCOPED_TEST]
 
-    landing = work / "landing" / "ticket_status_changes"
-    with open(landing / "ticket_status_changes_after_failure.csv", "w", newline="") as fh:
-        csv.writer(fh).writerows([["ticket_id", "changed_at", "status"], [touched, "2026-10-31T23:30:00Z", "open"]])
-    _load(warehouse, work / "landing")
+    _status_change_night(work, warehouse, "after_failure", touched, "2026-10-31T23:30:00Z")
     night = summarize(run_dbt(
         ["build", "--exclude-resource-type", "unit_test"],
         target="duckdb", warehouse=warehouse, target_path=work / "after_failure" / "target", log_path=work / "logs",
