@@ -108,7 +108,7 @@
         loaded_through timestamp,
         built_at timestamp
     );
-    {{ support_warehouse.sw_create_test_scopes() }}
+    {{ support_warehouse.sw_create_test_state() }}
 {%- endmacro %}
 
 {% macro spark__sw_create_incremental_state() -%}

@@ -10,8 +10,8 @@
       - each of its unique and unique-combination rules includes the scope key (a repeat then
         lies within one key, so within the scope or wholly outside it);
       - the model was built incrementally in this very dbt invocation, and after its build
-        before that all its error-severity tests passed (meta.sw_test_scopes.scope_valid), the
-        same tests as now (tests_fingerprint: a rule added or changed since checks every row).
+        before that all its error-severity tests passed, the same tests as now
+        (meta.sw_test_state.tests_fingerprint: a rule added or changed since checks every row).
     Anything else tests every row: a full build, `dbt test` on its own, a night after a failed,
     interrupted or test-less run (`dbt run`), a warn-severity test, relationships tests (a
     parent may have changed). A failed test marks its model for a whole test next time, so a
@@ -19,53 +19,68 @@
     macro itself; run `dbt test` (every row) after one.
 
     Bookkeeping (build database, schema meta, beside the watermarks):
-      meta.sw_test_scopes    model_name, invocation_id of its last build, scope_valid (tests of
-                             that build may be scoped), tested_clean (all its error-severity tests
-                             passed after that build), tests_fingerprint (of those tests)
+      meta.sw_test_state     per model: invocation_id of its last build; tests_fingerprint, the
+                             tests every row outside that build's scope has passed (null: none
+                             known, e.g. after a full build); tested_clean, all its error-severity
+                             tests passed after that build (the fingerprint then covers every row)
       meta.sw_scope__<model> the scope keys of the model's last incremental build
 #}
 
-{% macro sw_test_scopes_relation() -%}
-    meta.sw_test_scopes
+{% macro sw_test_state_relation() -%}
+    meta.sw_test_state
+{%- endmacro %}
+
+{# Where a model's last incremental build keeps its scope for the tests. #}
+{% macro sw_kept_scope_relation(model_name) -%}
+    meta.sw_scope__{{ model_name }}
+{%- endmacro %}
+
+{# The error-severity data tests attached to a model node. #}
+{% macro sw_error_tests(node) -%}
+    {%- set tests = [] -%}
+    {%- for test in graph.nodes.values()
+        if test.resource_type == 'test' and test.attached_node == node.unique_id
+        and (test.config.severity or 'error') | lower == 'error' -%}
+        {%- do tests.append(test) -%}
+    {%- endfor -%}
+    {{ return(tests) }}
 {%- endmacro %}
 
 {# on-run-start (from sw_create_incremental_state). #}
-{% macro sw_create_test_scopes() -%}
-    create table if not exists {{ support_warehouse.sw_test_scopes_relation() }} (
+{% macro sw_create_test_state() -%}
+    create table if not exists {{ support_warehouse.sw_test_state_relation() }} (
         model_name varchar not null,
         invocation_id varchar not null,
-        scope_valid boolean not null,
-        tested_clean boolean not null,
-        tests_fingerprint varchar
-    );
-    -- the first version of the table had no fingerprint
-    alter table {{ support_warehouse.sw_test_scopes_relation() }} add column if not exists tests_fingerprint varchar
+        tests_fingerprint varchar,
+        tested_clean boolean not null
+    )
 {%- endmacro %}
 
 {#
     Post-hook of an incremental model (from sw_record_watermark, after its rows committed): keep
-    this build's scope for the tests, and whether the rows outside it were tested clean before.
+    this build's scope for the tests, and which tests the rows outside it passed before (none
+    after a full build).
 #}
 {% macro sw_record_test_scope() -%}
-    {%- set scopes = support_warehouse.sw_test_scopes_relation() -%}
+    {%- set state = support_warehouse.sw_test_state_relation() -%}
+    {%- set kept = support_warehouse.sw_kept_scope_relation(this.identifier) -%}
     {%- set incremental = support_warehouse.sw_is_incremental() -%}
     {%- if incremental -%}
-        create or replace table meta.{{ support_warehouse.sw_scope_relation() }} as
+        create or replace table {{ kept }} as
         select scope_key from {{ support_warehouse.sw_scope_relation() }};
     {%- else -%}
-        drop table if exists meta.{{ support_warehouse.sw_scope_relation() }};
+        drop table if exists {{ kept }};
     {%- endif %}
-    insert into {{ scopes }} (model_name, invocation_id, scope_valid, tested_clean, tests_fingerprint)
+    insert into {{ state }} (model_name, invocation_id, tests_fingerprint, tested_clean)
     select
         '{{ this.identifier }}',
         '{{ invocation_id }}',
         -- an aggregate: one row even for a model built the first time
-        coalesce(max(case when tested_clean then 1 else 0 end), 0) = 1 and {{ 'true' if incremental else 'false' }},
-        false,
-        max(case when tested_clean then tests_fingerprint end)
-    from {{ scopes }}
+        {{ 'max(case when tested_clean then tests_fingerprint end)' if incremental else 'max(cast(null as varchar))' }},
+        false
+    from {{ state }}
     where model_name = '{{ this.identifier }}';
-    delete from {{ scopes }}
+    delete from {{ state }}
     where model_name = '{{ this.identifier }}' and invocation_id <> '{{ invocation_id }}'
 {%- endmacro %}
 
@@ -112,22 +127,20 @@
     {%- endfor -%}
     {%- set name = parent.alias or parent.name -%}
     {%- set state = run_query(
-        "select count(*) from " ~ support_warehouse.sw_test_scopes_relation()
-        ~ " where model_name = '" ~ name ~ "' and invocation_id = '" ~ invocation_id ~ "' and scope_valid"
+        "select count(*) from " ~ support_warehouse.sw_test_state_relation()
+        ~ " where model_name = '" ~ name ~ "' and invocation_id = '" ~ invocation_id ~ "'"
         ~ " and tests_fingerprint = '" ~ support_warehouse.sw_tests_fingerprint(parent) ~ "'"
     ) -%}
     {%- if state.columns[0].values()[0] | int != 1 -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(key ~ ' in (select scope_key from meta.sw_scope__' ~ name ~ ')') }}
+    {{ return(key ~ ' in (select scope_key from ' ~ support_warehouse.sw_kept_scope_relation(name) ~ ')') }}
 {%- endmacro %}
 
 {# The model's error-severity data tests and their arguments, hashed. #}
 {% macro sw_tests_fingerprint(node) -%}
     {%- set tests = [] -%}
-    {%- for test in graph.nodes.values()
-        if test.resource_type == 'test' and test.attached_node == node.unique_id
-        and (test.config.severity or 'error') | lower == 'error' -%}
+    {%- for test in support_warehouse.sw_error_tests(node) -%}
         {%- do tests.append(test.unique_id ~ ' ' ~ tojson(test.test_metadata or {}, sort_keys=true) ~ ' ' ~ test.raw_code ~ ' ' ~ tojson(test.config.where)) -%}
     {%- endfor -%}
     {{ return(local_md5(tests | sort | join('\n'))) }}
@@ -159,9 +172,7 @@
     {%- set failed = [] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.config.get('sw_scope_key') -%}
         {%- set statuses = [] -%}
-        {%- for test in graph.nodes.values()
-            if test.resource_type == 'test' and test.attached_node == node.unique_id
-            and (test.config.severity or 'error') | lower == 'error' -%}
+        {%- for test in support_warehouse.sw_error_tests(node) -%}
             {%- do statuses.append(status_by_test.get(test.unique_id, 'not run')) -%}
         {%- endfor -%}
         {%- set name = "'" ~ (node.alias or node.name) ~ "'" -%}
@@ -171,13 +182,13 @@
             {%- do clean.append((name, support_warehouse.sw_tests_fingerprint(node))) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set scopes = support_warehouse.sw_test_scopes_relation() -%}
+    {%- set state = support_warehouse.sw_test_state_relation() -%}
     {%- for name, fingerprint in clean %}
-    update {{ scopes }} set tested_clean = true, tests_fingerprint = '{{ fingerprint }}'
+    update {{ state }} set tested_clean = true, tests_fingerprint = '{{ fingerprint }}'
     where invocation_id = '{{ invocation_id }}' and model_name = {{ name }};
     {%- endfor %}
     {%- if failed %}
-    update {{ scopes }} set tested_clean = false
+    update {{ state }} set tested_clean = false
     where model_name in ({{ failed | join(', ') }});
     {%- endif %}
     select 1
