@@ -38,12 +38,15 @@
     config() arguments of an incremental model whose rows are replaced per `scope_key`.
     `post_hooks`: statements to run after the rows are in, before the watermark moves (e.g. to
     refresh a column every row derives from the data's as-of time).
+    `tail_column`: a date column for a second, partial tier (macro <model name>__tail()): keys
+    outside the scope whose rows change only from some date on keep their older rows, so a night
+    rewrites those keys' last days instead of their whole history (see sw_scope_begin).
 #}
-{% macro sw_incremental_config(scope_key, post_hooks=[]) -%}
-    {{ return(adapter.dispatch('sw_incremental_config', 'support_warehouse')(scope_key, post_hooks)) }}
+{% macro sw_incremental_config(scope_key, post_hooks=[], tail_column=none) -%}
+    {{ return(adapter.dispatch('sw_incremental_config', 'support_warehouse')(scope_key, post_hooks, tail_column)) }}
 {%- endmacro %}
 
-{% macro default__sw_incremental_config(scope_key, post_hooks=[]) -%}
+{% macro default__sw_incremental_config(scope_key, post_hooks=[], tail_column=none) -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'append',
@@ -55,10 +58,11 @@
         }],
         'sw_scope_key': scope_key,
         'sw_scoped_tests': post_hooks | length == 0,
+        'sw_tail_column': tail_column,
     }) }}
 {%- endmacro %}
 
-{% macro spark__sw_incremental_config(scope_key, post_hooks=[]) -%}
+{% macro spark__sw_incremental_config(scope_key, post_hooks=[], tail_column=none) -%}
     {{ return({'materialized': 'table', 'sw_scope_key': scope_key}) }}
 {%- endmacro %}
 
@@ -124,20 +128,53 @@
     )
 {%- endmacro %}
 
+{#
+    `sql` with every sw_since() subquery replaced by the watermark's value, read once: a scan
+    filtered on a constant skips the row groups of older loads (raw and staged tables grow in
+    load order), while a filter on a subquery reads every row.
+#}
+{% macro sw_inline_since(sql) -%}
+    {%- set since = support_warehouse.sw_since() -%}
+    {%- set value = run_query('select cast(' ~ since ~ ' as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
+    {{ return(sql | replace(since, "cast('" ~ value ~ "' as timestamp)")) }}
+{%- endmacro %}
+
 {# Temp table holding this run's scope (column scope_key). #}
 {% macro sw_scope_relation() -%}
     sw_scope__{{ this.identifier }}
 {%- endmacro %}
 
+{# Temp table holding this run's tail tier (columns scope_key, tail_from). #}
+{% macro sw_tail_relation() -%}
+    sw_tail__{{ this.identifier }}
+{%- endmacro %}
+
 {#
-    Pre-hook: materialize the model's scope (macro <model name>__scope(), or the model config
-    sw_scope_sql) and delete the model's rows in it. Nothing on a full build.
+    Pre-hook: materialize the model's scope (macro <model name>__scope()) and delete the model's
+    rows in it. Nothing on a full build.
+    With a tail column (sw_incremental_config tail_column): macro <model name>__tail() selects
+    (scope_key, tail_from), the keys outside the scope whose rows from tail_from on (one date for
+    all) must be recomputed; their rows from that date on are deleted too, older rows stay. The
+    tail is read before anything is deleted: it may look at the model's own rows.
 #}
 {% macro sw_scope_begin(scope_key) -%}
     {%- if support_warehouse.sw_is_incremental() -%}
+        {%- set tail_column = config.get('sw_tail_column') -%}
         create or replace temp table {{ support_warehouse.sw_scope_relation() }} as
         select distinct scope_key from ({{ support_warehouse.sw_scope_sql() }}) as scope_rows (scope_key)
         where scope_key is not null;
+        {%- if tail_column %}
+        create or replace temp table {{ support_warehouse.sw_tail_relation() }} as
+        select distinct scope_key, tail_from
+        from ({{ support_warehouse.sw_scope_sql('__tail') }}) as tail_rows (scope_key, tail_from)
+        where
+            scope_key is not null
+            and scope_key not in (select scope_key from {{ support_warehouse.sw_scope_relation() }});
+        delete from {{ this }}
+        where
+            {{ scope_key }} in (select scope_key from {{ support_warehouse.sw_tail_relation() }})
+            and {{ tail_column }} >= (select max(tail_from) from {{ support_warehouse.sw_tail_relation() }});
+        {%- endif %}
         delete from {{ this }}
         where {{ scope_key }} in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
     {%- else -%}
@@ -145,13 +182,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# The scope query of this model: macro <model name>__scope() (macros/incremental/scopes.sql). #}
-{% macro sw_scope_sql() -%}
-    {%- set name = this.identifier ~ '__scope' -%}
+{# The scope query of this model: macro <model name>__scope() (macros/incremental/scopes.sql), or __tail(). #}
+{% macro sw_scope_sql(suffix='__scope') -%}
+    {%- set name = this.identifier ~ suffix -%}
     {%- if name not in support_warehouse -%}
         {{ exceptions.raise_compiler_error("incremental model " ~ this.identifier ~ " has no macro " ~ name ~ "()") }}
     {%- endif -%}
-    {{ support_warehouse[name]() }}
+    {{ support_warehouse.sw_inline_since(support_warehouse[name]()) }}
 {%- endmacro %}
 
 {#
@@ -188,6 +225,21 @@
         {{ expr }} in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
     {%- else -%}
         true
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    In the model's SQL: this run's tail tier as rows (scope_key, tail_from), to join on the key
+    and compute those keys' rows from tail_from on only; no rows on a full build.
+#}
+{% macro sw_tail_rows() -%}
+    {%- if support_warehouse.sw_is_incremental() and config.get('sw_tail_column') -%}
+        select scope_key, tail_from from {{ support_warehouse.sw_tail_relation() }}
+    {%- else -%}
+        select
+            cast(null as {{ dbt.type_string() }}) as scope_key,
+            cast(null as date) as tail_from
+        where 1 = 0
     {%- endif -%}
 {%- endmacro %}
 

@@ -67,7 +67,11 @@
     {%- set incremental = support_warehouse.sw_is_incremental() -%}
     {%- if incremental -%}
         create or replace table {{ kept }} as
-        select scope_key from {{ support_warehouse.sw_scope_relation() }};
+        select scope_key from {{ support_warehouse.sw_scope_relation() }}
+        {%- if config.get('sw_tail_column') %}
+        union all
+        select scope_key from {{ support_warehouse.sw_tail_relation() }}
+        {%- endif %};
     {%- else -%}
         drop table if exists {{ kept }};
     {%- endif %}

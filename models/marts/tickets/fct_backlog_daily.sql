@@ -1,19 +1,25 @@
 {#
-    Incremental per ticket: a night replaces the snapshots of the tickets it touched and of every
-    ticket open at the old or new as-of date (their last days run to the data's as-of time).
+    Incremental per ticket in two tiers: a night replaces every snapshot of the tickets it
+    touched, and of the other tickets still open (or open at the previous as-of day) only the
+    days from that previous as-of day on (macros fct_backlog_daily__scope and __tail), so a
+    long-open ticket costs one or two days a night, not its whole history.
 #}
-{{ config(**sw_incremental_config('ticket_id')) }}
+{{ config(**sw_incremental_config('ticket_id', tail_column='snapshot_date')) }}
 
 with
 
+tail as (
+    {{ sw_tail_rows() }}
+),
+
 status_intervals as (
     select * from {{ ref('int_ticket_status_intervals_sequenced') }}
-    where {{ sw_in_scope('ticket_id') }}
+    where {{ sw_in_scope('ticket_id') }} or ticket_id in (select tail.scope_key from tail)
 ),
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
-    where {{ sw_in_scope('ticket_id') }}
+    where {{ sw_in_scope('ticket_id') }} or ticket_id in (select tail.scope_key from tail)
 ),
 
 dates as (
@@ -46,13 +52,29 @@ open_intervals as (
     where not status_intervals.is_solved_status
 ),
 
+-- A tail ticket keeps its days before tail_from: only the later ones are computed.
+needed_intervals as (
+    select
+        open_intervals.ticket_id,
+        open_intervals.status,
+        case
+            when tail.tail_from > open_intervals.first_snapshot_date
+                then tail.tail_from
+            else open_intervals.first_snapshot_date
+        end as first_snapshot_date,
+        open_intervals.last_snapshot_date
+    from open_intervals
+    left join tail
+        on open_intervals.ticket_id = tail.scope_key
+),
+
 open_spans as (
     select
         ticket_id,
         status,
         first_snapshot_date,
         {{ dbt.datediff('first_snapshot_date', 'last_snapshot_date', 'day') }} + 1 as snapshot_days  -- noqa: LT05
-    from open_intervals
+    from needed_intervals
     where last_snapshot_date >= first_snapshot_date
 ),
 
