@@ -300,6 +300,11 @@ def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
 SCOPED_TEST = "int_ticket_status_intervals_sequenced_column_rules"
 SCOPE_FILTER = "ticket_id in (select scope_key from meta.sw_scope__int_ticket_status_intervals_sequenced)"
 WHOLE_TEST = "int_ticket_replies_paired_column_rules"
+# Relationships (dbt names them by a truncated prefix and a hash): to a staged parent, whose keys
+# never disappear, scoped like the rules; to fct_tickets, which a ticket can leave, every row.
+SCOPED_RELATIONSHIP = "relationships_int_ticket_statu_*"  # ticket_id -> stg_helpdesk__tickets
+WHOLE_RELATIONSHIP = "relationships_fct_ticket_repli_*"  # ticket_id -> fct_tickets
+REPLIES_SCOPE = "meta.sw_scope__fct_ticket_replies"
 
 
 def _executed_test_sql(build_dir: Path, test_name: str) -> str:
@@ -311,9 +316,14 @@ def _executed_test_sql(build_dir: Path, test_name: str) -> str:
 def test_night_tests_check_only_the_replaced_rows(nightly: dict) -> None:
     work = nightly["work"]
     assert "sw_scope__" not in _executed_test_sql(work / "b0", SCOPED_TEST), "the first build tests every row"
+    assert "sw_scope__" not in _executed_test_sql(work / "b0", SCOPED_RELATIONSHIP), "the first build tests every row"
     for build in ("b1", "b2", "late"):
         assert SCOPE_FILTER in _executed_test_sql(work / build, SCOPED_TEST), f"{build}: test not scoped"
         assert "sw_scope__" not in _executed_test_sql(work / build, WHOLE_TEST), f"{build}: must test every row"
+        assert SCOPE_FILTER in _executed_test_sql(work / build, SCOPED_RELATIONSHIP), f"{build}: relationship not scoped"
+        whole = _executed_test_sql(work / build, WHOLE_RELATIONSHIP)
+        assert '"fct_tickets"' in whole, "not the relationship to fct_tickets"
+        assert REPLIES_SCOPE not in whole, f"{build}: a relationship to fct_tickets must test every row"
 
 
 def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str) -> None:

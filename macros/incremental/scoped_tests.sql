@@ -12,9 +12,12 @@
       - the model was built incrementally in this very dbt invocation, and after its build
         before that all its error-severity tests passed, the same tests as now
         (meta.sw_test_state.tests_fingerprint: a rule added or changed since checks every row).
+    A relationships test (severity error) of such a model is scoped the same way when its parent
+    keeps every key it ever had (config sw_keys_kept, set on the staging layer: raw is append-only
+    and a staged key keeps its latest good version, so an old row's parent cannot disappear).
     Anything else tests every row: a full build, `dbt test` on its own, a night after a failed,
-    interrupted or test-less run (`dbt run`), a warn-severity test, relationships tests (a
-    parent may have changed). A failed test marks its model for a whole test next time, so a
+    interrupted or test-less run (`dbt run`), a warn-severity test, relationships tests to other
+    parents (a ticket can leave fct_tickets). A failed test marks its model for a whole test next time, so a
     bad row stays reported until it is fixed. Not noticed: an edit of the column_rules_hold
     macro itself; run `dbt test` (every row) after one.
 
@@ -114,7 +117,16 @@
 {# The filter keeping this run's scope of the tested model, or none (test every row). #}
 {% macro sw_test_scope_filter() -%}
     {%- set test_metadata = model.get('test_metadata') or {} -%}
-    {%- if test_metadata.get('name') != 'column_rules_hold' or (config.get('severity') or 'error') | lower != 'error' -%}
+    {%- set test_name = test_metadata.get('name') -%}
+    {%- if (config.get('severity') or 'error') | lower != 'error' -%}
+        {{ return(none) }}
+    {%- elif test_name == 'relationships' -%}
+        {#- old rows still point at existing parents only if parent keys never disappear -#}
+        {%- set parents = (model.get('depends_on') or {}).get('nodes', []) | reject('equalto', model.get('attached_node')) | list -%}
+        {%- if parents | length != 1 or not (graph.nodes.get(parents[0]) or {}).get('config', {}).get('sw_keys_kept') -%}
+            {{ return(none) }}
+        {%- endif -%}
+    {%- elif test_name != 'column_rules_hold' -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set parent = graph.nodes.get(model.get('attached_node') or '') -%}
