@@ -134,14 +134,27 @@
     load order), while a filter on a subquery reads every row.
 #}
 {% macro sw_inline_since(sql) -%}
+    {{ return(sql | replace(support_warehouse.sw_since(), support_warehouse.sw_since_value())) }}
+{%- endmacro %}
+
+{# The watermark as a timestamp literal (the subquery while parsing). #}
+{% macro sw_since_value() -%}
     {%- set since = support_warehouse.sw_since() -%}
+    {%- if not execute -%}
+        {{ return(since) }}
+    {%- endif -%}
     {%- set value = run_query('select cast(' ~ since ~ ' as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
-    {{ return(sql | replace(since, "cast('" ~ value ~ "' as timestamp)")) }}
+    {{ return("cast('" ~ value ~ "' as timestamp)") }}
 {%- endmacro %}
 
 {# Temp table holding this run's scope (column scope_key). #}
 {% macro sw_scope_relation() -%}
     sw_scope__{{ this.identifier }}
+{%- endmacro %}
+
+{# Temp table holding the rows the scope replaces, as they were (config sw_keep_replaced). #}
+{% macro sw_replaced_relation() -%}
+    sw_replaced__{{ this.identifier }}
 {%- endmacro %}
 
 {# Temp table holding this run's tail tier (columns scope_key, tail_from). #}
@@ -175,6 +188,11 @@
             {{ scope_key }} in (select scope_key from {{ support_warehouse.sw_tail_relation() }})
             and {{ tail_column }} >= (select max(tail_from) from {{ support_warehouse.sw_tail_relation() }});
         {%- endif %}
+        {%- if config.get('sw_keep_replaced') %}
+        create or replace temp table {{ support_warehouse.sw_replaced_relation() }} as
+        select * from {{ this }}
+        where {{ scope_key }} in (select scope_key from {{ support_warehouse.sw_scope_relation() }});
+        {%- endif %}
         delete from {{ this }}
         where {{ scope_key }} in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
     {%- else -%}
@@ -192,28 +210,41 @@
 {%- endmacro %}
 
 {#
-    Raw rows of the scope's keys, for a base_*_sql macro (all versions: ranking stays exact).
-    Scope keys are never empty, so trim() alone matches what staging's clean_text keeps,
-    at about half the cost over a whole raw table.
-#}
-{% macro sw_scoped_source(source_relation, key_column) -%}
-    (
-        select *
-        from {{ source_relation }}
-        where trim({{ key_column }}) in (select scope_key from {{ support_warehouse.sw_scope_relation() }})
-    )
-{%- endmacro %}
-
-{#
-    The typed rows a stg_* model dedupes: the base view on a full build; on an incremental run
-    the base macro (macros/staging/base_models.sql) applied to the raw rows of the touched keys
-    only. The raw table is named, not source()d: the model's only parent stays its base view.
+    The typed rows a stg_* model dedupes: the base view on a full build. On an incremental run
+    the base macro (macros/staging/base_models.sql) applied to the raw rows loaded since the
+    watermark, plus the staged rows they may replace (kept by sw_scope_begin, config
+    sw_keep_replaced) in the base view's columns: a staged row is its key's latest good version
+    among everything loaded up to the watermark, so it and the new rows are all the candidates,
+    and raw history is not read again. (A version's verdict depends only on its own file, and a
+    file is loaded whole at once.) The raw table is named, not source()d: the model's only
+    parent stays its base view.
 #}
 {% macro sw_staged_base(base_model, source_name, table_name, key_column) -%}
     {%- if support_warehouse.sw_is_incremental() -%}
-        {%- set scoped = support_warehouse.sw_scoped_source(
-            support_warehouse.sw_relation(table_name, source_name), key_column) -%}
-        {{ support_warehouse.base_model_sql(base_model, scoped) }}
+        {%- if not config.get('sw_keep_replaced') -%}
+            {{ exceptions.raise_compiler_error(this.identifier ~ ": sw_staged_base needs config sw_keep_replaced") }}
+        {%- endif -%}
+        {%- set new_rows -%}
+            (
+                select *
+                from {{ support_warehouse.sw_relation(table_name, source_name) }}
+                where _loaded_at > {{ support_warehouse.sw_since_value() }}
+            )
+        {%- endset -%}
+        {%- set staged_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        select * from (
+            {{ support_warehouse.base_model_sql(base_model, new_rows) }}
+        ) as new_versions
+        union all
+        select
+            {%- for column in adapter.get_columns_in_relation(ref(base_model)) %}
+            {% if column.name | lower in staged_columns -%}
+                {{ column.name }}
+            {%- else -%}
+                cast(null as {{ column.data_type }}) as {{ column.name }}
+            {%- endif %}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ support_warehouse.sw_replaced_relation() }}
     {%- else -%}
         select * from {{ ref(base_model) }}
     {%- endif -%}
