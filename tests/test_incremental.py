@@ -38,6 +38,7 @@ INCREMENTAL_FACTS = [
     "marts.fct_survey_responses",
     "marts.fct_calls",
     "marts.fct_orders",
+    "marts.fct_self_service_sessions",
     "marts.fct_tickets",
 ]
 COMPARED_SCHEMAS = ("staging", "intermediate", "marts", "audit")
@@ -164,9 +165,11 @@ def _late_changes(landing: Path, warehouse: Path) -> None:
             "select ticket_id from marts.fct_tickets where ticket_id not in (?, ?, ?) and created_at < ? "
             "order by created_at desc limit 1", [old_ticket[0], reply[1], moved[1], moved[3]]
         ).fetchone()[0]
+        # with self-service sessions too, so the tier change reaches every fact that carries it
         customer = con.execute(
             "select customer_id, customer_tier from marts.fct_tickets where customer_tier = 'standard' "
-            "and ticket_id <> ? order by created_at limit 1", [old_ticket[0]]
+            "and ticket_id <> ? and customer_id in (select customer_id from marts.fct_self_service_sessions) "
+            "order by created_at limit 1", [old_ticket[0]]
         ).fetchone()
         survey = con.execute(
             "select response_id, survey_type, survey_scale, customer_id, ticket_id, agent_id, sent_at "

@@ -108,6 +108,15 @@
         or agent_id in ({{ support_warehouse.sw_changed_agents() }})
 {%- endmacro %}
 
+{# Self-service sessions: changed or re-validated sessions, and sessions of changed customers (tier). #}
+{% macro fct_self_service_sessions__scope() -%}
+    {{ support_warehouse.sw_validated_scope('int_self_service_sessions_validated', 'session_id') }}
+    union
+    select session_id as scope_key
+    from {{ support_warehouse.sw_relation('int_self_service_sessions_validated') }}
+    where customer_id in ({{ support_warehouse.sw_changed_customers() }})
+{%- endmacro %}
+
 {#
     Survey answers: changed or re-validated answers, answers on changed tickets (channel, type,
     assignee, customer) and answers of changed customers and agents (tier, team).

@@ -1,8 +1,11 @@
+{#- Incremental per session: changed or re-validated sessions and sessions of changed customers (tier). #}
+{{ config(**sw_incremental_config('session_id')) }}
+
 with
 
 sessions as (
     select * from {{ ref('int_self_service_sessions_validated') }}
-    where reject_reason is null
+    where reject_reason is null and {{ sw_in_scope('session_id') }}
 ),
 
 customers as (
