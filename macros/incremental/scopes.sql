@@ -108,6 +108,10 @@
         or agent_id in ({{ support_warehouse.sw_changed_agents() }})
 {%- endmacro %}
 
+{% macro dim_customers__scope() -%}
+    {{ support_warehouse.sw_changed_customers() }}
+{%- endmacro %}
+
 {# Self-service sessions: changed or re-validated sessions, and sessions of changed customers (tier). #}
 {% macro fct_self_service_sessions__scope() -%}
     {{ support_warehouse.sw_validated_scope('int_self_service_sessions_validated', 'session_id') }}

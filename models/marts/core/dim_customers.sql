@@ -1,7 +1,11 @@
+{#- Incremental per customer: a night rewrites the customers whose staged version changed. #}
+{{ config(**sw_incremental_config('customer_id')) }}
+
 with
 
 customers as (
     select * from {{ ref('stg_helpdesk__customers') }}
+    where {{ sw_in_scope('customer_id') }}
 ),
 
 final as (
