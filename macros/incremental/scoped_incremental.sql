@@ -219,7 +219,7 @@
     file is loaded whole at once.) The raw table is named, not source()d: the model's only
     parent stays its base view.
 #}
-{% macro sw_staged_base(base_model, source_name, table_name, key_column) -%}
+{% macro sw_staged_base(base_model, source_name, table_name) -%}
     {%- if support_warehouse.sw_is_incremental() -%}
         {%- if not config.get('sw_keep_replaced') -%}
             {{ exceptions.raise_compiler_error(this.identifier ~ ": sw_staged_base needs config sw_keep_replaced") }}

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_commerce__orders', 'commerce', 'orders', 'order_id') }}
+    {{ sw_staged_base('base_commerce__orders', 'commerce', 'orders') }}
 ),
 
 latest as (

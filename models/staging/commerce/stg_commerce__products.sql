@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_commerce__products', 'commerce', 'products', 'product_id') }}
+    {{ sw_staged_base('base_commerce__products', 'commerce', 'products') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_commerce__reviews', 'commerce', 'reviews', 'review_id') }}
+    {{ sw_staged_base('base_commerce__reviews', 'commerce', 'reviews') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__agents', 'helpdesk', 'agents', 'agent_id') }}
+    {{ sw_staged_base('base_helpdesk__agents', 'helpdesk', 'agents') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__customers', 'helpdesk', 'customers', 'customer_id') }}
+    {{ sw_staged_base('base_helpdesk__customers', 'helpdesk', 'customers') }}
 ),
 
 latest as (

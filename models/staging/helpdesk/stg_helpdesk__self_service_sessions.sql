@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__self_service_sessions', 'helpdesk', 'self_service_sessions', 'session_id') }}
+    {{ sw_staged_base('base_helpdesk__self_service_sessions', 'helpdesk', 'self_service_sessions') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__ticket_messages', 'helpdesk', 'ticket_messages', 'message_id') }}
+    {{ sw_staged_base('base_helpdesk__ticket_messages', 'helpdesk', 'ticket_messages') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__ticket_status_changes', 'helpdesk', 'ticket_status_changes', 'ticket_id') }}
+    {{ sw_staged_base('base_helpdesk__ticket_status_changes', 'helpdesk', 'ticket_status_changes') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__tickets', 'helpdesk', 'tickets', 'ticket_id') }}
+    {{ sw_staged_base('base_helpdesk__tickets', 'helpdesk', 'tickets') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_surveys__survey_responses', 'surveys', 'survey_responses', 'response_id') }}
+    {{ sw_staged_base('base_surveys__survey_responses', 'surveys', 'survey_responses') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_telephony__calls', 'telephony', 'calls', 'call_id') }}
+    {{ sw_staged_base('base_telephony__calls', 'telephony', 'calls') }}
 ),
 
 latest as (

@@ -3,7 +3,7 @@
 with
 
 base as (
-    {{ sw_staged_base('base_workforce__agent_shifts', 'workforce', 'agent_shifts', 'agent_id') }}
+    {{ sw_staged_base('base_workforce__agent_shifts', 'workforce', 'agent_shifts') }}
 ),
 
 latest as (
