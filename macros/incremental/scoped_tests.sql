@@ -18,8 +18,8 @@
     Anything else tests every row: a full build, `dbt test` on its own, a night after a failed,
     interrupted or test-less run (`dbt run`), a warn-severity test, relationships tests to other
     parents (a ticket can leave fct_tickets). A failed test marks its model for a whole test next
-    time, so a bad row stays reported until it is fixed. Not noticed: an edit of the column_rules_hold
-    macro itself; run `dbt test` (every row) after one.
+    time, so a bad row stays reported until it is fixed. Not noticed: an edit of the
+    column_rules_hold macro itself; run `dbt test` (every row) after one.
 
     Bookkeeping (build database, schema meta, beside the watermarks):
       meta.sw_test_state     per model: invocation_id of its last build; tests_fingerprint, the

@@ -97,15 +97,25 @@
     {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__tickets'), 'ticket_id') }}
 {%- endmacro %}
 
+{#
+    Keys (`key_column`) of `relation_name`'s rows whose customer, or agent (`agent_column`), has a
+    staged version newer than the watermark (tier, team).
+#}
+{% macro sw_keys_of_changed_people(relation_name, key_column, agent_column=none) -%}
+    select {{ key_column }} as scope_key
+    from {{ support_warehouse.sw_relation(relation_name) }}
+    where
+        customer_id in ({{ support_warehouse.sw_changed_customers() }})
+        {%- if agent_column %}
+        or {{ agent_column }} in ({{ support_warehouse.sw_changed_agents() }})
+        {%- endif %}
+{%- endmacro %}
+
 {# Calls: changed or re-validated calls, and calls of changed customers and agents. #}
 {% macro fct_calls__scope() -%}
     {{ support_warehouse.sw_validated_scope('int_calls_validated', 'call_id') }}
     union
-    select call_id as scope_key
-    from {{ support_warehouse.sw_relation('int_calls_validated') }}
-    where
-        customer_id in ({{ support_warehouse.sw_changed_customers() }})
-        or agent_id in ({{ support_warehouse.sw_changed_agents() }})
+    {{ support_warehouse.sw_keys_of_changed_people('int_calls_validated', 'call_id', 'agent_id') }}
 {%- endmacro %}
 
 {% macro dim_customers__scope() -%}
@@ -116,9 +126,7 @@
 {% macro fct_self_service_sessions__scope() -%}
     {{ support_warehouse.sw_validated_scope('int_self_service_sessions_validated', 'session_id') }}
     union
-    select session_id as scope_key
-    from {{ support_warehouse.sw_relation('int_self_service_sessions_validated') }}
-    where customer_id in ({{ support_warehouse.sw_changed_customers() }})
+    {{ support_warehouse.sw_keys_of_changed_people('int_self_service_sessions_validated', 'session_id') }}
 {%- endmacro %}
 
 {#
@@ -128,18 +136,13 @@
 {% macro fct_survey_responses__scope() -%}
     {{ support_warehouse.sw_validated_scope('int_survey_responses_validated', 'response_id') }}
     union
+    {{ support_warehouse.sw_keys_of_changed_people('int_survey_responses_validated', 'response_id', 'agent_id') }}
+    union
     select response_id as scope_key
     from {{ support_warehouse.sw_relation('int_survey_responses_validated') }}
-    where
-        customer_id in ({{ support_warehouse.sw_changed_customers() }})
-        or agent_id in ({{ support_warehouse.sw_changed_agents() }})
-        or ticket_id in (
-            select ticket_id
-            from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }}
-            where
-                customer_id in ({{ support_warehouse.sw_changed_customers() }})
-                or assignee_id in ({{ support_warehouse.sw_changed_agents() }})
-        )
+    where ticket_id in (
+        {{ support_warehouse.sw_keys_of_changed_people('stg_helpdesk__tickets', 'ticket_id', 'assignee_id') }}
+    )
 {%- endmacro %}
 
 {#
@@ -166,11 +169,7 @@
 {% macro int_tickets_enriched__scope() -%}
     {{ support_warehouse.sw_changed_tickets() }}
     union
-    select ticket_id
-    from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }}
-    where
-        customer_id in ({{ support_warehouse.sw_changed_customers() }})
-        or assignee_id in ({{ support_warehouse.sw_changed_agents() }})
+    {{ support_warehouse.sw_keys_of_changed_people('stg_helpdesk__tickets', 'ticket_id', 'assignee_id') }}
 {%- endmacro %}
 
 {# Reply pairing: tickets of changed messages (every version) and changed tickets (validity). #}
