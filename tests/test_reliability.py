@@ -644,6 +644,8 @@ def test_pii_in_a_mart_is_refused_and_nothing_changes(night: Night) -> None:
     assert any("leaky_names.label" in f and "customer name" in f for f in err.value.findings)
     assert fingerprint(night.published) == before
     assert not [p for p in night.published.iterdir() if ".tmp" in p.name]
+    # Parquet files written beside the guard went with the refused publication's folder.
+    assert not [p for p in (night.published / "parquet_versions").iterdir() if ".tmp" in p.name]
 
 
 def test_published_marts_hold_no_pii(golden: Golden) -> None:
