@@ -156,6 +156,35 @@ def _register_refresh(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_refresh)
 
 
+@command("prepare")
+def _register_prepare(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "prepare",
+        help="parse the dbt project into its manifest (dbt parse, no database access): a deploy step",
+    )
+    p.add_argument(
+        "--target", choices=("duckdb", "spark"), default=None, help="dbt target (default: SW_DBT_TARGET or duckdb)"
+    )
+    p.add_argument("--force", action="store_true", help="parse even when the manifest is current")
+
+    def run(args: argparse.Namespace) -> int:
+        import time
+
+        from orchestration.project import build_dbt_project, manifest_stale_reason, prepare_manifest
+
+        project = build_dbt_project(args.target)
+        reason = "forced" if args.force else manifest_stale_reason(project)
+        started = time.monotonic()
+        path = prepare_manifest(project, force=args.force)
+        if reason is None:
+            print(f"Manifest {path} is current (target {project.target}): nothing to parse.")
+        else:
+            print(f"Parsed the dbt project ({reason}) into {path} in {time.monotonic() - started:.1f}s.")
+        return 0
+
+    p.set_defaults(func=run)
+
+
 def landing_has_files(landing: Path) -> bool:
     from .contract import ENTITIES
     from .load import _entity_files

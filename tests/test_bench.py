@@ -50,7 +50,11 @@ def test_bench_json_has_the_issue_keys(bench_run: dict) -> None:
     assert tuple(out) == BENCH_KEYS
     assert all(out[k] is not None for k in BENCH_KEYS), out
     assert out["tickets"] == 2000
-    assert details["exit_codes"] == {"full": 0, "floor": 0, "pandas": 0, "night": 0}
+    assert details["exit_codes"] == {"prepare": 0, "full": 0, "floor": 0, "pandas": 0, "night": 0}
+    # the deploy step parsed; the refreshes found its manifest current and did not parse again
+    manifest = bench_run["workdir"] / "target" / "manifest.json"
+    assert details["prepare_s"] > 0
+    assert manifest.stat().st_mtime <= (bench_run["workdir"] / "logs" / "prepare.log").stat().st_mtime
     assert out["full_peak_mb"] > 50 and out["night_peak_mb"] > 50
     assert out["full_over_floor"] == pytest.approx(out["full_s"] / out["floor_s"], rel=1e-2, abs=1e-3)
     assert out["night_over_full"] == pytest.approx(out["night_s"] / out["full_s"], rel=1e-2, abs=1e-3)

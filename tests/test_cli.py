@@ -3,6 +3,8 @@ set SW_SLOW_TESTS=1 to also run one real ``refresh`` through dbt."""
 
 from __future__ import annotations
 
+import json
+
 import os
 import sys
 import types
@@ -81,7 +83,21 @@ def fake_generate(monkeypatch):
 def test_parser_has_the_commands():
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert {"generate", "refresh", "demo", "ui", "bench"} <= set(sub.choices)
+    assert {"generate", "refresh", "demo", "ui", "bench", "prepare"} <= set(sub.choices)
+
+
+def test_prepare_parses_once_then_finds_the_manifest_current(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SW_DBT_TARGET_PATH", str(tmp_path / "target"))
+    monkeypatch.delenv("SW_DBT_TARGET", raising=False)
+    assert cli.main(["prepare"]) == 0
+    assert "Parsed the dbt project (no manifest at" in capsys.readouterr().out
+    manifest = tmp_path / "target" / "manifest.json"
+    nodes = json.loads(manifest.read_text())["nodes"]
+    assert "model.support_warehouse.kpi_scorecard" in nodes
+    parsed_at = manifest.stat().st_mtime_ns
+    assert cli.main(["prepare"]) == 0
+    assert "is current (target duckdb): nothing to parse" in capsys.readouterr().out
+    assert manifest.stat().st_mtime_ns == parsed_at
 
 
 def test_placeholder_command_exits_2(monkeypatch, capsys):
