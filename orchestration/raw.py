@@ -1,6 +1,8 @@
 """One Dagster asset per landing entity: load new files into raw.<entity> via the loader.
 
-Each asset carries the blocking check ``loads_cleanly``:
+The assets share one subsettable step (``raw_extracts``), so the loads of several entities run
+side by side (``load_entities``); each asset is still materialized, checked and selectable on its
+own. Each carries the blocking check ``loads_cleanly``:
 
 * ERROR (fails the step, so the run fails and no dbt model or later publish step runs) when the
   loader reports an error: a required column missing, an unreadable file (message names the file
@@ -15,6 +17,7 @@ by ``RAW_RETRY_POLICY``; loader errors about the data are never retried.
 
 # No `from __future__ import annotations`: Dagster checks the context annotation at definition time.
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -24,12 +27,13 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
+    AssetSpec,
     Backoff,
     Jitter,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
-    asset,
+    multi_asset,
 )
 
 from orchestration import spark
@@ -108,11 +112,9 @@ def summarise_reasons(reasons: list[tuple[str, int]], limit: int = 3) -> str:
     return text
 
 
-def build_raw_asset(entity: Entity) -> AssetsDefinition:
-    key = raw_asset_key(entity.name)
-
-    @asset(
-        key=key,
+def _spec(entity: Entity) -> AssetSpec:
+    return AssetSpec(
+        key=raw_asset_key(entity.name),
         group_name=RAW_GROUP,
         kinds={"python", "duckdb"},
         description=(
@@ -121,120 +123,163 @@ def build_raw_asset(entity: Entity) -> AssetsDefinition:
             f"target); only new files are read. "
             f"Key: {', '.join(entity.key)}. Required columns: {', '.join(entity.required)}."
         ),
-        check_specs=[
-            AssetCheckSpec(
-                LOAD_CHECK,
-                asset=key,
-                blocking=True,
-                description=(
-                    "Fails (ERROR, stops the night) when a required column is missing or a file is "
-                    "unreadable; warns when the reader rejected records (counts by reason)."
-                ),
-            )
-        ],
-        retry_policy=RAW_RETRY_POLICY,
-        output_required=False,
+        skippable=True,
         metadata={"entity": entity.name, "dbt_source": f"{entity.source}.{entity.name}"},
     )
-    def _raw_asset(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[Any]:
-        from support_warehouse import load
-
-        landing = warehouse.landing()
-        load_id = context.run_id
-        error: str | None = None
-        result: Any = None
-        if spark.is_spark():
-            # Spark's readers in a process of their own (orchestration/spark.py); same report.
-            result = spark.load_entity(landing, entity.name, load_id)
-            error = result["error"]
-            reasons = [(str(r), int(n)) for r, n in result["reasons"]]
-            total_rows = result["total_rows"]
-        else:
-            with warehouse.connect() as con:
-                load.ensure_raw_schema(con)
-                try:
-                    result = load.load_entity(con, landing, entity.name, load_id=load_id)
-                    error = _field(result, "error")
-                except load.LoadError as exc:  # data problem: report it, never retry it
-                    error = str(exc)
-                reasons = _load_reject_reasons(con, entity.name, load_id)
-                total_rows = _row_count(con, entity.name)
-
-        loaded_files = _as_list(_field(result, "files_loaded"))
-        files_loaded = len(loaded_files) if loaded_files is not None else int(_field(result, "files_loaded", 0) or 0)
-        skipped = _as_list(_field(result, "files_skipped"))
-        files_skipped = len(skipped) if skipped is not None else int(_field(result, "files_skipped", 0) or 0)
-        rows_loaded = int(_field(result, "rows_loaded", 0) or 0)
-        rows_rejected = int(_field(result, "rows_rejected", 0) or 0)
-        if not rows_rejected and reasons:
-            rows_rejected = sum(n for _, n in reasons)
-
-        metadata: dict[str, Any] = {
-            "entity": entity.name,
-            "landing_dir": MetadataValue.path(str(landing / entity.name)),
-            "load_id": load_id,
-            "files_loaded": files_loaded,
-            "files_skipped": files_skipped,
-            "rows_loaded": rows_loaded,
-            "rows_rejected": rows_rejected,
-        }
-        if loaded_files:
-            metadata["new_files"] = MetadataValue.json(loaded_files)
-        notes = _as_list(_field(result, "notes")) or []
-        if notes:
-            metadata["notes"] = MetadataValue.json(notes)
-        if total_rows is not None:
-            metadata["dagster/row_count"] = total_rows
-        if error:
-            metadata["error"] = MetadataValue.text(str(error))
-        if files_loaded:
-            context.instance.add_run_tags(
-                context.run_id,
-                {f"{LOADED_TAG_PREFIX}{entity.name}": f"{files_loaded} files, {rows_loaded} rows, {rows_rejected} rejected"},
-            )
-
-        check_metadata = dict(metadata)
-        check_metadata.pop("dagster/row_count", None)
-        if reasons:
-            check_metadata["rejects_by_reason"] = MetadataValue.md(_reasons_markdown(reasons))
-        if error:
-            check = AssetCheckResult(
-                asset_key=key,
-                check_name=LOAD_CHECK,
-                passed=False,
-                severity=AssetCheckSeverity.ERROR,
-                description=f"{entity.name}: load failed: {error}",
-                metadata=check_metadata,
-            )
-            context.log.error(f"raw.{entity.name}: load failed: {error}")
-        elif rows_rejected:
-            check = AssetCheckResult(
-                asset_key=key,
-                check_name=LOAD_CHECK,
-                passed=False,
-                severity=AssetCheckSeverity.WARN,
-                description=(
-                    f"{entity.name}: {rows_rejected} record(s) could not be read and were kept in "
-                    f"raw._load_rejects: {summarise_reasons(reasons) or 'see raw._load_rejects'}"
-                ),
-                metadata=check_metadata,
-            )
-        else:
-            check = AssetCheckResult(
-                asset_key=key,
-                check_name=LOAD_CHECK,
-                passed=True,
-                description=f"{entity.name}: {files_loaded} new file(s), {rows_loaded} rows loaded, none rejected",
-                metadata=check_metadata,
-            )
-
-        if error and not rows_loaded:
-            # Nothing changed in raw.<entity>: report the failed check only (no materialization).
-            yield check
-        else:
-            yield MaterializeResult(asset_key=key, metadata=metadata, check_results=[check])
-
-    return _raw_asset
 
 
-RAW_ASSETS: list[AssetsDefinition] = [build_raw_asset(e) for e in ENTITIES.values()]
+def _check_spec(entity: Entity) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        LOAD_CHECK,
+        asset=raw_asset_key(entity.name),
+        blocking=True,
+        description=(
+            "Fails (ERROR, stops the night) when a required column is missing or a file is "
+            "unreadable; warns when the reader rejected records (counts by reason)."
+        ),
+    )
+
+
+def _load_on_duckdb(con: Any, landing: Path, entity: str, load_id: str) -> dict[str, Any]:
+    from support_warehouse import load
+
+    result: Any = None
+    try:
+        result = load.load_entity(con, landing, entity, load_id=load_id)
+        error = _field(result, "error")
+    except load.LoadError as exc:  # data problem: report it, never retry it
+        error = str(exc)
+    return {
+        "result": result,
+        "error": error,
+        "reasons": _load_reject_reasons(con, entity, load_id),
+        "total_rows": _row_count(con, entity),
+    }
+
+
+def _load_on_spark(landing: Path, entity: str, load_id: str) -> dict[str, Any]:
+    # Spark's readers in a process of their own (orchestration/spark.py); same report.
+    result = spark.load_entity(landing, entity, load_id)
+    return {
+        "result": result,
+        "error": result["error"],
+        "reasons": [(str(r), int(n)) for r, n in result["reasons"]],
+        "total_rows": result["total_rows"],
+    }
+
+
+def load_entities(warehouse: WarehouseResource, entities: list[str], load_id: str) -> dict[str, dict[str, Any]]:
+    """Load the entities' new files: on DuckDB several at once (support_warehouse.load.side_by_side)."""
+    from support_warehouse import load
+
+    landing = warehouse.landing()
+    if spark.is_spark():
+        return {e: _load_on_spark(landing, e, load_id) for e in entities}
+    with warehouse.connect() as con:
+        load.ensure_raw_schema(con)
+        # A transient error (the file locked, I/O) raises once the other loads finished: the
+        # step's retry then loads only the files not yet recorded.
+        return load.side_by_side(
+            con, landing, entities, lambda cursor, entity: _load_on_duckdb(cursor, landing, entity, load_id)
+        )
+
+
+def _load_events(
+    context: AssetExecutionContext, entity: Entity, outcome: dict[str, Any], landing: Path
+) -> Iterator[Any]:
+    """The entity's materialization with its loads_cleanly check (only the check when nothing loaded)."""
+    key = raw_asset_key(entity.name)
+    load_id = context.run_id
+    result, error = outcome["result"], outcome["error"]
+    reasons, total_rows = outcome["reasons"], outcome["total_rows"]
+    loaded_files = _as_list(_field(result, "files_loaded"))
+    files_loaded = len(loaded_files) if loaded_files is not None else int(_field(result, "files_loaded", 0) or 0)
+    skipped = _as_list(_field(result, "files_skipped"))
+    files_skipped = len(skipped) if skipped is not None else int(_field(result, "files_skipped", 0) or 0)
+    rows_loaded = int(_field(result, "rows_loaded", 0) or 0)
+    rows_rejected = int(_field(result, "rows_rejected", 0) or 0)
+    if not rows_rejected and reasons:
+        rows_rejected = sum(n for _, n in reasons)
+
+    metadata: dict[str, Any] = {
+        "entity": entity.name,
+        "landing_dir": MetadataValue.path(str(landing / entity.name)),
+        "load_id": load_id,
+        "files_loaded": files_loaded,
+        "files_skipped": files_skipped,
+        "rows_loaded": rows_loaded,
+        "rows_rejected": rows_rejected,
+    }
+    if loaded_files:
+        metadata["new_files"] = MetadataValue.json(loaded_files)
+    notes = _as_list(_field(result, "notes")) or []
+    if notes:
+        metadata["notes"] = MetadataValue.json(notes)
+    if total_rows is not None:
+        metadata["dagster/row_count"] = total_rows
+    if error:
+        metadata["error"] = MetadataValue.text(str(error))
+    if files_loaded:
+        context.instance.add_run_tags(
+            context.run_id,
+            {f"{LOADED_TAG_PREFIX}{entity.name}": f"{files_loaded} files, {rows_loaded} rows, {rows_rejected} rejected"},
+        )
+
+    check_metadata = dict(metadata)
+    check_metadata.pop("dagster/row_count", None)
+    if reasons:
+        check_metadata["rejects_by_reason"] = MetadataValue.md(_reasons_markdown(reasons))
+    if error:
+        check = AssetCheckResult(
+            asset_key=key,
+            check_name=LOAD_CHECK,
+            passed=False,
+            severity=AssetCheckSeverity.ERROR,
+            description=f"{entity.name}: load failed: {error}",
+            metadata=check_metadata,
+        )
+        context.log.error(f"raw.{entity.name}: load failed: {error}")
+    elif rows_rejected:
+        check = AssetCheckResult(
+            asset_key=key,
+            check_name=LOAD_CHECK,
+            passed=False,
+            severity=AssetCheckSeverity.WARN,
+            description=(
+                f"{entity.name}: {rows_rejected} record(s) could not be read and were kept in "
+                f"raw._load_rejects: {summarise_reasons(reasons) or 'see raw._load_rejects'}"
+            ),
+            metadata=check_metadata,
+        )
+    else:
+        check = AssetCheckResult(
+            asset_key=key,
+            check_name=LOAD_CHECK,
+            passed=True,
+            description=f"{entity.name}: {files_loaded} new file(s), {rows_loaded} rows loaded, none rejected",
+            metadata=check_metadata,
+        )
+
+    if error and not rows_loaded:
+        # Nothing changed in raw.<entity>: report the failed check only (no materialization).
+        yield check
+    else:
+        yield MaterializeResult(asset_key=key, metadata=metadata, check_results=[check])
+
+
+@multi_asset(
+    name="raw_extracts",
+    specs=[_spec(e) for e in ENTITIES.values()],
+    check_specs=[_check_spec(e) for e in ENTITIES.values()],
+    can_subset=True,
+    retry_policy=RAW_RETRY_POLICY,
+)
+def raw_extracts(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[Any]:
+    """Every selected raw.<entity> asset in one step, so their loads can run side by side."""
+    selected = [e for e in ENTITIES.values() if raw_asset_key(e.name) in context.selected_asset_keys]
+    outcomes = load_entities(warehouse, [e.name for e in selected], context.run_id)
+    for entity in selected:
+        yield from _load_events(context, entity, outcomes[entity.name], warehouse.landing())
+
+
+RAW_ASSETS: list[AssetsDefinition] = [raw_extracts]

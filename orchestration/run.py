@@ -20,6 +20,7 @@ from support_warehouse.contract import ENTITIES
 
 
 DBT_STEP = "dbt_models"
+RAW_STEP = "raw_extracts"
 PUBLISH_STEP = "published__marts"
 PUBLISHED_GROUP = "published"
 
@@ -208,9 +209,10 @@ def summarise(result: Any, instance: Any, home: Path) -> NightlyResult:
                 out.dbt_test_problems.append(outcome)
     for ev in result.get_step_failure_events():
         msg = _failure_message(ev)
-        entity = ev.step_key.removeprefix("raw__")
-        if entity in out.entities and out.entities[entity].error:
-            msg = f"load failed: {out.entities[entity].error}"  # not "a blocking check failed"
+        if ev.step_key == RAW_STEP:
+            load_errors = [f"{e}: {s.error}" for e, s in out.entities.items() if s.error]
+            if load_errors:  # not "a blocking check failed"
+                msg = "load failed: " + "; ".join(load_errors)
         out.step_status[ev.step_key] = "failed"
         out.failures.append(f"{ev.step_key}: {msg}")
         if ev.step_key == DBT_STEP:

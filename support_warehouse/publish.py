@@ -563,6 +563,7 @@ def _guard_and_write_parquet(
     def cursor() -> duckdb.DuckDBPyConnection:
         if not hasattr(local, "con"):
             local.con = con.cursor()
+            local.con.execute("set TimeZone = 'UTC'")  # a session setting: not inherited
             cursors.append(local.con)
         return local.con
 

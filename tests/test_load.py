@@ -489,3 +489,28 @@ def test_connect_applies_settings(monkeypatch, tmp_path):
         assert limit.replace(" ", "").upper().startswith(("488", "512", "500"))
     finally:
         c.close()
+
+
+
+def test_side_by_side_loads_equal_one_at_a_time(landing, tmp_path, monkeypatch):
+    """load_all runs two entities at once on cursors of their own: same rows, lines and rejects
+    as loading them one after the other, and every file recorded once."""
+    landing.csv("tickets", "t1.csv", [ticket_row(i) for i in range(300)])
+    landing.csv("tickets", "t2.csv", [ticket_row(i, status="solved") for i in range(200, 400)])
+    landing.write("customers", "c.csv", "customer_id,name,email,tier,country,created_at,churned_at\n"
+                  + "\n".join(",".join(customer_row(i)) for i in range(40)) + '\nC99,"unterminated,x\n')
+    landing.csv("ticket_messages", "m.csv", [], header=list(ENTITIES["ticket_messages"].required))
+    snaps = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SW_DUCKDB_THREADS", workers)
+        c = load.connect(tmp_path / f"w{workers}.duckdb")
+        try:
+            results = load.load_all(c, landing.root, load_id="L1")
+            assert results["tickets"].rows_loaded == 500 and results["customers"].rows_loaded == 40
+            assert list(results) == list(ENTITIES)
+            snaps.append((_snapshot(c), _rejects(c, "customers"),
+                          _rows(c, "select file_path, entity, rows_loaded, status from raw._loaded_files order by 1")))
+        finally:
+            c.close()
+    assert snaps[0] == snaps[1]
+    assert len(snaps[0][1]) == 1  # the unterminated quote, kept as a reject
