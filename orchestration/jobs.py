@@ -1,7 +1,9 @@
 """The ``nightly_refresh`` job: raw assets, then one ``dbt build``, then the rejects checks.
 
 Everything runs in one process, one step at a time (``in_process_executor``): DuckDB allows a single
-writer process per database file, so the raw loads and the dbt subprocess must never overlap.
+writer process per database file, so the raw loads and the dbt subprocess must never overlap. The
+raw assets share one step (``raw_extracts``), inside which entities load side by side on threads
+of that one process.
 Step retries come from the assets' RetryPolicy; run retries (a crashed run process) from the tags
 below, honoured by the Dagster daemon when ``run_retries`` is enabled in dagster.yaml (see
 orchestration/instance.py). Failures of an asset or check are not retried as a whole run
