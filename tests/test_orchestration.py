@@ -403,3 +403,41 @@ def test_ui_serves_every_dbt_model_and_check(night, env: Env, background: dict) 
 def test_dagster_definitions_validate_cli(background: dict) -> None:
     out, _ = background["validate"].communicate(timeout=180)
     assert background["validate"].returncode == 0, out[-3000:]
+
+
+def test_one_raw_asset_loads_alone(night, defs, env: Env) -> None:
+    """The raw assets share one step but stay selectable one by one (the UI's "materialize")."""
+    from dagster import AssetKey, DagsterInstance
+
+    from orchestration.jobs import NIGHTLY_JOB
+    from support_warehouse import load
+
+    files = [env.landing / "tickets" / "tickets_subset.csv", env.landing / "customers" / "customers_subset.csv"]
+    files[0].write_text("ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+                        "TSUB1,C1,email,billing,normal,open,,2026-10-30T08:00:00Z,\n")
+    files[1].write_text("customer_id,name,email,tier,country,created_at,churned_at\n"
+                        "CS1,Sub Set,sub@example.com,standard,DE,2026-01-01T00:00:00Z,\n")
+    try:
+        with DagsterInstance.get() as instance:
+            result = defs.resolve_job_def(NIGHTLY_JOB).execute_in_process(
+                instance=instance, asset_selection=[AssetKey(["raw", "tickets"])], raise_on_error=False
+            )
+        assert result.success
+        materialized = {tuple(e.asset_key.path) for e in result.get_asset_materialization_events()}
+        assert materialized == {("raw", "tickets")}
+        checks = {(tuple(e.asset_key.path), e.check_name) for e in result.get_asset_check_evaluations()}
+        assert (("raw", "tickets"), "loads_cleanly") in checks
+        assert {asset for asset, _ in checks} == {("raw", "tickets")}
+        con = load.connect(env.warehouse, read_only=True)
+        try:
+            pending = load.pending_files(con, env.landing)
+            loaded = con.execute(
+                "select ticket_id from raw.tickets where _source_file = 'tickets/tickets_subset.csv'"
+            ).fetchall()
+        finally:
+            con.close()
+        assert loaded == [("TSUB1",)]
+        assert "tickets" not in pending and files[1] in pending["customers"]
+    finally:
+        for f in files:
+            f.unlink()
