@@ -369,9 +369,10 @@ def _build_publication(
         # Largest first, so the two cursors finish together.
         by_rows = sorted(tables, key=lambda t: -t["row_count"])
         parquet_tables = [*(t["table_name"] for t in by_rows), PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE]
-        # The guard and the Parquet writes only read the new publication, and one DuckDB query
-        # keeps the two cores ~80% busy: side by side they take ~60% of the time one after the
-        # other. Files written before the guard refuses are deleted with the temporary folder.
+        # The guard and the Parquet writes only read the new publication, and one query at a time
+        # keeps the two cores ~80% busy: side by side they take ~85% of the time one after the
+        # other (1M tickets: ~5.8 s instead of ~6.9 s). Files written before the guard refuses
+        # are deleted with the temporary folder.
         findings = _guard_and_write_parquet(con, published, parquet_tables, reusable, tmp_version_dir, phases)
         if findings:
             raise PiiError(findings)
