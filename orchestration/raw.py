@@ -230,35 +230,26 @@ def _load_events(
     if reasons:
         check_metadata["rejects_by_reason"] = MetadataValue.md(_reasons_markdown(reasons))
     if error:
-        check = AssetCheckResult(
-            asset_key=key,
-            check_name=LOAD_CHECK,
-            passed=False,
-            severity=AssetCheckSeverity.ERROR,
-            description=f"{entity.name}: load failed: {error}",
-            metadata=check_metadata,
-        )
+        passed, severity = False, AssetCheckSeverity.ERROR
+        description = f"{entity.name}: load failed: {error}"
         context.log.error(f"raw.{entity.name}: load failed: {error}")
     elif rows_rejected:
-        check = AssetCheckResult(
-            asset_key=key,
-            check_name=LOAD_CHECK,
-            passed=False,
-            severity=AssetCheckSeverity.WARN,
-            description=(
-                f"{entity.name}: {rows_rejected} record(s) could not be read and were kept in "
-                f"raw._load_rejects: {summarise_reasons(reasons) or 'see raw._load_rejects'}"
-            ),
-            metadata=check_metadata,
+        passed, severity = False, AssetCheckSeverity.WARN
+        description = (
+            f"{entity.name}: {rows_rejected} record(s) could not be read and were kept in "
+            f"raw._load_rejects: {summarise_reasons(reasons) or 'see raw._load_rejects'}"
         )
     else:
-        check = AssetCheckResult(
-            asset_key=key,
-            check_name=LOAD_CHECK,
-            passed=True,
-            description=f"{entity.name}: {files_loaded} new file(s), {rows_loaded} rows loaded, none rejected",
-            metadata=check_metadata,
-        )
+        passed, severity = True, AssetCheckSeverity.ERROR
+        description = f"{entity.name}: {files_loaded} new file(s), {rows_loaded} rows loaded, none rejected"
+    check = AssetCheckResult(
+        asset_key=key,
+        check_name=LOAD_CHECK,
+        passed=passed,
+        severity=severity,
+        description=description,
+        metadata=check_metadata,
+    )
 
     if error and not rows_loaded:
         # Nothing changed in raw.<entity>: report the failed check only (no materialization).
