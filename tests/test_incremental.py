@@ -299,11 +299,19 @@ def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
 
 
 # Night tests (macros/incremental/scoped_tests.sql): a scoped rule checks only the rows the build
-# replaced; a rule that may repeat across keys (replies: unique message_id, scope key ticket_id)
-# checks every row.
+# replaced, plus the rows a post-hook rewrites where the model names them (current status
+# intervals); a model whose post-hook may rewrite any row (fct_tickets' as_of_at) checks every row.
+# A unique rule off the scope key is scoped only on a column the scope keeps together (replies:
+# message_id, whose every ticket is scoped when the message changes).
 SCOPED_TEST = "int_ticket_status_intervals_sequenced_column_rules"
 SCOPE_FILTER = "ticket_id in (select scope_key from meta.sw_scope__int_ticket_status_intervals_sequenced)"
-WHOLE_TEST = "int_ticket_replies_paired_column_rules"
+WHOLE_TEST = "fct_tickets_column_rules"
+CLOSED_UNIQUE_TEST = "int_ticket_replies_paired_column_rules"
+CLOSED_UNIQUE_FILTER = "ticket_id in (select scope_key from meta.sw_scope__int_ticket_replies_paired)"
+POST_HOOK_TEST = "fct_ticket_status_intervals_column_rules"
+POST_HOOK_FILTER = (
+    "(ticket_id in (select scope_key from meta.sw_scope__fct_ticket_status_intervals) or (valid_to is null))"
+)
 # Relationships (dbt names them by a truncated prefix and a hash): to a staged parent, whose keys
 # never disappear, scoped like the rules; to fct_tickets, which a ticket can leave, every row.
 SCOPED_RELATIONSHIP = "relationships_int_ticket_statu_*"  # ticket_id -> stg_helpdesk__tickets
@@ -324,10 +332,29 @@ def test_night_tests_check_only_the_replaced_rows(nightly: dict) -> None:
     for build in ("b1", "b2", "late"):
         assert SCOPE_FILTER in _executed_test_sql(work / build, SCOPED_TEST), f"{build}: test not scoped"
         assert "sw_scope__" not in _executed_test_sql(work / build, WHOLE_TEST), f"{build}: must test every row"
+        assert CLOSED_UNIQUE_FILTER in _executed_test_sql(work / build, CLOSED_UNIQUE_TEST), f"{build}: replies not scoped"
+        assert POST_HOOK_FILTER in _executed_test_sql(work / build, POST_HOOK_TEST), f"{build}: current intervals untested"
         assert SCOPE_FILTER in _executed_test_sql(work / build, SCOPED_RELATIONSHIP), f"{build}: relationship not scoped"
         whole = _executed_test_sql(work / build, WHOLE_RELATIONSHIP)
         assert '"fct_tickets"' in whole, "not the relationship to fct_tickets"
         assert REPLIES_SCOPE not in whole, f"{build}: a relationship to fct_tickets must test every row"
+
+
+def test_a_moved_reply_scopes_both_tickets(nightly: dict) -> None:
+    """What lets replies' unique message_id be scoped: the late night moved a reply to another
+    ticket, and that night's replies scope held the old ticket and the new one."""
+    message_id, old_ticket, new_ticket = nightly["moved"]
+    con = config.connect_build(nightly["warehouse"], read_only=True)
+    try:
+        scoped = {
+            row[0] for row in con.execute(
+                "select scope_key from meta.sw_scope__int_ticket_replies_paired where scope_key in (?, ?)",
+                [old_ticket, new_ticket],
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert scoped == {old_ticket, new_ticket}, f"reply {message_id} moved; scoped only {scoped}"
 
 
 def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str) -> None:
@@ -367,6 +394,53 @@ def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path) -> None:
     assert "in (select scope_key from meta.sw_scope__stg_helpdesk__ticket_status_changes)" in _executed_test_sql(
         build, "stg_helpdesk__ticket_status_changes_column_rules"
     ), "an unchanged rule stays scoped"
+
+
+def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
+    """fct_ticket_status_intervals' post-hook moves every current interval to the new as-of time:
+    a night checks those rows too, not only its scope. A current interval of a ticket the night
+    does not touch is broken; the night's scoped test must report it."""
+    work, warehouse = nightly["work"], nightly["warehouse"]
+    con = config.connect_build(warehouse)
+    try:
+        broken, valid_from = con.execute(
+            "select ticket_id, valid_from from marts.fct_ticket_status_intervals "
+            "where valid_to is null order by ticket_id limit 1"
+        ).fetchone()
+        touched = con.execute("select max(ticket_id) from marts.fct_tickets").fetchone()[0]
+        assert broken != touched
+        con.execute(
+            "update marts.fct_ticket_status_intervals set valid_from = null "
+            "where ticket_id = ? and valid_to is null", [broken]
+        )
+    finally:
+        con.close()
+    try:
+        _status_change_night(work, warehouse, "post_hook_rows", touched, "2026-10-31T23:25:00Z")
+        night = summarize(run_dbt(
+            ["build", "--exclude-resource-type", "unit_test"],
+            target="duckdb", warehouse=warehouse, target_path=work / "post_hook_rows" / "target",
+            log_path=work / "logs",
+        ))
+        assert POST_HOOK_FILTER in _executed_test_sql(work / "post_hook_rows", POST_HOOK_TEST)
+        con = config.connect_build(warehouse, read_only=True)
+        try:
+            scoped = con.execute(
+                "select count(*) from meta.sw_scope__fct_ticket_status_intervals where scope_key = ?", [broken]
+            ).fetchone()[0]
+        finally:
+            con.close()
+        assert scoped == 0, "the broken ticket must lie outside the night's scope"
+        assert POST_HOOK_TEST in [t.name for t in night.failing_tests], "a rewritten row went untested"
+    finally:
+        con = config.connect_build(warehouse)
+        try:
+            con.execute(
+                "update marts.fct_ticket_status_intervals set valid_from = ? "
+                "where ticket_id = ? and valid_to is null", [valid_from, broken]
+            )
+        finally:
+            con.close()
 
 
 def test_after_a_failed_test_the_next_night_tests_every_row(nightly: dict) -> None:

@@ -38,15 +38,23 @@
     config() arguments of an incremental model whose rows are replaced per `scope_key`.
     `post_hooks`: statements to run after the rows are in, before the watermark moves (e.g. to
     refresh a column every row derives from the data's as-of time).
+    `post_hook_rows`: a condition on the model's rows true for every row the post-hooks may change
+    (e.g. 'valid_to is null'); the night's scoped tests then check those rows too. Without it a
+    model with post-hooks tests every row each night.
+    `scope_closed_columns`: columns whose every value lies in one scope key's rows or, if it moves
+    between keys, in keys a night scopes together (the scope query takes every version's key);
+    unique rules on them may then be scoped (macros/incremental/scoped_tests.sql).
     `tail_column`: a date column for a second, partial tier (macro <model name>__tail()): keys
     outside the scope whose rows change only from some date on keep their older rows, so a night
     rewrites those keys' last days instead of their whole history (see sw_scope_begin).
 #}
-{% macro sw_incremental_config(scope_key, post_hooks=[], tail_column=none) -%}
-    {{ return(adapter.dispatch('sw_incremental_config', 'support_warehouse')(scope_key, post_hooks, tail_column)) }}
+{% macro sw_incremental_config(scope_key, post_hooks=[], tail_column=none, post_hook_rows=none, scope_closed_columns=[]) -%}
+    {{ return(adapter.dispatch('sw_incremental_config', 'support_warehouse')(
+        scope_key, post_hooks, tail_column, post_hook_rows, scope_closed_columns
+    )) }}
 {%- endmacro %}
 
-{% macro default__sw_incremental_config(scope_key, post_hooks=[], tail_column=none) -%}
+{% macro default__sw_incremental_config(scope_key, post_hooks=[], tail_column=none, post_hook_rows=none, scope_closed_columns=[]) -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'append',
@@ -57,12 +65,14 @@
             'transaction': false,
         }],
         'sw_scope_key': scope_key,
-        'sw_scoped_tests': post_hooks | length == 0,
+        'sw_scoped_tests': post_hooks | length == 0 or post_hook_rows is not none,
+        'sw_post_hook_rows': post_hook_rows if post_hooks else none,
+        'sw_scope_closed_columns': scope_closed_columns,
         'sw_tail_column': tail_column,
     }) }}
 {%- endmacro %}
 
-{% macro spark__sw_incremental_config(scope_key, post_hooks=[], tail_column=none) -%}
+{% macro spark__sw_incremental_config(scope_key, post_hooks=[], tail_column=none, post_hook_rows=none, scope_closed_columns=[]) -%}
     {{ return({'materialized': 'table', 'sw_scope_key': scope_key}) }}
 {%- endmacro %}
 

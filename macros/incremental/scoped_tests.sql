@@ -5,10 +5,14 @@
     checking. dbt's get_where_subquery (how a test's `where` config narrows the tested relation)
     is overridden to add "scope key in this run's scope" when all of these hold:
       - the test is a column_rules_hold with severity error, attached to an incremental model
-        whose build changes only the rows of its scope (config sw_scoped_tests: no post-hook
-        that rewrites other rows, like fct_tickets' as-of columns);
+        whose build changes only the rows of its scope (config sw_scoped_tests), or also rows its
+        post-hooks rewrite that a condition names (sw_post_hook_rows, e.g. the current status
+        intervals, whose duration runs to the as-of time): those rows are checked too. A
+        post-hook that may change any row (fct_tickets' as_of_at) keeps every row tested;
       - each of its unique and unique-combination rules includes the scope key (a repeat then
-        lies within one key, so within the scope or wholly outside it);
+        lies within one key, so within the scope or wholly outside it), or its unique rule is
+        on a column the scope query keeps together (sw_scope_closed_columns: a reply's
+        message_id, whose every ticket is scoped when the message changes);
       - the model was built incrementally in this very dbt invocation, and after its build
         before that all its error-severity tests passed, the same tests as now
         (meta.sw_test_state.tests_fingerprint: a rule added or changed since checks every row).
@@ -134,11 +138,12 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set key = parent.config.get('sw_scope_key') -%}
+    {%- set closed = [key] + (parent.config.get('sw_scope_closed_columns') or []) -%}
     {%- set kwargs = test_metadata.get('kwargs') or {} -%}
-    {%- for column in kwargs.get('unique') or [] if column != key -%}
+    {%- for column in kwargs.get('unique') or [] if column not in closed -%}
         {{ return(none) }}
     {%- endfor -%}
-    {%- for columns in kwargs.get('unique_combinations') or [] if key not in columns -%}
+    {%- for columns in kwargs.get('unique_combinations') or [] if not (columns | select('in', closed) | list) -%}
         {{ return(none) }}
     {%- endfor -%}
     {%- set name = parent.alias or parent.name -%}
@@ -150,7 +155,9 @@
     {%- if state.columns[0].values()[0] | int != 1 -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(key ~ ' in (select scope_key from ' ~ support_warehouse.sw_kept_scope_relation(name) ~ ')') }}
+    {%- set in_scope = key ~ ' in (select scope_key from ' ~ support_warehouse.sw_kept_scope_relation(name) ~ ')' -%}
+    {%- set rewritten = parent.config.get('sw_post_hook_rows') -%}
+    {{ return('(' ~ in_scope ~ ' or (' ~ rewritten ~ '))' if rewritten else in_scope) }}
 {%- endmacro %}
 
 {# The model's error-severity data tests and their arguments, hashed. #}

@@ -1,4 +1,8 @@
-{{ config(**sw_incremental_config('ticket_id')) }}
+{#
+    message_id is closed under the scope: the scope takes every ticket any version of a changed
+    message was on, so a reply that moves ticket is replaced on both.
+#}
+{{ config(**sw_incremental_config('ticket_id', scope_closed_columns=['message_id'])) }}
 
 with
 

@@ -1,4 +1,5 @@
-{{ config(**sw_incremental_config('ticket_id')) }}
+{# message_id is closed under the scope (sw_touched_tickets takes every version's ticket). #}
+{{ config(**sw_incremental_config('ticket_id', scope_closed_columns=['message_id'])) }}
 
 with
 

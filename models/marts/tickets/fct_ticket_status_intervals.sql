@@ -3,9 +3,11 @@
     after the touched tickets are replaced a post-hook moves every current interval's duration
     to the new as-of time (one column of one row per ticket, instead of rebuilding them all).
 #}
-{{ config(**sw_incremental_config('ticket_id', post_hooks=[
-    "{{ fct_ticket_status_intervals_refresh_current() }}"
-])) }}
+{{ config(**sw_incremental_config(
+    'ticket_id',
+    post_hooks=["{{ fct_ticket_status_intervals_refresh_current() }}"],
+    post_hook_rows='valid_to is null',
+)) }}
 
 with
 
