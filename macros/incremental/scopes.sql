@@ -196,7 +196,11 @@
     {{ support_warehouse.int_ticket_status_intervals_sequenced__scope() }}
 {%- endmacro %}
 
-{# Post-hook of fct_ticket_status_intervals: current intervals run to the new as-of time. #}
+{#
+    Post-hook of fct_ticket_status_intervals: current intervals run to the new as-of time. The
+    rows it rewrites are the model's post_hook_rows (valid_to is null), which the night's scoped
+    tests check too: one condition for both.
+#}
 {% macro fct_ticket_status_intervals_refresh_current() -%}
     {%- if is_incremental() -%}
     update {{ this }}
@@ -204,7 +208,7 @@
         'valid_from', 'greatest(watermark.as_of_at, valid_from)'
     ) }}
     from {{ support_warehouse.sw_relation('int_ticket_extracts_watermarked') }} as watermark
-    where valid_to is null
+    where {{ config.require('sw_post_hook_rows') }}
     {%- else -%}
     select 1
     {%- endif -%}
