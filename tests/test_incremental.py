@@ -341,20 +341,22 @@ def test_night_tests_check_only_the_replaced_rows(nightly: dict) -> None:
 
 
 def test_a_moved_reply_scopes_both_tickets(nightly: dict) -> None:
-    """What lets replies' unique message_id be scoped: the late night moved a reply to another
-    ticket, and that night's replies scope held the old ticket and the new one."""
+    """What lets replies' unique message_id be scoped (scope_closed_columns on both reply models):
+    the late night moved a reply to another ticket, and that night's scope of each held the old
+    ticket and the new one."""
     message_id, old_ticket, new_ticket = nightly["moved"]
     con = config.connect_build(nightly["warehouse"], read_only=True)
     try:
-        scoped = {
-            row[0] for row in con.execute(
-                "select scope_key from meta.sw_scope__int_ticket_replies_paired where scope_key in (?, ?)",
-                [old_ticket, new_ticket],
-            ).fetchall()
-        }
+        for model in ("int_ticket_replies_paired", "fct_ticket_replies"):
+            scoped = {
+                row[0] for row in con.execute(
+                    f"select scope_key from meta.sw_scope__{model} where scope_key in (?, ?)",
+                    [old_ticket, new_ticket],
+                ).fetchall()
+            }
+            assert scoped == {old_ticket, new_ticket}, f"{model}: reply {message_id} moved; scoped only {scoped}"
     finally:
         con.close()
-    assert scoped == {old_ticket, new_ticket}, f"reply {message_id} moved; scoped only {scoped}"
 
 
 def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str) -> None:
