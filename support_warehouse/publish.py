@@ -43,11 +43,11 @@ at 1M tickets) and the publication tables are added to the copy. A build databas
 schema (the Spark mirror) has its marts rewritten table by table, as is a marts file holding views,
 other schemas or too many free blocks.
 
-Cost. The guard checks the distinct values of every text column in one query (the known-PII set is
-hashed once; the email regex only runs on values holding an '@'). A table whose row count, checksum,
-columns and Parquet writer options equal the previous publication's reuses that version's Parquet
-file (a hard link to a read-only file) instead of rewriting it. PublishResult.phase_seconds says
-where the time went.
+Cost. The guard checks every text column in one query (the known-PII set is hashed once; only
+values holding an '@' or equal to a known value are counted distinct, and the email regex only runs
+on the former). A table whose row count, checksum, columns and Parquet writer options equal the
+previous publication's reuses that version's Parquet file (a hard link to a read-only file) instead
+of rewriting it. PublishResult.phase_seconds says where the time went.
 """
 
 from __future__ import annotations
@@ -611,28 +611,28 @@ def _pii_findings(con: duckdb.DuckDBPyConnection, tables: list[str], phases: _Ph
         text_columns += [(table, c) for c, t in columns.items() if t.upper().startswith("VARCHAR")]
     if not text_columns:
         return findings
-    # One query over the distinct values of every text column: most are low-cardinality codes, the
-    # known-PII set is hashed once (not once per column), and the regex only runs where an '@' is
-    # (every email address has one).
-    distinct_values = " union all ".join(
-        f"select {i} as i, v from (select distinct {_id(c)} as v from pub.main.{_id(t)}) where v is not null"
-        for i, (t, c) in enumerate(text_columns)
-    )
+    # One query over every text column: the known-PII set is hashed once (not once per column),
+    # only values that hold an '@' (every email address has one) or equal a known value are kept,
+    # and only those are counted distinct - a distinct over every value of the id columns cost
+    # ~15% more at 1M tickets.
     # Allowed columns (agent names: employees, reported by name) may coincide with a customer's name.
     allowed = [i for i, (_, c) in enumerate(text_columns) if c.lower() in PII_COLUMN_ALLOWED]
-    known_check = (
-        f"count(*) filter (where i not in ({', '.join(map(str, [-1, *allowed]))}) "
-        "and trim(v) in (select v from _pii_values))"
+    known_match = (
+        f"(i not in ({', '.join(map(str, [-1, *allowed]))}) and trim(v) in (select v from _pii_values))"
         if known
-        else "0"
+        else "false"
+    )
+    values = " union all ".join(
+        f"select {i} as i, {_id(c)} as v from pub.main.{_id(t)}" for i, (t, c) in enumerate(text_columns)
     )
     rows = con.execute(
         f"""
         select
             i,
-            count(*) filter (where contains(v, '@') and regexp_matches(v, '{EMAIL_REGEX}')),
-            {known_check}
-        from ({distinct_values})
+            count(distinct v) filter (where contains(v, '@') and regexp_matches(v, '{EMAIL_REGEX}')),
+            count(distinct v) filter (where is_known)
+        from (select i, v, {known_match} as is_known from ({values}))
+        where contains(v, '@') or is_known
         group by i
         order by i
         """

@@ -648,6 +648,33 @@ def test_pii_in_a_mart_is_refused_and_nothing_changes(night: Night) -> None:
     assert not [p for p in (night.published / "parquet_versions").iterdir() if ".tmp" in p.name]
 
 
+def test_pii_guard_counts_distinct_offending_values_per_column() -> None:
+    """The guard's findings on a small build: each column's distinct offending values, duplicates
+    counted once, surrounding spaces ignored, agent names allowed, masked emails not flagged."""
+    con = duckdb.connect()
+    try:
+        con.execute("attach ':memory:' as build")
+        con.execute("attach ':memory:' as pub")
+        con.execute("create schema build.raw")
+        con.execute("create table build.raw.customers as select * from (values "
+                    "('Chen Sample', 'chen@example.com'), ('Ada Lovelace', 'ada@example.org')) as t(name, email)")
+        con.execute("create table pub.main.replies as select * from (values "
+                    "('T1', 'mail me at bob@example.net', 'Ada Lovelace'), "
+                    "('T2', 'mail me at bob@example.net', 'Ada Lovelace'), "
+                    "('T3', 'or carol@example.com', 'Chen Sample'), "
+                    "('T4', '***@example.com', 'Someone Else')) as t(ticket_id, note, agent_name)")
+        con.execute("create table pub.main.contacts as select * from (values "
+                    "('C1', ' Chen Sample '), ('C2', 'Chen Sample'), ('C3', 'Ada Lovelace'), ('C4', 'plain')) "
+                    "as t(customer_id, label)")
+        findings = publish_mod._pii_findings(con, ["replies", "contacts"])
+    finally:
+        con.close()
+    assert sorted(findings) == [
+        "contacts.label: 3 distinct value(s) equal a customer name, email or comment",
+        "replies.note: 2 distinct value(s) look like an email address",
+    ]
+
+
 def test_published_marts_hold_no_pii(golden: Golden) -> None:
     n = golden.night
     db = n.published / "marts.duckdb"
