@@ -73,7 +73,8 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def _model_keys(manifest: dict) -> dict[str, object]:
-    """unique_id -> Dagster asset key, for every model and seed of the manifest."""
+    """unique_id -> Dagster asset key, for every model and seed of the manifest that dbt builds
+    (ephemeral models are CTEs inside their readers: no relation, no asset)."""
     from orchestration.dbt import dbt_translator
 
     t = dbt_translator()
@@ -81,6 +82,7 @@ def _model_keys(manifest: dict) -> dict[str, object]:
         uid: t.get_asset_key(node)
         for uid, node in manifest["nodes"].items()
         if node["resource_type"] in ("model", "seed", "snapshot")
+        and node["config"].get("materialized") != "ephemeral"
     }
 
 
