@@ -66,6 +66,10 @@ class StepResult:
     load_after: float
     log: str
     notes: list[str] = field(default_factory=list)
+    # whole machine during the step, seconds of CPU time by state (Linux /proc/stat): a slow run
+    # that burned more user time did more work or ran on slower cores; one with idle or steal
+    # time waited
+    machine_cpu_s: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +92,20 @@ def _tree_rss(proc) -> int:
     return total
 
 
+_PROC_STAT_STATES = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+
+def _machine_cpu() -> dict[str, float]:
+    """Seconds of CPU time since boot by state, summed over the machine's CPUs ({} off Linux)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()[1 : 1 + len(_PROC_STAT_STATES)]
+    except OSError:
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    return {state: int(v) / tick for state, v in zip(_PROC_STAT_STATES, fields, strict=False)}
+
+
 def run_measured(name: str, cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None) -> StepResult:
     """Run `cmd` as a new process; wall time and peak memory.
 
@@ -100,6 +118,7 @@ def run_measured(name: str, cmd: list[str], env: dict[str, str], log_path: Path,
     log_path.parent.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
     inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    cpu_before = _machine_cpu()
     peak = 0
     with open(log_path, "w") as log:
         start = time.monotonic()
@@ -123,7 +142,10 @@ def run_measured(name: str, cmd: list[str], env: dict[str, str], log_path: Path,
         poller.join()
     if usage.ru_maxrss * 1024 > inherited:
         peak = max(peak, usage.ru_maxrss * 1024)
-    return StepResult(name, seconds, peak / 2**20, code, load_before, os.getloadavg()[0], str(log_path))
+    cpu_after = _machine_cpu()
+    machine_cpu = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before if k in cpu_after}
+    return StepResult(name, seconds, peak / 2**20, code, load_before, os.getloadavg()[0], str(log_path),
+                      machine_cpu_s=machine_cpu)
 
 
 def _env(work: Path, landing: Path) -> dict[str, str]:
@@ -353,6 +375,7 @@ def bench(
         "night_files": night_files,
         "exit_codes": {k: v.exit_code for k, v in steps.items()},
         "load_average": {k: [round(v.load_before, 2), round(v.load_after, 2)] for k, v in steps.items()},
+        "machine_cpu_s": {k: v.machine_cpu_s for k, v in steps.items()},
         "agreement": checks,
         "settings": {
             "days": days, "seed": seed, "bad_rows_share": bad_rows_share, "end_date": end_date.isoformat(),
