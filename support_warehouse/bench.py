@@ -66,7 +66,7 @@ class StepResult:
     load_after: float
     log: str
     notes: list[str] = field(default_factory=list)
-    # whole machine during the step, seconds of CPU time by state (Linux /proc/stat): a slow run
+    # whole machine during the step, seconds of CPU time by state (CPU_STATES): a slow run
     # that burned more user time did more work or ran on slower cores; one with idle or steal
     # time waited
     machine_cpu_s: dict[str, float] = field(default_factory=dict)
@@ -92,18 +92,17 @@ def _tree_rss(proc) -> int:
     return total
 
 
-_PROC_STAT_STATES = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+# CPU time states reported per step (psutil.cpu_times; guest time is already counted in user)
+CPU_STATES = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
 
 
 def _machine_cpu() -> dict[str, float]:
-    """Seconds of CPU time since boot by state, summed over the machine's CPUs ({} off Linux)."""
-    try:
-        with open("/proc/stat") as f:
-            fields = f.readline().split()[1 : 1 + len(_PROC_STAT_STATES)]
-    except OSError:
-        return {}
-    tick = os.sysconf("SC_CLK_TCK")
-    return {state: int(v) / tick for state, v in zip(_PROC_STAT_STATES, fields, strict=False)}
+    """Seconds of CPU time since boot by state, summed over the machine's CPUs (the states this
+    platform reports)."""
+    import psutil
+
+    times = psutil.cpu_times()._asdict()
+    return {state: times[state] for state in CPU_STATES if state in times}
 
 
 def run_measured(name: str, cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None) -> StepResult:
