@@ -49,6 +49,7 @@ FLOOR_SQL = config.REPO_ROOT / "bench" / "floor.sql"
 PANDAS_SCRIPT = config.REPO_ROOT / "bench" / "pandas_baseline.py"
 SEEDS_DIR = config.REPO_ROOT / "seeds"
 POLL_SECONDS = 0.2
+INHERITED_RSS_MARGIN = 32 * 2**20  # bytes
 # baselines vs kpi_scorecard: the floor is the same SQL arithmetic; pandas sums floats in another order
 AGREEMENT_REL_TOL = {"floor": 1e-9, "pandas": 1e-6}
 # bench.json holds exactly the figures the issue names; everything else goes to bench_details.json
@@ -110,13 +111,12 @@ def run_measured(name: str, cmd: list[str], env: dict[str, str], log_path: Path,
 
     Peak = the larger of the polled RSS sum of the process and all its descendants (every
     POLL_SECONDS) and the process's own kernel-tracked maximum RSS (rusage), the latter only where
-    it exceeds this process's own maximum: Linux carries the parent's high-water RSS into a child
-    through fork and exec, so a 15 MB child of a 2 GB parent reports 2 GB."""
+    it clearly exceeds this process's own maximum: Linux carries the parent's high-water RSS into a
+    child through fork and exec, so a 15 MB child of a 2 GB parent reports 2 GB."""
     import psutil
 
     log_path.parent.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
-    inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     cpu_before = _machine_cpu()
     peak = 0
     with open(log_path, "w") as log:
@@ -139,7 +139,11 @@ def run_measured(name: str, cmd: list[str], env: dict[str, str], log_path: Path,
         popen.returncode = code = os.waitstatus_to_exitcode(status)
         stop.set()
         poller.join()
-    if usage.ru_maxrss * 1024 > inherited:
+    # Read after the child: what it inherited is this process's peak at its exec, and the parent can
+    # still grow between a read before Popen and the exec. The margin covers the kernel's per-CPU
+    # RSS counters, which are approximate; a child peak inside it is left to the polling.
+    inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    if usage.ru_maxrss * 1024 > inherited + INHERITED_RSS_MARGIN:
         peak = max(peak, usage.ru_maxrss * 1024)
     cpu_after = _machine_cpu()
     machine_cpu = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before if k in cpu_after}
