@@ -208,7 +208,7 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
                 f"dbt project changed since these definitions were loaded ({stale}): nodes unknown "
                 "to the loaded manifest are built but not tracked; reload the definitions to see them."
             )
-        target_path = _run_target_path(project, context.run_id)
+        target_path = _run_target_path(project, context.run.run_id)
         args = [
             "build",
             *NIGHTLY_EXCLUDES,

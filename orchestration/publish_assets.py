@@ -91,7 +91,7 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
         from support_warehouse.publish import PublishError, publish
 
         run = context.dagster_run
-        run_ids = [context.run_id, run.parent_run_id, run.root_run_id]
+        run_ids = [run.run_id, run.parent_run_id, run.root_run_id]
         build_db = warehouse.warehouse()
         failed = _failed_loads(build_db, [r for r in run_ids if r])
         if failed:
@@ -109,7 +109,7 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
                 allow_retries=False,
             )
         try:
-            result = publish(build_db, config.publish_dir(), run_results=run_results, run_id=context.run_id)
+            result = publish(build_db, config.publish_dir(), run_results=run_results, run_id=run.run_id)
         except PublishError as exc:
             raise Failure(description=str(exc), allow_retries=False) from exc
         context.log.info(result.summary())

@@ -189,7 +189,7 @@ def _load_events(
 ) -> Iterator[Any]:
     """The entity's materialization with its loads_cleanly check (only the check when nothing loaded)."""
     key = raw_asset_key(entity.name)
-    load_id = context.run_id
+    load_id = context.run.run_id
     result, error = outcome["result"], outcome["error"]
     reasons, total_rows = outcome["reasons"], outcome["total_rows"]
     loaded_files = _as_list(_field(result, "files_loaded"))
@@ -221,7 +221,7 @@ def _load_events(
         metadata["error"] = MetadataValue.text(str(error))
     if files_loaded:
         context.instance.add_run_tags(
-            context.run_id,
+            context.run.run_id,
             {f"{LOADED_TAG_PREFIX}{entity.name}": f"{files_loaded} files, {rows_loaded} rows, {rows_rejected} rejected"},
         )
 
@@ -268,7 +268,7 @@ def _load_events(
 def raw_extracts(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[Any]:
     """Every selected raw.<entity> asset in one step, so their loads can run side by side."""
     selected = [e for e in ENTITIES.values() if raw_asset_key(e.name) in context.selected_asset_keys]
-    outcomes = load_entities(warehouse, [e.name for e in selected], context.run_id)
+    outcomes = load_entities(warehouse, [e.name for e in selected], context.run.run_id)
     for entity in selected:
         yield from _load_events(context, entity, outcomes[entity.name], warehouse.landing())
 
