@@ -306,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
+    try:
+        # before any DuckDB work, so dbt and the bench's steps inherit it (config docstring: why)
+        config.disable_transparent_huge_pages()
+    except ValueError as e:
+        parser.error(str(e))
     return int(func(args) or 0)
 
 

@@ -322,3 +322,43 @@ def test_refresh_with_real_dbt(landing, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "dbt build: tests" in out and "dbt did not run" not in out
     assert rc in (0, 1)
+
+
+# A fresh process reports whether the processes it starts (dbt, the bench's steps) get huge pages.
+THP_PROBE = """
+import subprocess
+from support_warehouse import config
+
+def thp_enabled(cmd):
+    status = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return next(line.split()[1] for line in status.splitlines() if line.startswith("THP_enabled:"))
+
+before = thp_enabled(["cat", "/proc/self/status"])
+print(before, config.disable_transparent_huge_pages(), thp_enabled(["cat", "/proc/self/status"]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_THP_DISABLE) is Linux only")
+@pytest.mark.parametrize("setting", [None, "off", "system"])
+def test_transparent_huge_pages_are_off_for_the_processes_the_warehouse_starts(setting) -> None:
+    """Off by default (and with `off`): the child processes see THP_enabled 0; `system` leaves the
+    inherited setting alone."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "SW_TRANSPARENT_HUGE_PAGES"}
+    if setting is not None:
+        env["SW_TRANSPARENT_HUGE_PAGES"] = setting
+    out = subprocess.run([sys.executable, "-c", THP_PROBE], env=env, capture_output=True, text=True, check=True)
+    before, applied, child = out.stdout.split()
+    if setting == "system":
+        assert (applied, child) == ("False", before)
+    else:
+        assert (applied, child) == ("True", "0")
+
+
+def test_an_unknown_huge_pages_setting_is_refused_before_any_work(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SW_TRANSPARENT_HUGE_PAGES", "sometimes")
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["prepare"])
+    assert exit_info.value.code == 2
+    assert "SW_TRANSPARENT_HUGE_PAGES must be 'off' or 'system', not 'sometimes'" in capsys.readouterr().err
