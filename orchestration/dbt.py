@@ -24,7 +24,6 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration import spark
 from orchestration.project import manifest_stale_reason
 from orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
-from support_warehouse.config import disable_transparent_huge_pages
 from support_warehouse.contract import ENTITIES
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -219,7 +218,6 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
             str(project.manifest_path.parent / PARTIAL_PARSE_FILE),
             *config.extra_args,
         ]
-        disable_transparent_huge_pages()  # dbt inherits it: 4 KB pages (support_warehouse.config: why)
         invocation = dbt.cli(args, context=context, target_path=target_path, raise_on_error=False)
         try:
             yield from _asset_events(invocation, context)

@@ -21,6 +21,7 @@ from orchestration.raw import LOADER_TABLES, RAW_ASSETS, RAW_GROUP, loader_table
 from orchestration.resources import NightlyDbtCliResource, WarehouseResource
 from orchestration.schedules import build_schedule
 from orchestration.sensors import build_sensor
+from support_warehouse.config import disable_transparent_huge_pages
 from support_warehouse.contract import ENTITIES
 
 
@@ -41,6 +42,9 @@ def loader_table_specs() -> list[AssetSpec]:
 def build_defs(target: str | None = None) -> Definitions:
     """Definitions for the current settings (env); the manifest must exist (prepare_manifest)."""
     ensure_dbt_on_path()
+    # Every process that loads this code location (CLI refresh, daemon and UI run workers) runs the
+    # load, dbt (a child, which inherits it) and publishing: 4 KB pages (support_warehouse.config).
+    disable_transparent_huge_pages()
     project = build_dbt_project(target)
     project.prepare_if_dev()  # under `dagster dev`: re-parse on every reload
     if using_dagster_dev():

@@ -90,7 +90,6 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
     def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         from support_warehouse.publish import PublishError, publish
 
-        config.disable_transparent_huge_pages()  # publishing's DuckDB runs in this process
         run = context.dagster_run
         run_ids = [run.run_id, run.parent_run_id, run.root_run_id]
         build_db = warehouse.warehouse()

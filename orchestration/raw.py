@@ -39,7 +39,6 @@ from dagster import (
 from orchestration import spark
 from orchestration.pending import LOADED_TAG_PREFIX
 from orchestration.resources import WarehouseResource
-from support_warehouse.config import disable_transparent_huge_pages
 from support_warehouse.contract import ENTITIES, Entity
 
 RAW_GROUP = "raw"
@@ -269,7 +268,6 @@ def _load_events(
 def raw_extracts(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[Any]:
     """Every selected raw.<entity> asset in one step, so their loads can run side by side."""
     selected = [e for e in ENTITIES.values() if raw_asset_key(e.name) in context.selected_asset_keys]
-    disable_transparent_huge_pages()  # the loads' DuckDB runs in this process
     outcomes = load_entities(warehouse, [e.name for e in selected], context.run.run_id)
     for entity in selected:
         yield from _load_events(context, entity, outcomes[entity.name], warehouse.landing())
