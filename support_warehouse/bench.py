@@ -23,6 +23,12 @@
    ``DIR/bench_details.json`` (rows, exit codes, load averages, agreement, settings), prints a
    table and, last, the three ratios.
 
+``--repeat N`` measures full, floor, pandas and night N times (each round's full again from an
+empty warehouse and Dagster home, with only the history landed) and reports each step's median
+time and its highest peak: on a shared or virtual machine one run can be slowed by its neighbours
+or by the host reclaiming memory, and a ratio of two single runs then says more about that than
+about the warehouse. Every round's figures are in bench_details.json (``rounds``).
+
 Every process gets its own paths under DIR (warehouse, landing, publish dir, Dagster home, dbt
 artifacts); the user's SW_DUCKDB_MEMORY_LIMIT / SW_DUCKDB_THREADS apply to all four, and so does
 the warehouse's transparent huge pages setting (SW_TRANSPARENT_HUGE_PAGES, default off): the
@@ -37,6 +43,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -274,9 +281,12 @@ def bench(
     end_date: date = date(2026, 10, 31),
     skip: tuple[str, ...] = (),
     keep_extracts: bool = False,
+    repeat: int = 1,
 ) -> dict:
     from .generate import generate
 
+    if repeat < 1:
+        raise ValueError(f"bench: repeat must be at least 1, got {repeat}")
     # Before any step starts: they all inherit it, so the baselines run as the refresh does.
     config.disable_transparent_huge_pages()
     workdir = Path(workdir).resolve()
@@ -321,41 +331,52 @@ def bench(
 
     env = _env(workdir, landing)
     warehouse = Path(env["SW_WAREHOUSE_PATH"])
-    steps: dict[str, StepResult] = {}
+    rounds: list[dict[str, StepResult]] = []
     checks: dict[str, dict] = {}
 
-    def step(name: str, cmd: list[str], step_env: dict[str, str] | None = None) -> StepResult:
-        print(f"[{name}] {' '.join(cmd[-3:])} ...", flush=True)
-        r = run_measured(name, cmd, step_env or env, workdir / "logs" / f"{name}.log")
+    def step(name: str, cmd: list[str]) -> StepResult:
+        label = name if repeat == 1 or name == "prepare" else f"{name} {len(rounds)}/{repeat}"
+        log_name = name if repeat == 1 or name == "prepare" else f"{name}-{len(rounds)}"
+        print(f"[{label}] {' '.join(cmd[-3:])} ...", flush=True)
+        r = run_measured(name, cmd, env, workdir / "logs" / f"{log_name}.log")
         status = "ok" if r.ok else f"EXIT {r.exit_code} (see {r.log})"
-        print(f"[{name}] {r.seconds:.1f}s, peak {r.peak_mb:,.0f} MB, load {r.load_before:.1f}->{r.load_after:.1f}: "
+        print(f"[{label}] {r.seconds:.1f}s, peak {r.peak_mb:,.0f} MB, load {r.load_before:.1f}->{r.load_after:.1f}: "
               f"{status}", flush=True)
-        steps[name] = r
         return r
 
     # The deploy step: the dbt manifest of this code version, which every refresh then reads.
-    step("prepare", [*_cli(), "prepare"])
-    # (a) full: the refresh as users run it, from an empty warehouse, history only.
-    step("full", [*_cli(), "refresh"])
+    prepare = step("prepare", [*_cli(), "prepare"])
+    while len(rounds) < repeat:
+        if rounds:
+            if not all(r.ok for r in rounds[-1].values()):
+                print(f"Round {len(rounds)} had a failed step: no further rounds", flush=True)
+                break
+            _reset_for_full(landing, night, env)
+        steps: dict[str, StepResult] = {}
+        rounds.append(steps)
+        # (a) full: the refresh as users run it, from an empty warehouse, history only.
+        steps["full"] = step("full", [*_cli(), "refresh"])
+        # (c) floor and (d) pandas, on the same history extracts.
+        if "floor" not in skip:
+            out = workdir / "floor.parquet"
+            steps["floor"] = step("floor", [sys.executable, "-m", "support_warehouse.bench", "floor", str(history), str(out)])
+        if "pandas" not in skip:
+            out = workdir / "pandas.parquet"
+            steps["pandas"] = step("pandas", [sys.executable, str(PANDAS_SCRIPT), str(history), "--seeds",
+                                              str(SEEDS_DIR), "--out", str(out)])
+        if len(rounds) == 1:  # every round computes the same figures from the same files
+            for name in ("floor", "pandas"):
+                result = workdir / f"{name}.parquet"
+                if name in steps and steps[name].ok and result.exists() and warehouse.exists():
+                    n, problems = agreement(warehouse, result, AGREEMENT_REL_TOL[name])
+                    checks[name] = {"compared": n, "mismatches": len(problems), "examples": problems[:10]}
+                    verdict = "agree" if not problems else f"{len(problems)} MISMATCHES, e.g. {problems[0]}"
+                    print(f"  {name} vs kpi_scorecard (monthly, all): {n} metric-months, {verdict}", flush=True)
+        # (b) night: the night's files land, the refresh runs again on top of the history.
+        _link_tree(night, landing)
+        steps["night"] = step("night", [*_cli(), "refresh"])
 
-    # (c) floor and (d) pandas, on the same history extracts.
-    if "floor" not in skip:
-        out = workdir / "floor.parquet"
-        step("floor", [sys.executable, "-m", "support_warehouse.bench", "floor", str(history), str(out)])
-    if "pandas" not in skip:
-        out = workdir / "pandas.parquet"
-        step("pandas", [sys.executable, str(PANDAS_SCRIPT), str(history), "--seeds", str(SEEDS_DIR), "--out", str(out)])
-    for name in ("floor", "pandas"):
-        result = workdir / f"{name}.parquet"
-        if name in steps and steps[name].ok and result.exists() and warehouse.exists():
-            n, problems = agreement(warehouse, result, AGREEMENT_REL_TOL[name])
-            checks[name] = {"compared": n, "mismatches": len(problems), "examples": problems[:10]}
-            verdict = "agree" if not problems else f"{len(problems)} MISMATCHES, e.g. {problems[0]}"
-            print(f"  {name} vs kpi_scorecard (monthly, all): {n} metric-months, {verdict}", flush=True)
-
-    # (b) night: the night's files land, the refresh runs again on top of the history.
-    _link_tree(night, landing)
-    step("night", [*_cli(), "refresh"])
+    steps = {"prepare": prepare, **{name: _median_step(rounds, name) for name in rounds[0]}}
 
     def ratio(a: str, b: str) -> float | None:
         if a in steps and b in steps and steps[b].seconds > 0:
@@ -380,9 +401,17 @@ def bench(
         "generate_s": round(generate_s, 2),
         "rows": counts,
         "night_files": night_files,
+        "repeat": len(rounds),
         "exit_codes": {k: v.exit_code for k, v in steps.items()},
         "load_average": {k: [round(v.load_before, 2), round(v.load_after, 2)] for k, v in steps.items()},
         "machine_cpu_s": {k: v.machine_cpu_s for k, v in steps.items()},
+        "rounds": [
+            {name: {"seconds": round(r.seconds, 2), "peak_mb": round(r.peak_mb, 1), "exit_code": r.exit_code,
+                    "load_average": [round(r.load_before, 2), round(r.load_after, 2)],
+                    "machine_cpu_s": r.machine_cpu_s, "log": r.log}
+             for name, r in steps_of_round.items()}
+            for steps_of_round in rounds
+        ],
         "agreement": checks,
         "settings": {
             "days": days, "seed": seed, "bad_rows_share": bad_rows_share, "end_date": end_date.isoformat(),
@@ -400,21 +429,52 @@ def bench(
     return details
 
 
+def _median_step(rounds: list[dict[str, StepResult]], name: str) -> StepResult:
+    """One step over the rounds: the median time, the highest peak, the worst exit code; load and
+    CPU figures of the round whose time is the (lower) median."""
+    runs = [r[name] for r in rounds if name in r]
+    median_run = sorted(runs, key=lambda r: r.seconds)[(len(runs) - 1) // 2]
+    failed = [r.exit_code for r in runs if r.exit_code != 0]
+    return StepResult(
+        name,
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_mb for r in runs),
+        failed[0] if failed else 0,
+        median_run.load_before,
+        median_run.load_after,
+        median_run.log,
+        machine_cpu_s=median_run.machine_cpu_s,
+    )
+
+
+def _reset_for_full(landing: Path, night: Path, env: dict[str, str]) -> None:
+    """Back to where the first round's full refresh started: no warehouse, publication or Dagster
+    runs, only the history in the landing folder (the dbt manifest from prepare stays)."""
+    for path in (Path(env["SW_WAREHOUSE_PATH"]).parent, Path(env["SW_PUBLISH_DIR"]), Path(env["DAGSTER_HOME"])):
+        shutil.rmtree(path, ignore_errors=True)
+    for f in night.rglob("*.csv"):
+        (landing / f.relative_to(night)).unlink(missing_ok=True)
+
+
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
 
 def print_table(out: dict, steps: dict[str, StepResult]) -> None:
+    """Each step's figures; with several rounds, the median time, the range and the highest peak."""
     print()
+    rounds = out.get("rounds") or []
     print(f"Benchmark: {out['tickets']:,} tickets ({os.cpu_count()} CPUs, DuckDB memory_limit "
-          f"{out['settings']['duckdb_memory_limit']}, {out['settings']['duckdb_threads']} threads)")
-    print(f"{'step':<8} {'wall s':>9} {'peak MB':>9} {'load avg':>11}  status")
+          f"{out['settings']['duckdb_memory_limit']}, {out['settings']['duckdb_threads']} threads"
+          + (f", median of {len(rounds)} rounds)" if len(rounds) > 1 else ")"))
+    print(f"{'step':<8} {'wall s':>9} {'peak MB':>9} {'load avg':>11}  status" + ("   wall s by round" if len(rounds) > 1 else ""))
     for name in ("prepare", "full", "night", "floor", "pandas"):
         if name not in steps:
             continue
         r = steps[name]
+        by_round = [f"{x[name]['seconds']:.1f}" for x in rounds if name in x] if len(rounds) > 1 else []
         print(f"{name:<8} {r.seconds:>9.1f} {r.peak_mb:>9,.0f} {r.load_before:>5.1f}->{r.load_after:<5.1f}  "
-              f"{'ok' if r.ok else f'exit {r.exit_code}'}")
+              f"{'ok' if r.ok else f'exit {r.exit_code}':<6}" + (f"  {' / '.join(by_round)}" if by_round else ""))
     print()
 
 

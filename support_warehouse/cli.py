@@ -266,12 +266,14 @@ def _register_bench(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--skip", action="append", choices=("floor", "pandas"), default=[], help="leave out a baseline")
     p.add_argument("--keep-extracts", action="store_true",
                    help="reuse the extracts a previous bench generated in --workdir with the same arguments")
+    p.add_argument("--repeat", type=_positive, default=1,
+                   help="rounds of full, floor, pandas and night; each step's median time is reported (default 1)")
 
     def run(args: argparse.Namespace) -> int:
         from .bench import bench  # lazy: psutil and the generator only when benchmarking
 
         out = bench(args.tickets, args.workdir, days=args.days, seed=args.seed, skip=tuple(args.skip),
-                    keep_extracts=args.keep_extracts)
+                    keep_extracts=args.keep_extracts, repeat=args.repeat)
         return 0 if all(code == 0 for code in out["exit_codes"].values()) else 1
 
     p.set_defaults(func=run)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,8 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     env = dict(os.environ, SW_DUCKDB_MEMORY_LIMIT="2GB")
     exe = Path(sys.executable).with_name("support-warehouse")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "support_warehouse.cli"]
-    proc = subprocess.run([*cmd, "bench", "--tickets", "2000", "--days", "45", "--workdir", str(workdir)],
+    # two rounds: every figure below then comes through the median of the rounds
+    proc = subprocess.run([*cmd, "bench", "--tickets", "2000", "--days", "45", "--workdir", str(workdir), "--repeat", "2"],
                           env=env, cwd=str(config.REPO_ROOT), capture_output=True, text=True, timeout=1200)
     assert (workdir / "bench.json").exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
     return {
@@ -70,6 +72,38 @@ def test_bench_json_has_the_issue_keys(bench_run: dict) -> None:
     finally:
         con.close()
     assert nights[0] == len(details["night_files"]) > 0
+
+
+def _load_lines(log: Path) -> list[str]:
+    """The loader's per-entity lines of a refresh log, without their time stamps."""
+    return sorted(line.split(" ", 1)[1] for line in log.read_text().splitlines() if "row(s) loaded" in line)
+
+
+def test_every_round_starts_from_an_empty_warehouse(bench_run: dict) -> None:
+    """A second round's full refresh loads the whole history again (it would load nothing were the
+    first round's warehouse still there), and its night loads the night's files on top."""
+    logs, details = bench_run["workdir"] / "logs", bench_run["details"]
+    assert details["repeat"] == 2 and len(details["rounds"]) == 2
+    full_1, full_2 = _load_lines(logs / "full-1.log"), _load_lines(logs / "full-2.log")
+    assert full_1 == full_2 and len(full_1) >= 8, full_2
+    night_1, night_2 = _load_lines(logs / "night-1.log"), _load_lines(logs / "night-2.log")
+    assert night_1 == night_2 and night_1 != full_1, night_2
+    history_files = sum(int(re.search(r"(\d+) file\(s\)", line)[1]) for line in full_2)
+    night_files = sum(int(re.search(r"(\d+) file\(s\)", line)[1]) for line in night_2)
+    assert night_files == len(details["night_files"]) and history_files > night_files
+
+
+def test_reported_figures_are_the_medians_of_the_rounds(bench_run: dict) -> None:
+    out, rounds = bench_run["out"], bench_run["details"]["rounds"]
+    for step in ("full", "night", "floor", "pandas"):
+        seconds = [r[step]["seconds"] for r in rounds]
+        assert out[f"{step}_s"] == pytest.approx(sum(seconds) / 2, abs=0.01), (step, seconds)
+    for step in ("full", "night"):
+        assert out[f"{step}_peak_mb"] == max(r[step]["peak_mb"] for r in rounds)
+    table = bench_run["proc"].stdout
+    assert "median of 2 rounds" in table
+    full_row = next(line for line in table.splitlines() if line.startswith("full "))
+    assert " / ".join(f"{r['full']['seconds']:.1f}" for r in rounds) in full_row
 
 
 def test_peak_memory_is_the_measured_process_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
