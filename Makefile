@@ -26,7 +26,7 @@ lint: $(STAMP)
 	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models
 
 bench: $(STAMP)
-	$(BIN)/support-warehouse bench --tickets $${TICKETS:-1000000}
+	$(BIN)/support-warehouse bench --tickets $${TICKETS:-1000000} --repeat $${REPEAT:-1}
 
 ui: $(STAMP)
 	$(BIN)/support-warehouse ui

@@ -48,13 +48,27 @@
     )
 {%- endmacro %}
 
-{# Fingerprint of a row's payload, to tell a true duplicate from a conflicting one. #}
+{#
+    Fingerprint of a row's payload, to tell a true duplicate from a conflicting one. Only ever
+    compared with another row of the same key and file in the same build, so it need not be
+    portable or cryptographic, only cheap: every loaded row gets one.
+#}
 {% macro payload_hash(columns) -%}
+    {{ return(adapter.dispatch('payload_hash', 'support_warehouse')(columns)) }}
+{%- endmacro %}
+
+{% macro default__payload_hash(columns) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
     {%- endfor -%}
     {{ dbt.hash("concat_ws('|', " ~ parts | join(', ') ~ ")") }}
+{%- endmacro %}
+
+{# DuckDB hashes the typed values directly (64 bits, nulls included): md5 of their text rendering
+   cost ~0.75 s per 4M rows in a full refresh's staging, this ~0.05 s. #}
+{% macro duckdb__payload_hash(columns) -%}
+    hash({{ columns | join(', ') }})
 {%- endmacro %}
 
 {#
