@@ -461,7 +461,7 @@ def _round(x: float | None) -> float | None:
 
 
 def print_table(out: dict, steps: dict[str, StepResult]) -> None:
-    """Each step's figures; with several rounds, the median time, the range and the highest peak."""
+    """Each step's figures; with several rounds, the median time and highest peak, then each round's time."""
     print()
     rounds = out.get("rounds") or []
     print(f"Benchmark: {out['tickets']:,} tickets ({os.cpu_count()} CPUs, DuckDB memory_limit "
