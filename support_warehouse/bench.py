@@ -335,8 +335,8 @@ def bench(
     checks: dict[str, dict] = {}
 
     def step(name: str, cmd: list[str]) -> StepResult:
-        label = name if repeat == 1 or name == "prepare" else f"{name} {len(rounds)}/{repeat}"
-        log_name = name if repeat == 1 or name == "prepare" else f"{name}-{len(rounds)}"
+        once = repeat == 1 or name == "prepare"
+        label, log_name = (name, name) if once else (f"{name} {len(rounds)}/{repeat}", f"{name}-{len(rounds)}")
         print(f"[{label}] {' '.join(cmd[-3:])} ...", flush=True)
         r = run_measured(name, cmd, env, workdir / "logs" / f"{log_name}.log")
         status = "ok" if r.ok else f"EXIT {r.exit_code} (see {r.log})"

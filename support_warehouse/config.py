@@ -105,7 +105,7 @@ def disable_transparent_huge_pages() -> bool:
     in full when it is first touched; on a VM whose host backs guest memory lazily that zeroing
     stalls on the host. A 1M-ticket full refresh spent 18-61 s of kernel time (perf:
     clear_page_erms under do_huge_pmd_anonymous_page, both cores ~90% in the kernel for 10 s at
-    worst) and took 88-108 s; with 4 KB pages 9-13 s and 83-86 s (six runs; README Performance)."""
+    worst) and took 88-108 s; with 4 KB pages 9-13 s and 83-86 s (six runs; docs/performance.md)."""
     if transparent_huge_pages() == "system" or not sys.platform.startswith("linux"):
         return False
     import ctypes

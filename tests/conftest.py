@@ -14,6 +14,17 @@ from support_warehouse import load
 from support_warehouse.contract import ENTITIES
 
 
+# Python source for probe processes: `thp_enabled()` is the THP_enabled flag a freshly started child
+# process sees (/proc/self/status), i.e. what the warehouse's dbt and bench steps would inherit.
+THP_ENABLED_SOURCE = """
+import subprocess
+
+def thp_enabled():
+    status = subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True, check=True).stdout
+    return next(line.split()[1] for line in status.splitlines() if line.startswith("THP_enabled:"))
+"""
+
+
 class Landing:
     """A landing folder under tmp_path with helpers to drop extract files into it."""
 

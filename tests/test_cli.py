@@ -18,7 +18,7 @@ from support_warehouse import config
 from support_warehouse import cli, dbt_runner, refresh as refresh_mod
 from support_warehouse.contract import ENTITIES
 
-from conftest import customer_row, ticket_row  # tests/ is on sys.path (rootdir conftest)
+from conftest import THP_ENABLED_SOURCE, customer_row, ticket_row  # tests/ is on sys.path (rootdir conftest)
 
 
 def _node(name: str, status: str, resource_type: str = "test", message: str | None = None):
@@ -325,16 +325,11 @@ def test_refresh_with_real_dbt(landing, tmp_path, monkeypatch, capsys):
 
 
 # A fresh process reports whether the processes it starts (dbt, the bench's steps) get huge pages.
-THP_PROBE = """
-import subprocess
+THP_PROBE = THP_ENABLED_SOURCE + """
 from support_warehouse import config
 
-def thp_enabled(cmd):
-    status = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return next(line.split()[1] for line in status.splitlines() if line.startswith("THP_enabled:"))
-
-before = thp_enabled(["cat", "/proc/self/status"])
-print(before, config.disable_transparent_huge_pages(), thp_enabled(["cat", "/proc/self/status"]))
+before = thp_enabled()
+print(before, config.disable_transparent_huge_pages(), thp_enabled())
 """
 
 

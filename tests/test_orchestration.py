@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from support_warehouse.contract import ENTITIES
+from conftest import THP_ENABLED_SOURCE  # tests/ is on sys.path (rootdir conftest)
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
@@ -188,18 +189,13 @@ def defs(env: Env):
 # ------------------------------------------------------------------------------------ definitions
 
 
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_THP_DISABLE) is Linux only")
 def test_code_location_processes_run_without_transparent_huge_pages(env: Env) -> None:
     """A process that loads the definitions (run workers of the daemon and the UI, the CLI's
     refresh) and the dbt it starts get 4 KB pages (support_warehouse.config, why)."""
-    probe = """
-import ctypes, subprocess
+    probe = THP_ENABLED_SOURCE + """
+import ctypes
 ctypes.CDLL(None).prctl(41, 0, 0, 0, 0)  # allowed again, whatever this test process passed on
-
-def thp_enabled():
-    status = subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True).stdout
-    return next(line.split()[1] for line in status.splitlines() if line.startswith("THP_enabled:"))
 
 before = thp_enabled()
 from orchestration.definitions import defs
@@ -209,6 +205,7 @@ print(before, thp_enabled())
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=proc_env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-2:] == ["1", "0"], out.stdout[-2000:]
+
 
 def test_definitions_load_and_connect_raw_to_dbt(env: Env, defs) -> None:
     from dagster import AssetKey, Definitions
