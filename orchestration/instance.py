@@ -28,8 +28,22 @@ event_log_storage:
     base_dir:
       env: DAGSTER_HOME
 """
+# Run monitoring (the daemon, under `support-warehouse ui`): a run whose process died (kill -9, OOM)
+# is marked failed instead of staying STARTED and holding the queue's one slot forever. The default
+# launcher plus a check of the run's process (orchestration/launcher.py).
+RUN_MONITORING_YAML = """\
+run_launcher:
+  module: orchestration.launcher
+  class: MonitoredRunLauncher
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 300
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 30
+"""
 # dagster.yaml files this module wrote before: replaced by the current one (edited files are kept).
-_PREVIOUS_YAMLS = (DAGSTER_YAML.split("# Dagster's SQLite event log")[0],)
+_PREVIOUS_YAMLS = (DAGSTER_YAML.split("# Dagster's SQLite event log")[0], DAGSTER_YAML)
+DAGSTER_YAML += RUN_MONITORING_YAML
 
 
 def ensure_dagster_home(home: Path | None = None) -> Path:
