@@ -24,7 +24,9 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration import spark
 from orchestration.project import manifest_stale_reason
 from orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
+from orchestration.resources import RunLockResource
 from support_warehouse.contract import ENTITIES
+from support_warehouse.load import permanent_error
 
 DBT_ASSETS_NAME = "dbt_models"
 MARTS_CATALOG = "marts"
@@ -201,7 +203,10 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
         dagster_dbt_translator=dbt_translator(),
         retry_policy=DBT_RETRY_POLICY,
     )
-    def _dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+    def _dbt_models(
+        context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig,
+        run_lock: RunLockResource,  # noqa: ARG001 - one run at a time per warehouse, held for the run
+    ):
         stale = manifest_stale_reason(project)
         if stale:
             context.log.warning(
@@ -236,7 +241,8 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
             error = invocation.get_error()
             messages = [getattr(error, "description", None) or str(error or "dbt build failed")]
         description = f"dbt build failed ({len(failed)} failing node(s)):\n" + "\n".join(messages[:30])
-        transient = _is_transient(messages) or not failed
+        # A permission error or a read-only/full disk does not heal within a night: not retried.
+        transient = (_is_transient(messages) or not failed) and not any(map(permanent_error, messages))
         raise Failure(
             description=description,
             metadata={"failed_nodes": MetadataValue.json([r.get("unique_id") for r in failed]), "transient": transient},

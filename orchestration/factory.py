@@ -18,7 +18,7 @@ from orchestration.project import (
     prepare_manifest,
 )
 from orchestration.raw import LOADER_TABLES, RAW_ASSETS, RAW_GROUP, loader_table_key, raw_asset_key
-from orchestration.resources import NightlyDbtCliResource, WarehouseResource
+from orchestration.resources import NightlyDbtCliResource, RunLockResource, WarehouseResource
 from orchestration.schedules import build_schedule
 from orchestration.sensors import build_sensor
 from support_warehouse.config import disable_transparent_huge_pages
@@ -64,6 +64,7 @@ def build_defs(target: str | None = None) -> Definitions:
         resources={
             "dbt": NightlyDbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
             "warehouse": WarehouseResource(),
+            "run_lock": RunLockResource(),
         },
         executor=in_process_executor,
     )

@@ -30,7 +30,7 @@ from dagster import (
 )
 from dagster_dbt import DbtProject
 
-from orchestration.resources import WarehouseResource
+from orchestration.resources import RunLockResource, WarehouseResource
 from support_warehouse import config
 
 PUBLISHED_GROUP = "published"
@@ -87,7 +87,10 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
             "Refuses to publish PII in clear."
         ),
     )
-    def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    def published_marts(
+        context: AssetExecutionContext, warehouse: WarehouseResource,
+        run_lock: RunLockResource,  # noqa: ARG001 - one run at a time per warehouse, held for the run
+    ) -> MaterializeResult:
         from support_warehouse.publish import PublishError, publish
 
         run = context.dagster_run

@@ -5,14 +5,22 @@ side by side (``load_entities``); each asset is still materialized, checked and 
 own. Each carries the blocking check ``loads_cleanly``:
 
 * ERROR (fails the step, so the run fails and no dbt model or later publish step runs) when the
-  loader reports an error: a required column missing, an unreadable file (message names the file
-  and the column);
+  loader reports an error for the entity as a whole;
+* WARN when a file was quarantined in this load (unreadable, or missing a required column):
+  none of its rows loaded, the entity's other files did, the night goes on; the description names
+  each file and why;
 * WARN when the file reader rejected records in this load (counts by reason from
   ``raw._load_rejects``); the night goes on, the rows are kept in the rejects table;
 * pass otherwise.
 
+The same step materializes ``raw/_landing`` (the landing folder itself) with the check
+``only_known_landing_content``: WARN naming every folder and file the night does not load (a typo
+such as ``ticket/``, a stray file) or when no entity folder holds a file (support_warehouse.landing).
+
 Transient failures (the DuckDB file locked by another process, I/O hiccups) raise and are retried
-by ``RAW_RETRY_POLICY``; loader errors about the data are never retried.
+by ``RAW_RETRY_POLICY``; loader errors about the data are never retried, and neither are
+permanent errors of the machine (permission denied, read-only or full disk): they fail the step
+at once with a ``Failure`` that names the cause.
 """
 
 # No `from __future__ import annotations`: Dagster checks the context annotation at definition time.
@@ -29,6 +37,7 @@ from dagster import (
     AssetsDefinition,
     AssetSpec,
     Backoff,
+    Failure,
     Jitter,
     MaterializeResult,
     MetadataValue,
@@ -38,7 +47,7 @@ from dagster import (
 
 from orchestration import spark
 from orchestration.pending import LOADED_TAG_PREFIX
-from orchestration.resources import WarehouseResource
+from orchestration.resources import RunLockResource, WarehouseResource
 from support_warehouse.contract import ENTITIES, Entity
 
 RAW_GROUP = "raw"
@@ -49,6 +58,15 @@ LOADER_TABLES = {
     "_load_rejects": "Records the file reader could not parse, with file, line and reason (all entities).",
     "_loaded_files": "One row per landing file loaded, with its content hash (a file is never loaded twice).",
 }
+
+
+LANDING_KEY = AssetKey(["raw", "_landing"])
+LANDING_CHECK = "only_known_landing_content"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}".rstrip(": ")
 
 
 def raw_asset_key(entity: str) -> AssetKey:
@@ -134,8 +152,9 @@ def _check_spec(entity: Entity) -> AssetCheckSpec:
         asset=raw_asset_key(entity.name),
         blocking=True,
         description=(
-            "Fails (ERROR, stops the night) when a required column is missing or a file is "
-            "unreadable; warns when the reader rejected records (counts by reason)."
+            "Warns when a file was quarantined (unreadable or missing a required column: none of "
+            "its rows loaded, the entity's other files did) or the reader rejected records (counts "
+            "by reason); fails (ERROR, stops the night) only when the entity could not be loaded at all."
         ),
     )
 
@@ -229,10 +248,22 @@ def _load_events(
     check_metadata.pop("dagster/row_count", None)
     if reasons:
         check_metadata["rejects_by_reason"] = MetadataValue.md(_reasons_markdown(reasons))
+    quarantined = dict(_field(result, "files_quarantined", None) or {})
+    if quarantined:
+        metadata["quarantined_files"] = MetadataValue.json(quarantined)
     if error:
         passed, severity = False, AssetCheckSeverity.ERROR
         description = f"{entity.name}: load failed: {error}"
         context.log.error(f"raw.{entity.name}: load failed: {error}")
+    elif quarantined:
+        passed, severity = False, AssetCheckSeverity.WARN
+        description = (
+            f"{entity.name}: {len(quarantined)} file(s) quarantined, none of their rows loaded "
+            f"(fix the file and drop the fixed copy into the landing folder): " + "; ".join(quarantined.values())
+        )
+        if rows_rejected:
+            description += f"; and {rows_rejected} record(s) could not be read: {summarise_reasons(reasons)}"
+        context.log.warning(f"raw.{entity.name}: {description}")
     elif rows_rejected:
         passed, severity = False, AssetCheckSeverity.WARN
         description = (
@@ -258,17 +289,70 @@ def _load_events(
         yield MaterializeResult(asset_key=key, metadata=metadata, check_results=[check])
 
 
+def _landing_events(landing: Path) -> Any:
+    from support_warehouse.landing import survey
+
+    found = survey(landing)
+    problems = found.problems()
+    metadata: dict[str, Any] = {
+        "landing_dir": MetadataValue.path(str(landing)),
+        "unknown": MetadataValue.json(found.unknown),
+        "entity_files": found.entity_files,
+    }
+    check = AssetCheckResult(
+        asset_key=LANDING_KEY,
+        check_name=LANDING_CHECK,
+        passed=not problems,
+        severity=AssetCheckSeverity.WARN,
+        description="; ".join(problems) or "the landing folder holds only entity and connector folders",
+        metadata=metadata,
+    )
+    return MaterializeResult(asset_key=LANDING_KEY, metadata=metadata, check_results=[check])
+
+
+_LANDING_SPEC = AssetSpec(
+    key=LANDING_KEY,
+    group_name=RAW_GROUP,
+    kinds={"python"},
+    description=(
+        "The landing folder itself: what it holds besides the extracts the night loads. Its check "
+        f"{LANDING_CHECK} warns, by name, about unknown folders (a typo such as `ticket/`) and files, "
+        "and when no entity folder holds a file."
+    ),
+    skippable=True,
+)
+_LANDING_CHECK_SPEC = AssetCheckSpec(
+    LANDING_CHECK,
+    asset=LANDING_KEY,
+    description="Warns (never stops the night) naming every folder and file in the landing folder that is not loaded.",
+)
+
+
 @multi_asset(
     name="raw_extracts",
-    specs=[_spec(e) for e in ENTITIES.values()],
-    check_specs=[_check_spec(e) for e in ENTITIES.values()],
+    specs=[_spec(e) for e in ENTITIES.values()] + [_LANDING_SPEC],
+    check_specs=[_check_spec(e) for e in ENTITIES.values()] + [_LANDING_CHECK_SPEC],
     can_subset=True,
     retry_policy=RAW_RETRY_POLICY,
 )
-def raw_extracts(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[Any]:
+def raw_extracts(
+    context: AssetExecutionContext, warehouse: WarehouseResource, run_lock: RunLockResource  # noqa: ARG001 - held for the run
+) -> Iterator[Any]:
     """Every selected raw.<entity> asset in one step, so their loads can run side by side."""
     selected = [e for e in ENTITIES.values() if raw_asset_key(e.name) in context.selected_asset_keys]
-    outcomes = load_entities(warehouse, [e.name for e in selected], context.run.run_id)
+    if LANDING_KEY in context.selected_asset_keys:
+        yield _landing_events(warehouse.landing())
+    try:
+        outcomes = load_entities(warehouse, [e.name for e in selected], context.run.run_id)
+    except Exception as exc:
+        from support_warehouse.load import permanent_error
+
+        if not permanent_error(exc):
+            raise  # transient (a lock, an I/O hiccup): RAW_RETRY_POLICY retries the step
+        raise Failure(
+            description=f"cannot load into {warehouse.warehouse()}: {_first_line(exc)} (not retried: fix it and run again)",
+            allow_retries=False,
+        ) from exc
     for entity in selected:
         yield from _load_events(context, entity, outcomes[entity.name], warehouse.landing())
 

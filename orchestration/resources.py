@@ -62,6 +62,23 @@ class WarehouseResource(ConfigurableResource):
             con.close()
 
 
+class RunLockResource(ConfigurableResource):
+    """One run at a time per warehouse, whoever starts it (CLI, schedule, sensor, UI): holds
+    support_warehouse.runlock's lock from the first step of a run to its end. Dagster's in-process
+    executor initialises a run's resources once, so the lock spans the load, dbt and publishing. A
+    second run waits up to SW_RUN_LOCK_WAIT_SECONDS naming the run it waits for, then fails with
+    that name before touching anything."""
+
+    @contextmanager
+    def yield_for_execution(self, context) -> Iterator["RunLockResource"]:
+        from support_warehouse import runlock
+
+        run_id = getattr(context, "run_id", None) or "unknown"
+        log = getattr(context, "log", None)
+        with runlock.run_lock(config.warehouse_path(), run_id, on_wait=log.warning if log else None):
+            yield self
+
+
 class NightlyDbtCliResource(DbtCliResource):
     """dagster-dbt's DbtCliResource without two per-run costs this project never uses.
 

@@ -39,6 +39,7 @@ class EntityLoadSummary:
     notes: list[str] = field(default_factory=list)  # loader notes (empty files, ...)
     load_check: str | None = None  # "passed" | "warn" | "error" | None (not evaluated)
     rejects_check: str | None = None
+    quarantined: dict[str, str] = field(default_factory=dict)  # file -> why (none of its rows loaded)
 
 
 @dataclass
@@ -68,6 +69,8 @@ class NightlyResult:
     publication: dict[str, Any] | None = None  # metadata of the published/marts materialization
     publish_seconds: float | None = None
     publish_error: str | None = None  # why the publish step failed
+    landing_problems: list[str] = field(default_factory=list)  # unknown folders/files in the landing folder
+    run_error: str | None = None  # why the run failed or never started, when no step says so
 
     @property
     def dbt_status(self) -> str:
@@ -90,6 +93,8 @@ class NightlyResult:
 
     def summary_lines(self) -> list[str]:
         lines = [self.headline()]
+        if self.run_error:
+            lines.append(f"  failed: {self.run_error}")
         for e in self.entities.values():
             part = f"  {e.entity:<22} files {e.files_loaded:>3}  rows {e.rows_loaded:>9}  reader rejects {e.rows_rejected:>6}"
             if e.rejected_total is not None:
@@ -168,7 +173,7 @@ def _failure_message(ev: Any) -> str:
 def summarise(result: Any, instance: Any, home: Path) -> NightlyResult:
     """Turn an ExecuteInProcessResult into what the CLI prints."""
     from orchestration.checks import REJECTS_CHECK
-    from orchestration.raw import LOAD_CHECK
+    from orchestration.raw import LANDING_CHECK, LANDING_KEY, LOAD_CHECK
 
     run = instance.get_run_by_id(result.run_id)
     out = NightlyResult(
@@ -197,12 +202,16 @@ def summarise(result: Any, instance: Any, home: Path) -> NightlyResult:
             s.error = _meta_value(md, "error")
             s.files = [str(f) for f in (_meta_value(md, "new_files") or [])]
             s.notes = [str(n) for n in (_meta_value(md, "notes") or [])]
+            s.quarantined = {str(k): str(v) for k, v in (_meta_value(md, "quarantined_files") or {}).items()}
+        elif ev.asset_key == LANDING_KEY and ev.check_name == LANDING_CHECK:
+            if not ev.passed:
+                out.landing_problems = [p for p in (ev.description or "").split("; ") if p]
         elif path in raw_keys and ev.check_name == REJECTS_CHECK:
             s = out.entities[path[1]]
             s.rejects_check = status
             s.rejected_total = int(_meta_value(md, "rejected_rows") or 0)
             s.rejected_new = int(_meta_value(md, "rejected_rows_from_this_run") or 0)
-        elif path not in raw_keys:  # a dbt test
+        elif path not in raw_keys and ev.asset_key != LANDING_KEY:  # a dbt test
             key = {"passed": "passed", "warn": "warned", "error": "failed"}[status]
             out.dbt_tests[key] += 1
             if status != "passed":
@@ -219,6 +228,20 @@ def summarise(result: Any, instance: Any, home: Path) -> NightlyResult:
             out.dbt_failure = msg
         elif ev.step_key == PUBLISH_STEP:
             out.publish_error = msg
+    if not result.success and not out.failures:
+        # Failed outside any step (a resource, the run worker): the run's own failure event says why.
+        for ev in result.all_events:
+            if ev.event_type_value == "RESOURCE_INIT_FAILURE" and ev.event_specific_data is not None:
+                err = ev.event_specific_data.error
+                while err is not None and err.cause is not None:
+                    err = err.cause
+                if err is not None and err.message:
+                    text = err.message.strip().splitlines()[0]
+                    prefix = f"{err.cls_name}: "
+                    out.run_error = text.split(prefix, 1)[1] if prefix in text else text
+                    break
+            if ev.event_type_value == "RUN_FAILURE" and ev.message:
+                out.run_error = ev.message.strip()
     for ev in result.get_step_success_events():
         out.step_status[ev.step_key] = "success"
         if ev.step_key == PUBLISH_STEP:
@@ -372,7 +395,16 @@ def apply_to_report(report: Any, nightly: NightlyResult) -> None:
             rejected_reader=e.rows_rejected,
             error=e.error,
             notes=list(e.notes),
+            files_quarantined=dict(e.quarantined),
         )
+    report.landing_problems = list(nightly.landing_problems)
+    # Failures the entity, dbt and publishing lines do not explain: the run itself, the load step.
+    load_errors = any(e.error for e in nightly.entities.values())
+    report.run_failures = [nightly.run_error] if nightly.run_error else []
+    report.run_failures += [
+        f for f in nightly.failures
+        if not f.startswith((f"{DBT_STEP}:", f"{PUBLISH_STEP}:")) and not (load_errors and f.startswith(f"{RAW_STEP}:"))
+    ]
     report.dbt = dbt_run_summary(nightly)
     report.publication = publish_result(nightly)
     report.publish_error = nightly.publish_error

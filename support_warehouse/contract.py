@@ -208,3 +208,14 @@ ACCEPTED_VALUES = {
 
 # Inclusive score range per survey scale.
 SCALE_RANGES = {"csat_5": (1, 5), "csat_3": (1, 3), "nps_11": (0, 10), "ces_7": (1, 7)}
+
+# Landing sub-folders of connector systems (<landing>/<system>/<table>/): their tables are read by
+# the system's own connector, so these folders are known, never reported as unknown. Add a system
+# here when its connector lands.
+CONNECTOR_SYSTEMS: tuple[str, ...] = ("zendesk", "intercom")
+
+
+def known_landing_folders() -> frozenset[str]:
+    """Top-level folder names a landing folder may hold: contract entities and connector systems.
+    Anything else (a typo such as `ticket/`) is reported by support_warehouse.landing.survey."""
+    return frozenset(ENTITIES) | frozenset(CONNECTOR_SYSTEMS)

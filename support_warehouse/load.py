@@ -13,8 +13,9 @@ Raw layer (schema ``raw``):
     ``_source_line`` (see below), ``_loaded_at`` (TIMESTAMP, UTC) and ``_load_id``.
 ``raw._loaded_files``
     one row per file load attempt: ``status`` is ``loaded``, ``empty`` (0-byte or header-only:
-    nothing to load) or ``failed`` (the entity's load was rolled back; the file stays pending).
-    A file whose sha256 is already recorded as ``loaded``/``empty`` for its entity is skipped.
+    nothing to load) or ``quarantined`` (unreadable or missing a required column: none of its rows
+    loaded, ``message`` says why). A file whose sha256 is already recorded with one of these
+    statuses for its entity is skipped; a fixed copy has other content and loads.
 ``raw._load_rejects``
     records the reader could not parse, with file, line, a human reason and the raw text.
 
@@ -37,6 +38,7 @@ switch quoting off; blank lines or a short row make it pick a single ``|`` colum
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import hashlib
 import logging
@@ -46,6 +48,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -118,6 +121,9 @@ create table if not exists {LOAD_REJECTS} (
 )"""
 
 _OK_STATUSES = ("loaded", "empty")
+QUARANTINED = "quarantined"
+# Files never read again: loaded, empty, or quarantined (a fixed copy has other content and loads).
+_DONE_STATUSES = (*_OK_STATUSES, QUARANTINED)
 
 
 # --------------------------------------------------------------------------------------- API types
@@ -135,6 +141,7 @@ class EntityLoadResult:
     exception: LoadError | None = None
     notes: list[str] = field(default_factory=list)
     load_id: str = ""
+    files_quarantined: dict[str, str] = field(default_factory=dict)  # file -> why, none of its rows loaded
 
     @property
     def ok(self) -> bool:
@@ -461,7 +468,7 @@ def _known_files(
         return {}, set(), set()
     rows = con.execute(
         f"select file_path, file_hash, file_size, file_mtime_ns from {LOADED_FILES} "
-        f"where entity = ? and status in {_OK_STATUSES}",
+        f"where entity = ? and status in {_DONE_STATUSES}",
         [entity],
     ).fetchall()
     stats = {r[0]: (r[2], r[3]) for r in rows if r[2] is not None}
@@ -570,6 +577,8 @@ def _open_text_head(f: _File, limit: int = 65536) -> bytes:
                 return fh.read(limit)
         with open(f.path, "rb") as fh:
             return fh.read(limit)
+    except PermissionError:
+        raise  # the machine's problem, not the file's: never quarantined
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         raise _Unreadable(f"cannot be read ({e})") from e
 
@@ -1121,11 +1130,15 @@ def _record_file(
 def load_entity(
     con: duckdb.DuckDBPyConnection, landing_dir: Path, entity: str, load_id: str | None = None
 ) -> EntityLoadResult:
-    """Load the entity's new files, all or nothing, in one transaction.
+    """Load the entity's new files in one transaction; quarantine the files that break the contract.
 
-    Never raises for bad input: a missing required column or an unreadable file rolls the entity's
-    load back and is returned in ``error``/``exception`` (a ``LoadError``). Raises for programmer
-    errors (unknown entity, a transaction already open on ``con``).
+    Never raises for bad input: a file missing a required column or unreadable as a whole (binary,
+    truncated gzip, corrupt Parquet) is quarantined: recorded in ``raw._loaded_files`` with status
+    ``quarantined`` and the reason, none of its rows loaded, listed in ``files_quarantined``; the
+    entity's other files then load (the transaction is rolled back and redone without it). A
+    quarantined file is skipped like a loaded one, so the same files twice change nothing; a fixed
+    copy (other content) loads. Raises for the environment (permission denied, disk full, out of
+    memory, a lock) and for programmer errors (unknown entity, a transaction already open on ``con``).
     """
     if entity not in ENTITIES:
         raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(ENTITIES)}")
@@ -1135,16 +1148,47 @@ def load_entity(
     result = EntityLoadResult(entity=entity, load_id=load_id)
     new, skipped = _split_new(con, landing_dir, entity)
     result.files_skipped = [f.rel for f in skipped]
-    if not new:
-        return result
-
     loaded_at = _now_utc()
+    while new:
+        try:
+            outcomes = _load_files(con, entity, new, load_id, loaded_at)
+        except LoadError as e:
+            bad = next((f for f in new if f.rel == e.file), new[-1])
+            _quarantine(con, entity, bad, load_id, loaded_at, e, result)
+            new = [f for f in new if f is not bad]
+            continue
+        for f, outcome in outcomes:
+            result.add_file(f.rel, outcome)
+        break
+    if result.files_loaded:
+        log.info(
+            "%s: %d file(s), %d row(s) loaded, %d rejected by the reader",
+            entity, len(result.files_loaded), result.rows_loaded, result.rows_rejected,
+        )
+    return result
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, entity: str, f: _File, load_id: str, loaded_at: datetime,
+    error: LoadError, result: EntityLoadResult,
+) -> None:
+    log.warning("%s (quarantined: none of its rows loaded)", error.message)
+    if f.sha256 is None:  # could not even be hashed: path, size and mtime still recognise it
+        f.sha256 = f"unhashed:{f.rel}"
+    _record_file(con, entity, f, load_id, loaded_at, 0, 0, QUARANTINED, error.message)
+    result.files_quarantined[f.rel] = error.message
+
+
+def _load_files(
+    con: duckdb.DuckDBPyConnection, entity: str, files: list[_File], load_id: str, loaded_at: datetime
+) -> list[tuple[_File, _FileOutcome]]:
+    """Every file, all or nothing, in one transaction; a LoadError names the file to quarantine."""
     loader = _Loader(con, entity, load_id, loaded_at)
     current: _File | None = None
     con.begin()
     try:
         outcomes: list[tuple[_File, _FileOutcome]] = []
-        for current in new:
+        for current in files:
             read = {"csv": loader.load_csv, "jsonl": loader.load_json, "json": loader.load_json}.get(
                 current.fmt, loader.load_parquet
             )
@@ -1157,7 +1201,14 @@ def load_entity(
                 raise LoadError(
                     f"{entity}: {current.display} is unreadable: it {e}", entity, current.rel
                 ) from e
+            except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # Python's pass over a gzip file
+                raise LoadError(
+                    f"{entity}: {current.display} is unreadable: it is not a complete gzip file ({e})",
+                    entity, current.rel,
+                ) from e
             except duckdb.Error as e:
+                if environment_error(e):
+                    raise
                 detail = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
                 raise LoadError(
                     f"{entity}: {current.display} is unreadable: {detail}", entity, current.rel
@@ -1172,31 +1223,45 @@ def load_entity(
             _record_file(con, entity, current, load_id, loaded_at, outcome.rows, outcome.rejects, status, message)
             outcomes.append((current, outcome))
         con.commit()
-    except LoadError as e:
-        con.rollback()
-        loader.cleanup()
-        _join_scan(current)
-        log.error("%s", e.message)
-        result.error, result.exception = e.message, e
-        if current is not None:
-            try:
-                _record_file(con, entity, current, load_id, loaded_at, 0, 0, "failed", e.message)
-            except duckdb.Error:  # pragma: no cover - bookkeeping must not hide the real error
-                log.exception("could not record the failed file")
-        return result
     except BaseException:
         con.rollback()
         loader.cleanup()
         _join_scan(current)
         raise
     loader.cleanup()
-    for f, outcome in outcomes:
-        result.add_file(f.rel, outcome)
-    log.info(
-        "%s: %d file(s), %d row(s) loaded, %d rejected by the reader",
-        entity, len(result.files_loaded), result.rows_loaded, result.rows_rejected,
-    )
-    return result
+    return outcomes
+
+
+# DuckDB errors that are about the machine, not the file being read: never a reason to quarantine.
+_ENVIRONMENT_ERRORS = (
+    "no space left", "permission denied", "read-only file system", "could not set lock",
+    "conflicting lock", "cannot allocate memory", "out of memory", "disk quota",
+)
+
+
+# Failures retrying cannot mend within a night: someone has to change the machine first.
+_PERMANENT_ERRORS = ("permission denied", "read-only file system", "no space left", "disk quota", "operation not permitted")
+
+
+def permanent_error(e: BaseException | str) -> bool:
+    """True for permission errors, read-only or full disks: not worth a retry."""
+    if isinstance(e, OSError) and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT):
+        return True
+    if isinstance(e, duckdb.PermissionException):
+        return True
+    text = str(e).lower()
+    return any(marker in text for marker in _PERMANENT_ERRORS)
+
+
+def environment_error(e: BaseException) -> bool:
+    """True for failures of the machine (disk, permissions, memory, locks) rather than of a file's content."""
+    if isinstance(e, (duckdb.OutOfMemoryException, duckdb.InterruptException, duckdb.FatalException,
+                      duckdb.TransactionException, duckdb.PermissionException, MemoryError)):
+        return True
+    if isinstance(e, OSError) and not isinstance(e, (EOFError, gzip.BadGzipFile)):
+        return True
+    text = str(e).lower()
+    return any(marker in text for marker in _ENVIRONMENT_ERRORS)
 
 
 def load_all(
@@ -1206,13 +1271,10 @@ def load_all(
     load_id = load_id or new_load_id()
     ensure_raw_schema(con)
     landing_dir = Path(landing_dir)
-    if landing_dir.is_dir():
-        unknown = sorted(
-            p.name for p in landing_dir.iterdir()
-            if p.is_dir() and not p.name.startswith(("_", ".")) and p.name not in ENTITIES
-        )
-        if unknown:
-            log.warning("ignoring landing folders that are no contract entity: %s", ", ".join(unknown))
+    from .landing import survey
+
+    for problem in survey(landing_dir).problems():
+        log.warning("%s", problem)
     return side_by_side(
         con, landing_dir, list(ENTITIES), lambda cursor, entity: load_entity(cursor, landing_dir, entity, load_id)
     )

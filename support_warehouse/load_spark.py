@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import io
 import json
 import logging
@@ -56,6 +57,7 @@ import time
 import tempfile
 import threading
 import uuid
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -75,7 +77,7 @@ log = logging.getLogger(__name__)
 RAW_SCHEMA = load.RAW_SCHEMA
 LOADED_FILES = load.LOADED_FILES
 LOAD_REJECTS = load.LOAD_REJECTS
-_OK_STATUSES = load._OK_STATUSES
+_DONE_STATUSES = load._DONE_STATUSES
 
 _CORRUPT = "_sw_corrupt_record"
 _REPLACEMENT_CHAR = "\ufffd"
@@ -212,7 +214,7 @@ def _known_files(spark: SparkSession, entities: Sequence[str]) -> dict[str, _Kno
     out: dict[str, _Known] = {e: ({}, set()) for e in entities}
     if not _table_exists(spark, RAW_SCHEMA, "_loaded_files"):
         return out
-    statuses = ", ".join(_lit(s) for s in _OK_STATUSES)
+    statuses = ", ".join(_lit(s) for s in _DONE_STATUSES)
     wanted = ", ".join(_lit(e) for e in entities)
     rows = spark.sql(
         f"select entity, file_path, file_hash, file_size, file_mtime_ns from {LOADED_FILES} "
@@ -851,26 +853,40 @@ def load_entity_spark(
         return result
 
     loaded_at = load._now_utc()
-    loader = _SparkLoader(spark, entity, load_id, loaded_at)
-    batch = _Batch()
-    by_format: dict[str, list[_File]] = {}
-    for f in new:
-        by_format.setdefault({"jsonl": "json"}.get(f.fmt, f.fmt), []).append(f)
-    readers = {"csv": loader.read_csv, "json": loader.read_json, "parquet": loader.read_parquet}
-    try:
-        for fmt, files in by_format.items():
-            try:
-                readers[fmt](batch, files)
-            except LoadError:
-                raise
-            except Exception as e:  # noqa: BLE001 - a Spark read failed: find the file
-                current = _culprit(loader, readers[fmt], files) or files[0]
-                raise LoadError(
-                    f"{entity}: {current.display} is unreadable: {_spark_error_text(e)}", entity, current.rel
-                ) from e
-    except LoadError as e:
-        bad = next((f for f in new if f.rel == e.file), new[0])
-        return _failed(spark, loader, batch, result, new, bad, e, load_id, loaded_at)
+    while True:  # a file that breaks the contract is quarantined and the others read again
+        loader = _SparkLoader(spark, entity, load_id, loaded_at)
+        batch = _Batch()
+        by_format: dict[str, list[_File]] = {}
+        for f in new:
+            by_format.setdefault({"jsonl": "json"}.get(f.fmt, f.fmt), []).append(f)
+        readers = {"csv": loader.read_csv, "json": loader.read_json, "parquet": loader.read_parquet}
+        try:
+            for fmt, files in by_format.items():
+                try:
+                    readers[fmt](batch, files)
+                except LoadError:
+                    raise
+                except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # Python's own pass over a gzip file
+                    current = _culprit(loader, readers[fmt], files) or files[0]
+                    raise LoadError(
+                        f"{entity}: {current.display} is unreadable: it is not a complete gzip file ({e})",
+                        entity, current.rel,
+                    ) from e
+                except Exception as e:  # noqa: BLE001 - a Spark read failed: find the file
+                    if load.environment_error(e):  # the machine's problem (permissions, disk): not the file's
+                        raise
+                    current = _culprit(loader, readers[fmt], files) or files[0]
+                    raise LoadError(
+                        f"{entity}: {current.display} is unreadable: {_spark_error_text(e)}", entity, current.rel
+                    ) from e
+        except LoadError as e:
+            bad = next((f for f in new if f.rel == e.file), new[0])
+            _quarantine(spark, loader, batch, result, bad, e, load_id, loaded_at)
+            new = [f for f in new if f is not bad]
+            if not new:
+                return result
+            continue
+        break
 
     # Every file read fine: write rows, rejects and bookkeeping (one job per table).
     try:
@@ -931,27 +947,26 @@ def _culprit(loader: _SparkLoader, reader: Any, files: list[_File]) -> _File | N
     return None
 
 
-def _failed(
+def _quarantine(
     spark: SparkSession,
     loader: _SparkLoader,
     batch: _Batch,
     result: EntityLoadResult,
-    new: list[_File],
     bad: _File,
     err: LoadError,
     load_id: str,
     loaded_at: datetime,
-) -> EntityLoadResult:
+) -> None:
+    """Record the file as quarantined, as the DuckDB loader does (load._quarantine)."""
     loader.cleanup(batch)
-    log.error("%s", err.message)
-    result.error, result.exception = err.message, err
-    try:
-        _record_files(
-            spark, [(bad.rel, bad.sha256, result.entity, load_id, _aware(loaded_at), 0, 0, "failed", err.message, bad.size, bad.mtime_ns)]
-        )
-    except Exception:  # pragma: no cover - bookkeeping must not hide the real error
-        log.exception("could not record the failed file")
-    return result
+    log.warning("%s (quarantined: none of its rows loaded)", err.message)
+    if bad.sha256 is None:
+        bad.sha256 = f"unhashed:{bad.rel}"
+    _record_files(
+        spark,
+        [(bad.rel, bad.sha256, result.entity, load_id, _aware(loaded_at), 0, 0, load.QUARANTINED, err.message, bad.size, bad.mtime_ns)],
+    )
+    result.files_quarantined[bad.rel] = err.message
 
 
 def load_all_spark(
@@ -1028,6 +1043,7 @@ def load_report(spark: SparkSession, results: dict[str, EntityLoadResult], load_
             "rows_loaded": res.rows_loaded,
             "rows_rejected": res.rows_rejected,
             "error": res.error,
+            "files_quarantined": dict(res.files_quarantined),
             "notes": list(res.notes),
             "reasons": sorted(reasons.get(entity, []), key=lambda x: (-x[1], x[0])),
             "total_rows": spark.table(f"{RAW_SCHEMA}.{_q(entity)}").count(),

@@ -36,6 +36,7 @@ class EntityReport:
     rejected_staging: int | None = None  # audit.rejected_rows rows from this load's files (None: unknown)
     error: str | None = None
     notes: list[str] = field(default_factory=list)  # loader notes, e.g. '<file>: 0-byte file: nothing to load'
+    files_quarantined: dict[str, str] = field(default_factory=dict)  # file -> why (none of its rows loaded)
 
     @property
     def rows_rejected(self) -> int:
@@ -57,16 +58,44 @@ class RefreshReport:
     publication: PublishResult | None = None  # set when this night was published for BI
     publish_error: str | None = None  # publishing refused or failed (previous marts kept)
     dagster: str | None = None  # "Dagster run <id> (nightly_refresh): success|FAILURE" (engine dagster)
+    landing_problems: list[str] = field(default_factory=list)  # unknown folders/files (support_warehouse.landing)
+    run_failures: list[str] = field(default_factory=list)  # the run or a load step failed as a whole: why
 
     @property
     def load_errors(self) -> list[str]:
         return [e.error for e in self.entities.values() if e.error]
 
     @property
+    def quarantined(self) -> dict[str, str]:
+        return {f: why for e in self.entities.values() for f, why in e.files_quarantined.items()}
+
+    def causes(self) -> list[str]:
+        """What failed and why, most basic first (empty when the night is OK)."""
+        out = list(self.run_failures)
+        out += [f"load failed: {msg}" for msg in self.load_errors]
+        d = self.dbt
+        if d is None:
+            if not out:
+                out.append("dbt did not run")
+        elif d.exception:
+            out.append(f"dbt could not run: {d.exception.strip().splitlines()[0] if d.exception.strip() else d.exception}")
+        elif d.has_errors:
+            broken = [n.describe() for n in [*d.node_errors, *d.failing_tests]]
+            shown = "; ".join(broken[:3]) + (f"; and {len(broken) - 3} more" if len(broken) > 3 else "")
+            out.append(
+                f"dbt: {d.nodes_error} model(s) errored, {d.failed + d.errored} error-level test(s) failed"
+                + (f": {shown}" if shown else "")
+            )
+        if self.publish_error:
+            out.append(f"publishing failed: {self.publish_error}")
+        return out
+
+    @property
     def ok(self) -> bool:
         """False when an entity failed to load or dbt hit an error-level failure."""
         return (
-            not self.load_errors and self.dbt is not None and not self.dbt.has_errors and not self.publish_error
+            not self.load_errors and not self.run_failures and self.dbt is not None
+            and not self.dbt.has_errors and not self.publish_error
         )
 
     @property
@@ -190,6 +219,9 @@ def refresh(
         raise ValueError("target spark runs through the Dagster job only (SW_REFRESH_ENGINE=dagster)")
 
     # 1. Load (the connection is closed before dbt opens the same file).
+    from .landing import survey
+
+    report.landing_problems = survey(landing).problems()
     con = load.connect(warehouse)
     try:
         results = load.load_all(con, landing, load_id)
@@ -204,6 +236,7 @@ def refresh(
             rejected_reader=res.rows_rejected,
             error=res.error,
             notes=list(res.notes),
+            files_quarantined=dict(res.files_quarantined),
         )
 
     # 2. dbt build.

@@ -12,7 +12,10 @@ def format_report(report: RefreshReport) -> str:
     took = ""
     if report.finished_at is not None:
         took = f" in {(report.finished_at - report.started_at).total_seconds():.1f}s"
-    lines.append(f"Refresh {report.load_id} (target {report.target}){took}")
+    # The first line says how the night ended and, when it failed, why.
+    causes = report.causes()
+    verdict = "OK" if report.ok else "FAILED - " + "; ".join(causes or ["see below"])
+    lines.append(f"Refresh {report.load_id} (target {report.target}){took}: {verdict}")
     lines.append(f"  landing:   {report.landing}")
     lines.append(f"  warehouse: {report.warehouse}")
     lines.append("")
@@ -22,6 +25,8 @@ def format_report(report: RefreshReport) -> str:
     for e in report.entities.values():
         staging = "?" if e.rejected_staging is None else f"{e.rejected_staging:,}"
         status = "FAILED" if e.error else ("loaded" if e.files_loaded else "no new files")
+        if e.files_quarantined:
+            status += f", {len(e.files_quarantined)} quarantined"
         rows.append(
             (e.entity, str(len(e.files_loaded)), f"{e.rows_loaded:,}", f"{e.rejected_reader:,}", staging, status)
         )
@@ -52,6 +57,18 @@ def format_report(report: RefreshReport) -> str:
         lines.append(f"  (staging rejects: {report.staging_rejects_note})")
     lines.append("")
 
+    quarantined = report.quarantined
+    if quarantined:
+        lines.append(
+            "Quarantined files (none of their rows loaded; the entity's other files did). Fix the file and "
+            "drop the fixed copy into the landing folder, then remove the bad one:"
+        )
+        lines.extend(f"  - {why}" for why in quarantined.values())
+        lines.append("")
+    if report.landing_problems:
+        lines.append("Landing folder:")
+        lines.extend(f"  - {p}" for p in report.landing_problems)
+        lines.append("")
     if report.load_errors:
         lines.append("Load errors (those entities were not changed):")
         lines.extend(f"  - {msg}" for msg in report.load_errors)
@@ -86,17 +103,11 @@ def format_report(report: RefreshReport) -> str:
     elif publish_error:
         lines.append(f"Not published: {publish_error} (the previous publication is unchanged)")
     if report.ok:
-        lines.append("Result: OK")
+        warnings = len(quarantined) + len(report.landing_problems)
+        lines.append("Result: OK" + (f" ({warnings} warning(s) above)" if warnings else ""))
     else:
-        why = []
-        if report.load_errors:
-            why.append(f"{len(report.load_errors)} entity load error(s)")
-        if d is None or d.has_errors:
-            why.append("dbt errors or failed error-level tests")
-        if publish_error:
-            why.append("publishing failed")
         lines.append(
-            "Result: FAILED (" + "; ".join(why) + ")"
+            "Result: FAILED - " + "; ".join(causes or ["see above"])
             + ("" if publish_error else " - not published, the previous publication is unchanged")
         )
     return "\n".join(lines)

@@ -199,18 +199,30 @@ def test_refresh_report_counts_staging_rejects_from_audit(fake_dbt, landing, tmp
     assert report.ok
 
 
-def test_refresh_fails_on_load_error_but_loads_the_rest(fake_dbt, landing, tmp_path, capsys):
+def test_refresh_quarantines_a_file_missing_a_column_and_loads_the_rest(fake_dbt, landing, tmp_path, capsys):
     header = [c for c in ENTITIES["tickets"].required if c != "priority"]
     landing.csv("tickets", "t.csv", [["x"] * len(header)], header=header)
     landing.csv("customers", "c.csv", [customer_row(1)])
+    (landing.root / "ticket").mkdir()  # a typo'd entity folder
     rc = cli.main(["refresh", "--landing", str(landing.root), "--warehouse", str(tmp_path / "w.duckdb")])
     out = capsys.readouterr().out
-    assert rc == 1
-    assert "tickets/t.csv is missing required column 'priority'" in out
-    assert "Result: FAILED" in out and "not published" in out
-    assert fake_dbt.published == []  # a failed night is never published
+    assert rc == 0
+    assert "Quarantined files" in out and "tickets/t.csv is missing required column 'priority'" in out
+    assert "not loaded, unknown in the landing folder: ticket/" in out
+    assert out.splitlines()[0].endswith(": OK") and "Result: OK (2 warning(s) above)" in out
+    assert len(fake_dbt.published) == 1  # the night publishes
     customers_line = next(line for line in out.splitlines() if line.startswith("customers "))
     assert customers_line.split()[1:3] == ["1", "1"]
+
+
+def test_a_failed_night_names_its_cause_in_the_first_and_last_line(fake_dbt, landing, tmp_path, capsys):
+    fake_dbt.result = _dbt_result(_node("fct_tickets", "error", "model", "Out of Memory Error: boom"), success=False)
+    rc = cli.main(["refresh", "--landing", str(landing.root), "--warehouse", str(tmp_path / "w.duckdb")])
+    lines = capsys.readouterr().out.splitlines()
+    assert rc == 1
+    cause = "dbt: 1 model(s) errored, 0 error-level test(s) failed: fct_tickets [error]: Out of Memory Error: boom"
+    assert lines[0].endswith(f": FAILED - {cause}")
+    assert lines[-1] == f"Result: FAILED - {cause} - not published, the previous publication is unchanged"
 
 
 @pytest.mark.parametrize(

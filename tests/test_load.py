@@ -305,14 +305,13 @@ def test_multi_line_value_counts_as_one_line(con, landing):
 # ------------------------------------------------------------------------ contract violations
 
 
-def test_missing_required_column_fails_the_entity_only(con, landing):
+def test_missing_required_column_quarantines_that_file_only(con, landing):
     landing.csv("tickets", "tickets_2026-10-29.csv", [ticket_row(1)])
     load.load_all(con, landing.root)
-    before = _rows(con, "select * from raw.tickets")
 
     no_priority = [c for c in TICKET_COLS if c != "priority"]
     landing.csv("tickets", "tickets_2026-10-30.csv", [ticket_row(2)])  # good file, same entity, same night
-    landing.csv(
+    bad = landing.csv(
         "tickets", "tickets_2026-10-31.csv",
         [[v for c, v in zip(TICKET_COLS, ticket_row(3), strict=True) if c != "priority"]], header=no_priority,
     )
@@ -320,39 +319,60 @@ def test_missing_required_column_fails_the_entity_only(con, landing):
 
     results = load.load_all(con, landing.root)
     t = results["tickets"]
-    assert t.error == "tickets: landing/tickets/tickets_2026-10-31.csv is missing required column 'priority'"
-    assert isinstance(t.exception, load.LoadError)
-    assert (t.exception.entity, t.exception.file, t.exception.column) == (
-        "tickets", "tickets/tickets_2026-10-31.csv", "priority",
-    )
-    assert t.files_loaded == [] and t.rows_loaded == 0
-    assert _rows(con, "select * from raw.tickets") == before  # all or nothing: 10-30 not loaded either
+    assert t.ok and t.error is None
+    assert t.files_quarantined == {
+        "tickets/tickets_2026-10-31.csv":
+            "tickets: landing/tickets/tickets_2026-10-31.csv is missing required column 'priority'"
+    }
+    # The entity's other file loads; nothing of the quarantined one does.
+    assert t.files_loaded == ["tickets/tickets_2026-10-30.csv"] and t.rows_loaded == 1
+    assert sorted(_tickets(con)) == ["T1", "T2"]
     assert results["customers"].ok and results["customers"].rows_loaded == 1
-    # The failure is recorded, and both tickets files are still pending for the next run.
-    assert _rows(con, "select file_path, status from raw._loaded_files where status = 'failed'") == [
-        ("tickets/tickets_2026-10-31.csv", "failed")
+    assert _rows(con, "select file_path, status, rows_loaded from raw._loaded_files where status = 'quarantined'") == [
+        ("tickets/tickets_2026-10-31.csv", "quarantined", 0)
     ]
-    assert [p.name for p in load.pending_files(con, landing.root)["tickets"]] == [
-        "tickets_2026-10-30.csv", "tickets_2026-10-31.csv",
-    ]
-    with pytest.raises(load.LoadError, match="missing required column 'priority'"):
-        load.raise_for_errors(results)
+    load.raise_for_errors(results)  # a quarantine is no error
+
+    # The same files again change nothing; a fixed copy under a new name loads.
+    snap = _snapshot(con)
+    again = load.load_all(con, landing.root)
+    assert _snapshot(con) == snap and again["tickets"].files_quarantined == {}
+    assert load.pending_files(con, landing.root) == {}
+    landing.csv("tickets", "tickets_2026-10-31_fixed.csv", [ticket_row(3)])
+    fixed = load.load_entity(con, landing.root, "tickets")
+    assert fixed.files_loaded == ["tickets/tickets_2026-10-31_fixed.csv"] and fixed.files_quarantined == {}
+    assert sorted(_tickets(con)) == ["T1", "T2", "T3"]
+    assert bad.exists()  # quarantine is a record, the file stays where it was
+
+
+def test_truncated_gzip_is_quarantined_whole_and_the_rest_loads(con, landing):
+    rows = "".join(",".join(ticket_row(i)) + "\n" for i in range(1, 5001))
+    whole = gzip.compress((",".join(TICKET_COLS) + "\n" + rows).encode())
+    landing.write("tickets", "a_truncated.csv.gz", whole[: len(whole) // 2])  # its first rows still decompress
+    landing.csv("tickets", "b_good.csv", [ticket_row(9001)])
+    res = load.load_entity(con, landing.root, "tickets")
+    assert res.ok and res.files_loaded == ["tickets/b_good.csv"]
+    reason = res.files_quarantined["tickets/a_truncated.csv.gz"]
+    assert reason.startswith("tickets: landing/tickets/a_truncated.csv.gz is unreadable:") and "gzip" in reason.lower()
+    # never loaded half: no row of the truncated file, no reject from it either
+    assert _tickets(con) == {"T9001": ("tickets/b_good.csv", 2)}
+    assert _rejects(con) == []
+    assert load.load_entity(con, landing.root, "tickets").files_quarantined == {}  # not re-tried
 
 
 def test_several_missing_columns_are_all_named(con, landing):
     header = [c for c in TICKET_COLS if c not in ("priority", "status")]
     landing.csv("tickets", "t.csv", [["x"] * len(header)], header=header)
     res = load.load_entity(con, landing.root, "tickets")
-    assert "missing required column 'priority'" in res.error and "'status'" in res.error
-    assert res.exception.column == "priority"
+    reason = res.files_quarantined["tickets/t.csv"]
+    assert "missing required column 'priority'" in reason and "'status'" in reason
 
 
 def test_wrong_delimiter_becomes_a_missing_column_error(con, landing):
     # Tab inside the header words only: the sniffed delimiter leaves required columns missing.
     landing.write("tickets", "t.csv", "ticket id\tcustomer\n1\t2\n")
     res = load.load_entity(con, landing.root, "tickets")
-    assert res.exception is not None and res.exception.column == "ticket_id"
-    assert "landing/tickets/t.csv is missing required column 'ticket_id'" in res.error
+    assert "landing/tickets/t.csv is missing required column 'ticket_id'" in res.files_quarantined["tickets/t.csv"]
 
 
 def test_binary_garbage_and_corrupt_parquet_are_unreadable(con, landing):
@@ -361,10 +381,22 @@ def test_binary_garbage_and_corrupt_parquet_are_unreadable(con, landing):
     results = load.load_all(con, landing.root)
     for entity, name in (("tickets", "garbage.csv"), ("customers", "broken.parquet")):
         r = results[entity]
-        assert r.error and f"landing/{entity}/{name} is unreadable" in r.error, r.error
-        assert r.exception.file == f"{entity}/{name}" and r.exception.column is None
+        assert r.ok and f"landing/{entity}/{name} is unreadable" in r.files_quarantined[f"{entity}/{name}"]
     assert _rows(con, "select count(*) from raw.tickets") == [(0,)]
     assert _rows(con, "select count(*) from raw.customers") == [(0,)]
+
+
+def test_an_unreadable_landing_file_is_the_machines_problem_not_quarantined(con, landing, monkeypatch):
+    landing.csv("tickets", "t.csv", [ticket_row(1)])
+
+    def denied(*_a, **_k):
+        raise PermissionError(13, "Permission denied", str(landing.root / "tickets" / "t.csv"))
+
+    monkeypatch.setattr(load, "_scan", denied)
+    monkeypatch.setattr(load, "_open_text_head", denied)
+    with pytest.raises(PermissionError):
+        load.load_entity(con, landing.root, "tickets")
+    assert _rows(con, "select count(*) from raw._loaded_files") == [(0,)]  # still pending, not quarantined
 
 
 def test_load_entity_rejects_unknown_entity(con, landing):
@@ -422,11 +454,11 @@ def test_json_array_file_loads_with_record_numbers(con, landing):
     assert _tickets(con) == {"T1": ("tickets/t.json", 1), "T2": ("tickets/t.json", 2)}
 
 
-def test_jsonl_missing_required_key_everywhere_fails(con, landing):
+def test_jsonl_missing_required_key_everywhere_is_quarantined(con, landing):
     rec = {k: v for k, v in zip(TICKET_COLS, ticket_row(1), strict=True) if k != "status"}
     landing.write("tickets", "t.ndjson", json.dumps(rec) + "\n")
     res = load.load_entity(con, landing.root, "tickets")
-    assert res.exception is not None and res.exception.column == "status"
+    assert "missing required column 'status'" in res.files_quarantined["tickets/t.ndjson"]
 
 
 def test_parquet_loads_typed_values_as_text(con, landing, tmp_path):
@@ -447,11 +479,11 @@ def test_parquet_loads_typed_values_as_text(con, landing, tmp_path):
     assert [g[7] for g in got] == [1, 2, 3]
 
 
-def test_parquet_missing_required_column_fails(con, landing):
+def test_parquet_missing_required_column_is_quarantined(con, landing):
     p = landing.path("tickets", "t.parquet")
     duckdb.connect().execute(f"copy (select 'T1' as ticket_id) to '{p}' (format parquet)")
     res = load.load_entity(con, landing.root, "tickets")
-    assert res.exception is not None and res.exception.column == "customer_id"
+    assert "missing required column 'customer_id'" in res.files_quarantined["tickets/t.parquet"]
 
 
 # ------------------------------------------------------------------------------- pending files

@@ -282,6 +282,7 @@ def test_night_succeeds_and_reports_checks(night, env: Env) -> None:
     desc = by[(f"raw/{SHORT_LINE_ENTITY}", "loads_cleanly")].description
     assert "1 record(s) could not be read" in desc and "wrong number of columns" in desc
     assert by[("raw/customers", "loads_cleanly")].status == "passed"
+    assert by[("raw/_landing", "only_known_landing_content")].status == "passed"
     # The generator's bad rows (score outside its scale, ...) -> no_rejected_rows warns, by reason.
     surveys = by[("raw/survey_responses", "no_rejected_rows")]
     assert surveys.status == "warn"
@@ -306,25 +307,50 @@ def test_run_is_stored_in_the_instance_under_dagster_home(night, env: Env) -> No
     assert (env.dagster_home / "history").is_dir()
 
 
-def test_load_error_fails_the_run_before_dbt(night, env: Env) -> None:
-    from orchestration.run import run_nightly
-    from support_warehouse import publish
+def test_a_permission_error_is_not_retried_and_named_in_the_first_line(night, env: Env, monkeypatch) -> None:
+    from orchestration.run import apply_to_report, run_nightly
+    from support_warehouse import load, publish
+    from support_warehouse.refresh import RefreshReport
+    from support_warehouse.summary import format_report
 
     before = publish.read_publication(env.publish)
-    bad = env.landing / "tickets" / "tickets_broken.csv"
-    bad.write_text("ticket_id,customer_id,channel\nT900,C1,email\n")
-    try:
-        result = run_nightly(trigger="test")
-    finally:
-        bad.unlink()
-    assert not result.success
-    tickets = result.entities["tickets"]
-    assert tickets.load_check == "error" and "tickets_broken.csv" in tickets.error
-    assert "ticket_type" in tickets.error
+    calls = []
+
+    def denied(path, read_only=False):
+        if not read_only:  # the raw step's connection (run tags count pending files read-only)
+            calls.append(path)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(load, "connect", denied)
+    result = run_nightly(trigger="test")
+    assert not result.success and len(calls) == 1, "a permanent error is not retried"
     assert result.dbt_status == "skipped" and result.publish_status == "skipped"
-    assert result.dbt_tests == {"passed": 0, "warned": 0, "failed": 0}
-    assert any("load failed" in f for f in result.failures)
+    report = RefreshReport("x", env.landing, env.warehouse, "duckdb", False, started_at=night_started())
+    apply_to_report(report, result)
+    first = format_report(report).splitlines()[0]
+    assert first.endswith(
+        f": FAILED - raw_extracts: cannot load into {env.warehouse}: PermissionError: [Errno 13] Permission denied: "
+        f"'{env.warehouse}' (not retried: fix it and run again)"
+    ), first
     assert publish.read_publication(env.publish) == before, "the published marts stay untouched"
+
+
+def night_started():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def test_a_second_refresh_waits_for_the_first_then_refuses_with_its_name(night, env: Env, monkeypatch) -> None:
+    from orchestration.run import run_nightly
+    from support_warehouse import runlock
+
+    monkeypatch.setenv("SW_RUN_LOCK_WAIT_SECONDS", "2")
+    with runlock.run_lock(env.warehouse, "first-night-run"):
+        result = run_nightly(trigger="test")
+    assert not result.success and result.step_status == {}, "nothing of the second run ran"
+    assert result.run_error.startswith(f"the warehouse {env.warehouse} is in use by run first-night-run (pid {os.getpid()}")
+    assert "s (SW_RUN_LOCK_WAIT_SECONDS=2); this run did not start" in result.run_error
 
 
 # ------------------------------------------------------------------------------------------ sensor

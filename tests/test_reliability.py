@@ -12,6 +12,7 @@ injected failure, re-runs, concurrent readers, Dagster) work on a copy of it.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -462,30 +463,53 @@ def test_extra_columns_are_kept_in_raw(golden: Golden) -> None:
     ) == [(5,)]
 
 
-def test_missing_required_column_fails_the_entity_and_publishes_nothing(night: Night) -> None:
+def test_bad_files_are_quarantined_unknown_folders_reported_and_the_night_publishes(night: Night) -> None:
     before = fingerprint(night.published)
     raw_tickets = night.query("select count(*) from raw.tickets")
+    # A file missing a required column (status), a truncated gzip, and a good file of the same entity.
     _write(night.landing / "tickets/tickets_2026-10-05.csv",
            "ticket_id,customer_id,channel,ticket_type,priority,assignee_id,created_at,updated_at\n"
            "T50,C1,email,billing,normal,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n")
-    _write(night.landing / "calls/calls_2026-10-05.csv",  # another entity's good file still loads
-           "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,hold_seconds,wrap_up_seconds\n"
-           "K50,C1,A1,T1,2026-10-05T10:00:00Z,2026-10-05T10:00:20Z,2026-10-05T10:05:00Z,0,30\n")
+    whole = gzip.compress(("ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+                           + "T60,C1,email,billing,normal,open,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n" * 3000).encode())
+    _write(night.landing / "tickets/tickets_2026-10-06.csv.gz", whole[: len(whole) // 2])
+    _write(night.landing / "tickets/tickets_2026-10-07.csv",
+           "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+           "T70,C1,email,billing,normal,open,A1,2026-10-07T08:00:00Z,2026-10-07T08:00:00Z\n")
+    # Unknown folders and files: a typo'd entity folder, a stray file; a connector folder is known.
+    _write(night.landing / "ticket/tickets_2026-10-08.csv", "ticket_id\nT80\n")
+    _write(night.landing / "README.txt", "drop files into the entity folders\n")
+    _write(night.landing / "zendesk/tickets/tickets.jsonl", "{}\n")
 
     report = night_refresh(engine="dagster")  # the production path: the Dagster job
 
-    assert not report.ok and report.exit_code == 1
-    error = report.entities["tickets"].error
-    assert error and "tickets_2026-10-05.csv" in error and "'status'" in error
-    assert report.entities["calls"].rows_loaded == 1
-    assert report.publication is None
-    assert night.query("select count(*) from raw.tickets") == raw_tickets
+    assert report.ok and report.exit_code == 0, format_report(report)
+    t = report.entities["tickets"]
+    assert t.error is None and t.files_loaded == ["tickets/tickets_2026-10-07.csv"] and t.rows_loaded == 1
+    assert sorted(t.files_quarantined) == ["tickets/tickets_2026-10-05.csv", "tickets/tickets_2026-10-06.csv.gz"]
+    assert "missing required column 'status'" in t.files_quarantined["tickets/tickets_2026-10-05.csv"]
+    assert "is unreadable" in t.files_quarantined["tickets/tickets_2026-10-06.csv.gz"]
+    # never loaded half: only the good file's row is new
+    assert night.query("select count(*) from raw.tickets") == [(raw_tickets[0][0] + 1,)]
     assert night.query(
-        "select status from raw._loaded_files where file_path = 'tickets/tickets_2026-10-05.csv'"
-    ) == [("failed",)]
+        "select file_path, status, rows_loaded from raw._loaded_files where status = 'quarantined' order by 1"
+    ) == [("tickets/tickets_2026-10-05.csv", "quarantined", 0), ("tickets/tickets_2026-10-06.csv.gz", "quarantined", 0)]
+    # The night published, with the good file's ticket in it.
+    assert report.publication is not None and fingerprint(night.published) != before
+    con = duckdb.connect(str(night.published / "marts.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from fct_tickets where ticket_id in ('T50', 'T60', 'T70')").fetchall() == [(1,)]
+    finally:
+        con.close()
+    # Warnings: the load check names both files, the landing check the unknown folder and file.
+    assert report.landing_problems == ["not loaded, unknown in the landing folder: ticket/, README.txt"]
     text = format_report(report)
-    assert "FAILED" in text and "tickets_2026-10-05.csv" in text
-    assert fingerprint(night.published) == before
+    first, last = text.splitlines()[0], text.splitlines()[-1]
+    assert first.endswith(": OK") and last == "Result: OK (3 warning(s) above)"
+    assert "Quarantined files" in text and "tickets_2026-10-06.csv.gz" in text and "ticket/, README.txt" in text
+    assert "zendesk" not in text
+    tickets_line = next(line for line in text.splitlines() if line.startswith("tickets "))
+    assert tickets_line.endswith("loaded, 2 quarantined")
 
 
 # ------------------------------------------------------- re-running a night, with readers reading

@@ -136,6 +136,15 @@ def write_edge_cases(landing: Path) -> None:
     (c / "customers_edge_cases.csv.gz").write_bytes(
         gzip.compress(b"customer_id,name,email,tier,country,created_at,churned_at\nZC1,Zed,ZED@example.com ,premium,de,2026-01-01,\n")
     )
+    # Files quarantined whole: a truncated gzip and a file missing a required column.
+    whole = gzip.compress(b"customer_id,name,email,tier,country,created_at,churned_at\n" + b"ZC9,Q,q@example.com,standard,de,2026-01-01,\n" * 4000)
+    (c / "customers_truncated.csv.gz").write_bytes(whole[: len(whole) // 2])
+    k = landing / "calls"
+    k.mkdir(parents=True, exist_ok=True)
+    (k / "calls_no_hold_seconds.csv").write_text(
+        "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,wrap_up_seconds\n"
+        "ZK1,ZC1,,,2026-10-20T10:00:00Z,,2026-10-20T10:01:00Z,0\n"
+    )
     p = landing / "products"
     p.mkdir(parents=True, exist_ok=True)
     (p / "products_edge_cases.csv").write_text("product_id|name|category|tier|price\nZP1|Widget|gadgets|2|9.90\nZP2|Gizmo|gadgets|2.0|1,5\n")
@@ -182,7 +191,11 @@ def spark_side(landing: Path, work: Path, out: Path) -> int:
     results = load_spark.load_all_spark(spark, landing)
     timings["load"] = time.monotonic() - t
     report: dict = {
-        "load": {e: {"rows": r.rows_loaded, "rejected": r.rows_rejected, "error": r.error} for e, r in results.items()},
+        "load": {
+            e: {"rows": r.rows_loaded, "rejected": r.rows_rejected, "error": r.error,
+                "quarantined": sorted(r.files_quarantined)}
+            for e, r in results.items()
+        },
         "dbt": {},
     }
     t = time.monotonic()
@@ -363,9 +376,11 @@ def engines(tmp_path_factory):
     warehouse = base / "warehouse.duckdb"
     con = load.connect(warehouse)
     try:
-        load.raise_for_errors(load.load_all(con, landing))
+        duck_results = load.load_all(con, landing)
+        load.raise_for_errors(duck_results)
     finally:
         con.close()
+    duck_quarantined = {e: sorted(r.files_quarantined) for e, r in duck_results.items()}
     res = run_dbt(["build"], target="duckdb", warehouse=warehouse,
                   target_path=base / "target-duckdb", log_path=base / "logs-duckdb")
     assert res.exception is None, f"dbt build could not run on DuckDB: {res.exception}"
@@ -391,7 +406,8 @@ def engines(tmp_path_factory):
 
     duck = config.connect_build(warehouse, read_only=True)
     duck.execute("set TimeZone = 'UTC'")
-    yield {"duck": duck, "report": report, "out": out, "duck_nodes": duck_nodes, "duck_ephemeral": duck_ephemeral}
+    yield {"duck": duck, "report": report, "out": out, "duck_nodes": duck_nodes, "duck_ephemeral": duck_ephemeral,
+           "duck_quarantined": duck_quarantined}
     duck.close()
 
 
@@ -408,6 +424,13 @@ def test_spark_loads_and_builds_every_model(engines):
     assert not broken, "models or seeds that did not build on Spark:\n" + "\n".join(
         f"{uid} [{report['dbt']['nodes'][uid]['status']}]: {msg}" for uid, msg in sorted(broken.items())
     )
+
+
+def test_both_engines_quarantine_the_same_files(engines):
+    spark_quarantined = {e: r["quarantined"] for e, r in engines["report"]["load"].items()}
+    assert spark_quarantined == engines["duck_quarantined"]
+    assert spark_quarantined["customers"] == ["customers/customers_truncated.csv.gz"]
+    assert spark_quarantined["calls"] == ["calls/calls_no_hold_seconds.csv"]
 
 
 def test_dbt_build_has_the_same_outcome_on_both_engines(engines):
