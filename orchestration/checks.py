@@ -154,3 +154,61 @@ def build_rejects_check(manifest: Mapping[str, Any], dbt_asset_key_for_model) ->
                 )
 
     return _rejected_rows_checks
+
+
+FRESHNESS_CHECK = "source_is_fresh"
+
+
+def build_freshness_check(manifest: Mapping[str, Any]) -> Any:
+    """``source_is_fresh`` per raw entity: dbt's source freshness thresholds (from the manifest)
+    against the newest row of raw.<entity> (support_warehouse.freshness). WARN past warn_after,
+    ERROR past error_after; never blocking: yesterday's data plus what did arrive still publishes."""
+    from support_warehouse.freshness import evaluate, thresholds_from_manifest
+
+    limits = thresholds_from_manifest(manifest, list(ENTITIES))
+    specs = [
+        AssetCheckSpec(
+            FRESHNESS_CHECK,
+            asset=raw_asset_key(entity),
+            description=(
+                f"dbt source freshness of {entity}: warns after {t.warn_hours:g} h without a new row, "
+                f"errors after {t.error_hours:g} h (vars source_freshness_warn_hours__{entity}, "
+                f"source_freshness_error_hours__{entity})."
+            ),
+        )
+        for entity, t in limits.items()
+    ]
+
+    @multi_asset_check(
+        name="raw_source_freshness",
+        specs=specs,
+        can_subset=True,
+        retry_policy=RAW_RETRY_POLICY,
+        description="dbt source freshness of every raw entity, measured each night.",
+    )
+    def _freshness_checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator[AssetCheckResult]:
+        import duckdb
+
+        with warehouse.read_only() as con:
+            for check_key in context.selected_asset_check_keys:
+                entity = check_key.asset_key.path[-1]
+                try:
+                    if con is None:
+                        raise duckdb.CatalogException("no build database yet")
+                    f = evaluate(con, entity, limits[entity])
+                except duckdb.CatalogException as e:  # e.g. the Spark mirror holds no raw tables
+                    yield AssetCheckResult(
+                        asset_key=check_key.asset_key, check_name=FRESHNESS_CHECK, passed=True,
+                        description=f"{entity}: freshness not measured here ({e})",
+                    )
+                    continue
+                yield AssetCheckResult(
+                    asset_key=check_key.asset_key,
+                    check_name=FRESHNESS_CHECK,
+                    passed=f.status == "pass",
+                    severity=AssetCheckSeverity.ERROR if f.status == "error" else AssetCheckSeverity.WARN,
+                    description=f.description,
+                    metadata={"age_hours": round(f.age_hours, 2) if f.age_hours is not None else -1.0},
+                )
+
+    return _freshness_checks

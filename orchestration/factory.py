@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import AssetSpec, Definitions, in_process_executor
 from dagster_dbt.dbt_project import using_dagster_dev
 
-from orchestration.checks import build_rejects_check
+from orchestration.checks import build_freshness_check, build_rejects_check
 from orchestration.dbt import build_dbt_assets, dbt_translator
 from orchestration.jobs import nightly_refresh
 from orchestration.publish_assets import build_publish_asset  # issue 7: publishing, last asset
@@ -57,7 +57,7 @@ def build_defs(target: str | None = None) -> Definitions:
     rejects_check = build_rejects_check(manifest, translator.get_asset_key)
     return Definitions(
         assets=[*RAW_ASSETS, *loader_table_specs(), dbt_models, build_publish_asset(dbt_models, project)],
-        asset_checks=[rejects_check],
+        asset_checks=[rejects_check, build_freshness_check(manifest)],
         jobs=[nightly_refresh],
         schedules=[build_schedule()],
         sensors=[build_sensor()],

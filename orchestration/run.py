@@ -40,6 +40,8 @@ class EntityLoadSummary:
     load_check: str | None = None  # "passed" | "warn" | "error" | None (not evaluated)
     rejects_check: str | None = None
     quarantined: dict[str, str] = field(default_factory=dict)  # file -> why (none of its rows loaded)
+    freshness: str | None = None  # "passed" | "warn" | "error" (source_is_fresh), None: not evaluated
+    freshness_description: str | None = None
 
 
 @dataclass
@@ -172,7 +174,7 @@ def _failure_message(ev: Any) -> str:
 
 def summarise(result: Any, instance: Any, home: Path) -> NightlyResult:
     """Turn an ExecuteInProcessResult into what the CLI prints."""
-    from orchestration.checks import REJECTS_CHECK
+    from orchestration.checks import FRESHNESS_CHECK, REJECTS_CHECK
     from orchestration.raw import LANDING_CHECK, LANDING_KEY, LOAD_CHECK
 
     run = instance.get_run_by_id(result.run_id)
@@ -203,6 +205,9 @@ def summarise(result: Any, instance: Any, home: Path) -> NightlyResult:
             s.files = [str(f) for f in (_meta_value(md, "new_files") or [])]
             s.notes = [str(n) for n in (_meta_value(md, "notes") or [])]
             s.quarantined = {str(k): str(v) for k, v in (_meta_value(md, "quarantined_files") or {}).items()}
+        elif path in raw_keys and ev.check_name == FRESHNESS_CHECK:
+            s = out.entities[path[1]]
+            s.freshness, s.freshness_description = status, ev.description
         elif ev.asset_key == LANDING_KEY and ev.check_name == LANDING_CHECK:
             if not ev.passed:
                 out.landing_problems = [p for p in (ev.description or "").split("; ") if p]
@@ -398,6 +403,10 @@ def apply_to_report(report: Any, nightly: NightlyResult) -> None:
             files_quarantined=dict(e.quarantined),
         )
     report.landing_problems = list(nightly.landing_problems)
+    report.stale_sources = [
+        f"{e.freshness.upper()}: {e.freshness_description}" for e in nightly.entities.values()
+        if e.freshness in ("warn", "error")
+    ]
     # Failures the entity, dbt and publishing lines do not explain: the run itself, the load step.
     load_errors = any(e.error for e in nightly.entities.values())
     report.run_failures = [nightly.run_error] if nightly.run_error else []

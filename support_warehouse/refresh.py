@@ -60,6 +60,7 @@ class RefreshReport:
     dagster: str | None = None  # "Dagster run <id> (nightly_refresh): success|FAILURE" (engine dagster)
     landing_problems: list[str] = field(default_factory=list)  # unknown folders/files (support_warehouse.landing)
     run_failures: list[str] = field(default_factory=list)  # the run or a load step failed as a whole: why
+    stale_sources: list[str] = field(default_factory=list)  # "WARN|ERROR: <entity>: stale, ..." (source freshness)
 
     @property
     def load_errors(self) -> list[str]:

@@ -65,6 +65,10 @@ def format_report(report: RefreshReport) -> str:
         )
         lines.extend(f"  - {why}" for why in quarantined.values())
         lines.append("")
+    if report.stale_sources:
+        lines.append("Source freshness (dbt thresholds; tune with the vars source_freshness_*_hours):")
+        lines.extend(f"  - {s}" for s in report.stale_sources)
+        lines.append("")
     if report.landing_problems:
         lines.append("Landing folder:")
         lines.extend(f"  - {p}" for p in report.landing_problems)
@@ -103,7 +107,7 @@ def format_report(report: RefreshReport) -> str:
     elif publish_error:
         lines.append(f"Not published: {publish_error} (the previous publication is unchanged)")
     if report.ok:
-        warnings = len(quarantined) + len(report.landing_problems)
+        warnings = len(quarantined) + len(report.landing_problems) + len(report.stale_sources)
         lines.append("Result: OK" + (f" ({warnings} warning(s) above)" if warnings else ""))
     else:
         lines.append(

@@ -230,6 +230,7 @@ def test_definitions_load_and_connect_raw_to_dbt(env: Env, defs) -> None:
     checks = {(k.asset_key, k.name) for k in graph.asset_check_keys}
     assert {(k, "loads_cleanly") for k in raw} <= checks
     assert {(k, "no_rejected_rows") for k in raw} <= checks
+    assert {(k, "source_is_fresh") for k in raw} <= checks, "dbt source freshness of every entity"
     dbt_tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
     assert len(checks) >= len(dbt_tests) + 2 * len(raw), "each dbt test is an asset check"
 
@@ -283,6 +284,8 @@ def test_night_succeeds_and_reports_checks(night, env: Env) -> None:
     assert "1 record(s) could not be read" in desc and "wrong number of columns" in desc
     assert by[("raw/customers", "loads_cleanly")].status == "passed"
     assert by[("raw/_landing", "only_known_landing_content")].status == "passed"
+    fresh = by[("raw/tickets", "source_is_fresh")]
+    assert fresh.status == "passed" and "(warn after 36 h, error after 96 h)" in fresh.description
     # The generator's bad rows (score outside its scale, ...) -> no_rejected_rows warns, by reason.
     surveys = by[("raw/survey_responses", "no_rejected_rows")]
     assert surveys.status == "warn"
