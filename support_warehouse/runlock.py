@@ -72,9 +72,12 @@ def run_lock(
 ) -> Iterator[None]:
     """Hold the warehouse's run lock for the duration; wait up to `wait` seconds for a holder."""
     path = lock_path(warehouse)
-    path.parent.mkdir(parents=True, exist_ok=True)
     wait = wait_seconds() if wait is None else wait
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:  # a read-only or foreign warehouse folder: say so before anything runs
+        raise type(e)(e.errno, f"cannot write the run lock {path} (is the warehouse folder writable?): {e.strerror}") from e
     try:
         started = time.monotonic()
         said = None

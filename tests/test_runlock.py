@@ -44,3 +44,15 @@ def test_a_second_run_refuses_with_the_holders_name_after_the_wait(tmp_path):
         assert e.value.holder["run_id"] == "run-A"
     with runlock.run_lock(warehouse, "run-C", wait=0):  # released: taken at once
         pass
+
+
+def test_a_warehouse_folder_that_cannot_be_written_is_named(tmp_path, monkeypatch):
+    def read_only(*_a, **_k):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(runlock.os, "open", read_only)
+    with pytest.raises(OSError, match=r"cannot write the run lock .*warehouse.duckdb.run.lock \(is the warehouse "
+                                      r"folder writable\?\): Read-only file system") as e:
+        with runlock.run_lock(tmp_path / "warehouse.duckdb", "run-A"):
+            pass
+    assert e.value.errno == 30
