@@ -250,7 +250,7 @@ def _load_events(
         check_metadata["rejects_by_reason"] = MetadataValue.md(_reasons_markdown(reasons))
     quarantined = dict(_field(result, "files_quarantined", None) or {})
     if quarantined:
-        metadata["quarantined_files"] = MetadataValue.json(quarantined)
+        metadata["quarantined_files"] = check_metadata["quarantined_files"] = MetadataValue.json(quarantined)
     if error:
         passed, severity = False, AssetCheckSeverity.ERROR
         description = f"{entity.name}: load failed: {error}"

@@ -73,7 +73,8 @@ class RunLockResource(ConfigurableResource):
     def yield_for_execution(self, context) -> Iterator["RunLockResource"]:
         from support_warehouse import runlock
 
-        run_id = getattr(context, "run_id", None) or "unknown"
+        run = getattr(context, "run", None)
+        run_id = run.run_id if run is not None else "unknown"
         log = getattr(context, "log", None)
         with runlock.run_lock(config.warehouse_path(), run_id, on_wait=log.warning if log else None):
             yield self
