@@ -116,20 +116,19 @@ def filters(pub: data.Publication, page: str, dimensions: list[str], grains: tup
             end_d = hi
         dimension, value = "all", "all"
         if dimensions:
-            options = ["all", *dimensions]
-            dimension = st.selectbox(
-                "Cut by", options, format_func=lambda d: "No cut (all)" if d == "all" else DIMENSIONS[d], key=f"{page}_dim"
-            )
+            # Options are the labels themselves (no format_func), mapped back to the scorecard's keys.
+            by_label = {"No cut (all)": "all", **{DIMENSIONS[d]: d for d in dimensions}}
+            dimension = by_label[st.selectbox("Cut by", list(by_label), key=f"{page}_dim")]
             if dimension != "all":
                 values = dimension_values(pub, dimension)
                 if values.empty:
                     st.caption(f"No {DIMENSIONS[dimension].lower()} values published.")
                     dimension = "all"
                 else:
-                    labels = dict(zip(values["dimension_value"], values["label"], strict=True))
-                    value = st.selectbox(
-                        DIMENSIONS[dimension], list(labels), format_func=labels.get, key=f"{page}_value_{dimension}"
-                    )
+                    by_value_label = dict(zip(values["label"], values["dimension_value"], strict=True))
+                    value = by_value_label[
+                        st.selectbox(DIMENSIONS[dimension], list(by_value_label), key=f"{page}_value_{dimension}")
+                    ]
     return Filters(grain, start_d, end_d, dimension, value)
 
 

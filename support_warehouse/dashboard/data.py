@@ -67,12 +67,27 @@ def _connection(identity: tuple) -> duckdb.DuckDBPyConnection:
     with _LOCK:
         con = _CONNECTIONS.get(identity)
         if con is None:
-            con = duckdb.connect(identity[0], read_only=True)
+            # Not duckdb.connect(path): DuckDB hands a second connect to a path already open in
+            # this process the cached database of the first, i.e. the old night's file. An
+            # in-memory database attaching the file opens what the path names now.
+            con = duckdb.connect(":memory:")
             con.execute("set TimeZone = 'UTC'")
+            con.execute(f"attach '{_sql_string(identity[0])}' as marts (read_only)")
             _CONNECTIONS[identity] = con
             for old in list(_CONNECTIONS)[:-_KEEP]:
                 _CONNECTIONS.pop(old).close()
         return con
+
+
+def _cursor(identity: tuple) -> duckdb.DuckDBPyConnection:
+    """A cursor (its own connection to the same database) reading the attached file by default."""
+    cur = _connection(identity).cursor()
+    cur.execute("use marts")
+    return cur
+
+
+def _sql_string(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def current() -> Publication:
@@ -89,9 +104,9 @@ def _describe(identity: tuple) -> Publication:
     known = _DESCRIBED.get(identity)
     if known is not None:
         return known
-    cur = _connection(identity).cursor()
+    cur = _cursor(identity)
     try:
-        tables = frozenset(r[0] for r in cur.execute("select table_name from duckdb_tables()").fetchall())
+        tables = frozenset(r[0] for r in cur.execute("select table_name from duckdb_tables() where database_name = 'marts'").fetchall())
         pub = cur.execute(f"select publication_id, published_at, built_at from {PUBLICATION_TABLE}").fetchone()
         as_of = None
         if "fct_tickets" in tables:
@@ -114,7 +129,7 @@ def _describe(identity: tuple) -> Publication:
 
 def query(pub: Publication, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
     """Run a read-only query on the publication `pub` (a cursor of its connection per call)."""
-    cur = _connection(pub.identity).cursor()
+    cur = _cursor(pub.identity)
     try:
         return cur.execute(sql, list(params or [])).df()
     finally:
@@ -125,5 +140,5 @@ def columns(pub: Publication, table: str) -> set[str]:
     """Columns of a published table (empty when the table is not published)."""
     if not pub.has(table):
         return set()
-    df = query(pub, "select column_name from duckdb_columns() where table_name = ?", [table])
+    df = query(pub, "select column_name from duckdb_columns() where database_name = 'marts' and table_name = ?", [table])
     return set(df["column_name"])
