@@ -101,7 +101,15 @@ def test_every_page_renders_in_chromium(served: str, tmp_path: Path) -> None:
                 page.locator(chart).first.wait_for(timeout=60_000)
                 wait_until_idle(page)
                 name = path or "overview"
+                # The app scrolls inside its main container: grow the window to show all of it.
+                height = page.evaluate(
+                    "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+                    "[data-testid=stAppViewContainer]')].map(e => e.scrollHeight), 1000)"
+                )
+                page.set_viewport_size({"width": 1400, "height": min(int(height) + 50, 8000)})
+                page.wait_for_timeout(500)
                 page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+                page.set_viewport_size({"width": 1400, "height": 1000})
                 assert page.locator('[data-testid="stException"]').count() == 0, (
                     f"{name}: {page.locator('[data-testid=stException]').first.inner_text()}"
                 )

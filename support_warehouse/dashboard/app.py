@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).with_name("pages")
+PAGES = Path(__file__).with_name("views")  # not "pages": Streamlit would also serve those as v1 pages
 
 st.set_page_config(page_title="Support dashboard", page_icon=":material/support_agent:", layout="wide")
 navigation = st.navigation(

@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-PAGES_DIR = Path(__file__).with_name("pages")
+PAGES_DIR = Path(__file__).with_name("views")
 PAGES = ("overview", "volume", "speed", "quality", "phone", "team", "commerce", "data_quality")
 
 

@@ -199,7 +199,7 @@ def fmt(value, unit: str | None) -> str:
     if value is None or pd.isna(value):
         return "–"
     unit = unit or ""
-    if unit in ("percent", "minutes", "seconds") or abs(value) < 100 and value != int(value):
+    if abs(value) < 100 and (unit in ("percent", "minutes", "seconds") or value != int(value)):
         text = f"{value:,.1f}"
     else:
         text = f"{value:,.0f}"
@@ -222,6 +222,14 @@ def y_axis(unit: str | None, label: str | None = None) -> alt.Axis:
 def x_period(grain: str) -> alt.X:
     fmt_ = {"day": "%d %b", "week": "wk of %d %b", "month": "%b %Y"}[grain]
     return alt.X("period_start:T", title=f"Period start ({grain})", axis=alt.Axis(format=fmt_))
+
+
+def legend(title: str | None = None, *, side: bool = False) -> alt.Legend:
+    """Below the chart in two columns with whole labels (metric names are long), or beside it for
+    many short entries (channels, marketplaces), which would otherwise take the plot's height."""
+    if side:
+        return alt.Legend(orient="right", title=title)
+    return alt.Legend(orient="bottom", columns=2, labelLimit=320, title=title)
 
 
 def empty(reason: str) -> None:
@@ -264,7 +272,7 @@ def metric_chart(pub: data.Publication, f: Filters, metric_ids: list[str], title
     base = mark.encode(
         x=x_period(f.grain),
         y=alt.Y("value:Q", axis=y_axis(unit)),
-        color=alt.Color("metric:N", title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("metric:N", legend=legend() if len(metric_ids) > 1 else None),
         xOffset="metric:N" if kind == "bar" and len(metric_ids) > 1 else alt.value(0),
         tooltip=[alt.Tooltip("period_start:T", title="Period"), "metric:N", alt.Tooltip("shown:N", title="Value"), "cut:N"],
     )

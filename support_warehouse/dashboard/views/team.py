@@ -44,8 +44,8 @@ with left:
     else:
         bars = alt.Chart(worked).mark_bar().encode(
             x=alt.X("conversations_per_worked_day:Q", title="Conversations per worked day (tickets)"),
-            y=alt.Y("agent:N", sort="-x", title="Agent"),
-            color=alt.Color("team:N", title="Team", legend=alt.Legend(orient="bottom")),
+            y=alt.Y("agent:N", sort="-x", title="Agent", axis=alt.Axis(labelOverlap=False)),
+            color=alt.Color("team:N", legend=common.legend("Team", side=True)),
             tooltip=["agent:N", "team:N", alt.Tooltip("conversations_per_worked_day:Q", format=",.1f"), "worked_days:Q"],
         )
         lo, hi = worked["target_min"].dropna(), worked["target_max"].dropna()
@@ -57,7 +57,7 @@ with left:
             band = pd.DataFrame({"lo": [lo.iloc[0]], "hi": [hi.iloc[0]], "label": [f"target {lo.iloc[0]:g}–{hi.iloc[0]:g}"]})
             layers.insert(0, alt.Chart(band).mark_rect(opacity=0.15, color="green").encode(x="lo:Q", x2="hi:Q", tooltip=["label"]))
             st.caption(f"Green band: the {lo.iloc[0]:g}–{hi.iloc[0]:g} conversations target.")
-        st.altair_chart(alt.layer(*layers).properties(height=max(200, 18 * len(worked))), width="stretch")
+        st.altair_chart(alt.layer(*layers).properties(height=max(200, 22 * len(worked))), width="stretch")
 with right:
     st.subheader("Resolution rate per agent")
     rated = agents[agents["resolution_rate"].notna()]
@@ -66,9 +66,9 @@ with right:
     else:
         chart = alt.Chart(rated).mark_bar().encode(
             x=alt.X("resolution_rate:Q", axis=common.y_axis("percent", "Solved / received")),
-            y=alt.Y("agent:N", sort="-x", title="Agent"),
+            y=alt.Y("agent:N", sort="-x", title="Agent", axis=alt.Axis(labelOverlap=False)),
             tooltip=["agent:N", alt.Tooltip("resolution_rate:Q", format=".1f", title="%"), "tickets_solved:Q", "tickets_received:Q"],
         )
         rule = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
-        st.altair_chart(alt.layer(chart, rule).properties(height=max(200, 18 * len(rated))), width="stretch")
+        st.altair_chart(alt.layer(chart, rule).properties(height=max(200, 22 * len(rated))), width="stretch")
         st.caption("A flow ratio: above 100 % when an agent solved more than was assigned in the range.")

@@ -13,7 +13,7 @@ f = common.filters(pub, "volume", common.metric_dimensions(cat, ids))
 
 left, right = st.columns(2)
 with left:
-    common.metric_chart(pub, f, ["messages_inbound", "messages_outbound"], "Inbound vs outbound messages", kind="bar")
+    common.metric_chart(pub, f, ["messages_inbound", "messages_outbound"], "Inbound vs outbound messages")
 with right:
     common.metric_chart(pub, f, ["tickets_created", "active_tickets"], "New vs active tickets")
 
@@ -33,7 +33,7 @@ else:
         chart = alt.Chart(trends).mark_area().encode(
             x=alt.X("week_start:T", title="Week starting", axis=alt.Axis(format="%d %b")),
             y=alt.Y("tickets:Q", stack=True, title="Tickets created"),
-            color=alt.Color("ticket_type:N", title="Ticket type", legend=alt.Legend(orient="bottom")),
+            color=alt.Color("ticket_type:N", legend=common.legend("Ticket type", side=True)),
             tooltip=["week_start:T", "ticket_type:N", "tickets:Q", alt.Tooltip("share_pct:Q", format=".1f", title="Share %")],
         )
         st.altair_chart(chart.properties(height=260), width="stretch")
@@ -89,7 +89,7 @@ else:
         chart = alt.Chart(surveys).mark_line(point=True).encode(
             x=alt.X("day:T", title="Day", axis=alt.Axis(format="%d %b")),
             y=alt.Y("n:Q", title="Surveys per day"),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("series:N", legend=common.legend()),
             tooltip=["day:T", "series:N", "n:Q"],
         )
         st.altair_chart(chart.properties(height=240), width="stretch")

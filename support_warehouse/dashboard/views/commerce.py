@@ -52,12 +52,13 @@ else:
             (right, "response_rate_7d", "Trailing 7-day response rate (Facebook badge: ≥ 90 %)"),
         ):
             with col:
+                st.markdown(f"**{title}**")
                 lines = alt.Chart(weekly).mark_line(point=True).encode(
                     x=alt.X("week_start:T", title="Week starting", axis=alt.Axis(format="%d %b")),
-                    y=alt.Y(f"{field}:Q", axis=common.y_axis("percent", "Answered"), scale=alt.Scale(domain=[0, 100])),
-                    color=alt.Color("marketplace:N", title="Marketplace", legend=alt.Legend(orient="bottom")),
+                    y=alt.Y(f"{field}:Q", axis=common.y_axis("percent", "Answered")),
+                    color=alt.Color("marketplace:N", legend=common.legend("Marketplace", side=True)),
                     tooltip=["week_start:T", "marketplace:N", alt.Tooltip(f"{field}:Q", format=".1f", title="%"),
                              "tickets_created:Q"],
                 )
                 rule = alt.Chart(pd.DataFrame({"y": [90]})).mark_rule(strokeDash=[6, 4], color="red").encode(y="y:Q")
-                st.altair_chart(alt.layer(lines, rule).properties(height=240, title=title), width="stretch")
+                st.altair_chart(alt.layer(lines, rule).properties(height=240), width="stretch")

@@ -35,7 +35,7 @@ with left:
         chart = alt.Chart(by_channel).mark_line(point=True).encode(
             x=common.x_period(f.grain),
             y=alt.Y("value:Q", axis=common.y_axis("minutes", "Median first response")),
-            color=alt.Color("channel:N", title="Channel", legend=alt.Legend(orient="bottom")),
+            color=alt.Color("channel:N", legend=common.legend("Channel", side=True)),
             tooltip=["period_start:T", "channel:N", alt.Tooltip("value:Q", format=",.1f", title="minutes")],
         )
         st.altair_chart(chart.properties(height=260), width="stretch")
@@ -64,11 +64,11 @@ else:
         misses["date_day"] = pd.to_datetime(misses["date_day"])
         chart = alt.Chart(misses).mark_rect().encode(
             x=alt.X("yearmonthdate(date_day):O", title="Day", axis=alt.Axis(format="%d %b", labelAngle=-45)),
-            y=alt.Y("agent:N", title="Agent"),
+            y=alt.Y("agent:N", title="Agent", axis=alt.Axis(labelOverlap=False)),
             color=alt.Color("sla_breaches:Q", title="SLA misses (tickets)", scale=alt.Scale(scheme="reds")),
             tooltip=[alt.Tooltip("date_day:T", title="Day"), "agent:N", alt.Tooltip("sla_breaches:Q", title="SLA misses")],
         )
-        st.altair_chart(chart.properties(height=max(200, 16 * misses["agent"].nunique())), width="stretch")
+        st.altair_chart(chart.properties(height=max(200, 24 * misses["agent"].nunique())), width="stretch")
 
 st.subheader("When conversations arrive and how fast they are answered (weekday × hour)")
 if not pub.has("response_time_by_hour"):
@@ -98,8 +98,8 @@ else:
             with col:
                 chart = alt.Chart(heat).mark_rect().encode(
                     x=alt.X("hour_of_day:O", title="Hour of day (reporting timezone)"),
-                    y=alt.Y("day_name:N", sort=days, title="Weekday"),
+                    y=alt.Y("day_name:N", sort=days, title="Weekday", axis=alt.Axis(labelOverlap=False)),
                     color=alt.Color(f"{field}:Q", title=title, scale=alt.Scale(scheme=scheme)),
                     tooltip=["day_name:N", "hour_of_day:O", alt.Tooltip(f"{field}:Q", format=",.1f", title=title)],
                 )
-                st.altair_chart(chart.properties(height=220, title=title), width="stretch")
+                st.altair_chart(chart.properties(height=260, title=title), width="stretch")

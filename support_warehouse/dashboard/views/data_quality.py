@@ -19,14 +19,15 @@ else:
         entities = ["all", *sorted(rejects["entity"].unique())]
         entity = st.sidebar.selectbox("Entity", entities, key="dq_entity")
         shown = rejects if entity == "all" else rejects[rejects["entity"] == entity]
-        by_reason = shown.groupby(["entity", "reason"], as_index=False)["rejected_rows"].sum()
-        chart = alt.Chart(by_reason).mark_bar().encode(
+        by_stage = shown.groupby(["entity", "rejected_stage"], as_index=False)["rejected_rows"].sum()
+        chart = alt.Chart(by_stage).mark_bar().encode(
             x=alt.X("rejected_rows:Q", title="Rejected rows"),
-            y=alt.Y("entity:N", title="Entity", sort="-x"),
-            color=alt.Color("reason:N", title="Reason", legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
-            tooltip=["entity:N", "reason:N", "rejected_rows:Q"],
+            y=alt.Y("entity:N", title="Entity", sort="-x", axis=alt.Axis(labelOverlap=False)),
+            color=alt.Color("rejected_stage:N", legend=common.legend("Rejected at")),
+            tooltip=["entity:N", alt.Tooltip("rejected_stage:N", title="Stage"), "rejected_rows:Q"],
         )
-        st.altair_chart(chart.properties(height=max(160, 28 * by_reason["entity"].nunique())), width="stretch")
+        st.altair_chart(chart.properties(height=max(160, 26 * by_stage["entity"].nunique())), width="stretch")
+        st.caption("Every file and reason below; a row fixed by a later extract leaves this list.")
         st.dataframe(
             shown.rename(columns={"entity": "Entity", "rejected_stage": "Stage", "source_file": "File",
                                   "reason": "Reason", "rejected_rows": "Rows", "first_line": "First line",
@@ -34,7 +35,7 @@ else:
             hide_index=True, width="stretch",
         )
 
-st.subheader("When each entity last loaded")
+st.subheader("How fresh each entity is")
 if pub.has("entity_loads"):
     loads = common.q(pub, "select * from entity_loads order by entity")
     if loads.empty:
@@ -55,6 +56,12 @@ else:
         common.empty("This publication has no facts to date.")
     else:
         fresh = common.q(pub, " union all ".join(parts))
-        st.caption(f"Latest record per entity; the marts were built {pub.built_at:%Y-%m-%d %H:%M} UTC.")
-        fresh["latest_record_at"] = pd.to_datetime(fresh["latest_record_at"])
-        st.dataframe(fresh, hide_index=True, width="stretch")
+        st.caption(
+            f"The latest record each entity's facts hold (load times are not published); "
+            f"the marts were built {pub.built_at:%Y-%m-%d %H:%M} UTC."
+        )
+        fresh["latest_record_at"] = pd.to_datetime(fresh["latest_record_at"]).dt.strftime("%Y-%m-%d %H:%M UTC")
+        st.dataframe(
+            fresh.rename(columns={"entity": "Entity", "latest_record_at": "Latest record", "rows": "Rows"}),
+            hide_index=True, width="stretch",
+        )

@@ -47,7 +47,7 @@ with right:
         else:
             chart = alt.Chart(handle).mark_bar().encode(
                 x=alt.X("handle_seconds:Q", title="Average handle time (seconds)"),
-                y=alt.Y("agent:N", sort="-x", title="Agent"),
+                y=alt.Y("agent:N", sort="-x", title="Agent", axis=alt.Axis(labelOverlap=False)),
                 tooltip=["agent:N", alt.Tooltip("handle_seconds:Q", format=",.0f", title="seconds"), "calls:Q"],
             )
-            st.altair_chart(chart.properties(height=max(200, 18 * len(handle))), width="stretch")
+            st.altair_chart(chart.properties(height=max(200, 22 * len(handle))), width="stretch")
