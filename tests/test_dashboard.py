@@ -152,3 +152,16 @@ def test_a_new_publication_is_read_without_restart(small_build, tmp_path: Path, 
     at.run()  # the same session, no restart
     assert_clean(at, "phone after a new publication")
     assert second.publication_id in at.caption[0].value
+
+
+def test_data_quality_shows_when_each_entity_last_loaded(published: Path) -> None:
+    from support_warehouse.contract import ENTITIES
+
+    loads = read(published, "select entity, files_loaded, last_status from entity_loads order by entity")
+    assert [r[0] for r in loads] == sorted(ENTITIES), "every entity of the contract loaded in the demo night"
+    assert all(files >= 1 and status != "failed" for _, files, status in loads)
+    at = page("data_quality").run()
+    assert_clean(at, "data quality")
+    shown = at.dataframe[-1].value
+    assert list(shown["Entity"]) == sorted(ENTITIES)
+    assert all(shown["Last loaded"].str.endswith("UTC"))

@@ -35,13 +35,21 @@ else:
             hide_index=True, width="stretch",
         )
 
-st.subheader("How fresh each entity is")
+st.subheader("When each entity last loaded")
 if pub.has("entity_loads"):
     loads = common.q(pub, "select * from entity_loads order by entity")
     if loads.empty:
-        common.empty("No load recorded yet.")
+        common.empty("No extract file has been loaded into this warehouse.")
     else:
-        st.dataframe(loads, hide_index=True, width="stretch")
+        loads["last_loaded_at"] = pd.to_datetime(loads["last_loaded_at"]).dt.strftime("%Y-%m-%d %H:%M UTC")
+        st.dataframe(
+            loads.rename(columns={
+                "entity": "Entity", "last_loaded_at": "Last loaded", "last_file": "Last file", "last_status": "Status",
+                "files_loaded": "Files loaded", "files_failed": "Files failed", "rows_loaded": "Rows loaded",
+                "rows_rejected": "Rows rejected by the reader",
+            }),
+            hide_index=True, width="stretch",
+        )
 else:
     # Older publications: the latest record of each fact stands in for its last load.
     latest = [
@@ -57,7 +65,7 @@ else:
     else:
         fresh = common.q(pub, " union all ".join(parts))
         st.caption(
-            f"The latest record each entity's facts hold (load times are not published); "
+            f"This publication has no load history: the latest record each entity's facts hold; "
             f"the marts were built {pub.built_at:%Y-%m-%d %H:%M} UTC."
         )
         fresh["latest_record_at"] = pd.to_datetime(fresh["latest_record_at"]).dt.strftime("%Y-%m-%d %H:%M UTC")
