@@ -88,12 +88,11 @@ def metric_dimensions(cat: pd.DataFrame, metric_ids: list[str]) -> list[str]:
 
 
 def data_range(pub: data.Publication) -> tuple[date, date]:
+    """First and last day of the scorecard (the range the date picker allows)."""
     if pub.has("kpi_scorecard"):
         row = q(pub, "select min(period_start) as lo, max(period_start) as hi from kpi_scorecard where period_grain = 'day'")
         if row["lo"].notna().all():
-            return row["lo"].iloc[0].date() if hasattr(row["lo"].iloc[0], "date") else row["lo"].iloc[0], (
-                row["hi"].iloc[0].date() if hasattr(row["hi"].iloc[0], "date") else row["hi"].iloc[0]
-            )
+            return pd.Timestamp(row["lo"].iloc[0]).date(), pd.Timestamp(row["hi"].iloc[0]).date()
     today = date.today()
     return today - timedelta(days=90), today
 

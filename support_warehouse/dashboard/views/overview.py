@@ -132,9 +132,7 @@ def tile(row: pd.Series) -> None:
         target = "no target"
     mark = "" if pd.isna(status) else (":green[● on target]" if status else ":red[● off target]")
     when = f"{last['period_start']:%d %b %Y}" + (" (running)" if running else "")
-    cut = "" if last["cut"] == "all" or f.dimension == "all" else ""
-    if f.dimension != "all" and last["cut"] == "all":
-        cut = " · all (no such cut)"
+    cut = " · all (no such cut)" if f.dimension != "all" and last["cut"] == "all" else ""
     st.caption(f"{when} · {target} {mark}{cut}")
 
 

@@ -1,7 +1,6 @@
 """Quality: CSAT, NPS and CES over time with their answer counts; reviews positive vs negative."""
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from support_warehouse.dashboard import common
