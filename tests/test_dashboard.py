@@ -165,3 +165,18 @@ def test_data_quality_shows_when_each_entity_last_loaded(published: Path) -> Non
     shown = at.dataframe[-1].value
     assert list(shown["Entity"]) == sorted(ENTITIES)
     assert all(shown["Last loaded"].str.endswith("UTC"))
+
+
+def test_cli_serves_the_app_on_the_given_publish_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from support_warehouse.cli import main
+
+    calls: list = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    assert main(["dashboard", "--port", "8600", "--publish-dir", str(tmp_path)]) == 0
+    (cmd, env), = calls
+    assert cmd[1:5] == ["-m", "streamlit", "run", str(APP_PATH)]
+    assert cmd[cmd.index("--server.port") + 1] == "8600"
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert env["SW_PUBLISH_DIR"] == str(tmp_path.resolve())
