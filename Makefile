@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench ui clean
+.PHONY: setup run test lint bench ui dashboard bench-dashboard clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -13,12 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The dashboard's browser test runs Debian's chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update && sudo apt-get install -y chromium; \
+	else echo "$(CHROMIUM) is missing: install Debian's chromium package as root (apt-get install chromium)"; exit 1; fi
+
+setup: $(STAMP) $(CHROMIUM)
 
 run: $(STAMP)
 	$(BIN)/support-warehouse demo
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models
 	$(BIN)/python -m pytest
 
@@ -30,6 +38,12 @@ bench: $(STAMP)
 
 ui: $(STAMP)
 	$(BIN)/support-warehouse ui
+
+dashboard: $(STAMP)
+	$(BIN)/support-warehouse dashboard
+
+bench-dashboard: $(STAMP)
+	$(BIN)/support-warehouse bench-dashboard
 
 clean:
 	rm -rf target logs data

@@ -30,6 +30,7 @@ from dagster import (
 )
 from dagster_dbt import DbtProject
 
+from orchestration.alerts import alerts_check_result, alerts_check_spec, read_alerts
 from orchestration.resources import RunLockResource, WarehouseResource
 from support_warehouse import config
 
@@ -80,6 +81,7 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
         group_name=PUBLISHED_GROUP,
         deps=_upstream_keys(dbt_assets),
         kinds={"duckdb", "parquet"},
+        check_specs=[alerts_check_spec(PUBLISHED_MARTS_KEY)],
         description=(
             "The marts BI tools read: every table of the `marts` schema copied to the read-only "
             "$SW_PUBLISH_DIR/marts.duckdb and $SW_PUBLISH_DIR/parquet/<mart>.parquet, swapped "
@@ -111,6 +113,9 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
                 ),
                 allow_retries=False,
             )
+        from support_warehouse.publish import PUBLISHED_DB
+
+        previous_alerts = read_alerts(config.publish_dir() / PUBLISHED_DB)
         try:
             result = publish(build_db, config.publish_dir(), run_results=run_results, run_id=run.run_id)
         except PublishError as exc:
@@ -126,7 +131,8 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
                 "rejected_rows": result.rejected_rows,
                 "seconds_by_phase": MetadataValue.json(result.phase_seconds),
                 "dagster/row_count": sum(result.tables[m] for m in result.marts),
-            }
+            },
+            check_results=[alerts_check_result(PUBLISHED_MARTS_KEY, previous_alerts, read_alerts(result.db_path))],
         )
 
     return published_marts

@@ -279,6 +279,53 @@ def _register_bench(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+@command("dashboard")
+def _register_dashboard(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("dashboard", help="serve the support dashboard (Streamlit) on the published marts")
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--publish-dir", type=Path, default=None,
+                   help="publish folder to read (default SW_PUBLISH_DIR or data/published)")
+
+    def run(args: argparse.Namespace) -> int:
+        import os
+        import subprocess
+
+        from .dashboard import APP_PATH
+
+        env = dict(os.environ)
+        if args.publish_dir is not None:
+            env["SW_PUBLISH_DIR"] = str(args.publish_dir.resolve())
+        cmd = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.address", args.host,
+               "--server.port", str(args.port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+        print(f"Support dashboard on http://{args.host}:{args.port}/ reading {env.get('SW_PUBLISH_DIR') or config.publish_dir()}")
+        try:
+            return subprocess.call(cmd, env=env)
+        except KeyboardInterrupt:
+            return 0
+
+    p.set_defaults(func=run)
+
+
+@command("bench-dashboard")
+def _register_bench_dashboard(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench-dashboard", help="print each dashboard page's render time on a publication")
+    p.add_argument("--publish-dir", type=Path, default=None,
+                   help="publish folder to read (default SW_PUBLISH_DIR or data/published)")
+    p.add_argument("--rounds", type=_positive, default=3, help="runs after the first load, median reported (default 3)")
+
+    def run(args: argparse.Namespace) -> int:
+        from .dashboard.bench import bench_pages, print_results
+
+        publish_dir = (args.publish_dir or config.publish_dir()).resolve()
+        results = bench_pages(publish_dir, rounds=args.rounds)
+        print_results(results, publish_dir)
+        return 1 if any(r["errors"] for r in results) else 0
+
+    p.set_defaults(func=run)
+
+
 # ---------------------------------------------------------------------------------------- main
 
 

@@ -20,6 +20,7 @@ Besides the marts, every publication carries
                           content checksum, so a reader can prove it sees one complete night
     rejected_rows_summary audit.rejected_rows grouped by entity, stage, file and reason
                           (emails in reasons redacted)
+    entity_loads          raw._loaded_files by entity: files and rows loaded, when it last loaded
 
 Atomicity. The new DuckDB file is written beside the old one under a temporary name, closed
 (checkpointed), fsynced, made read-only and renamed over `marts.duckdb` with os.replace
@@ -78,6 +79,7 @@ MANIFEST = "publication.json"
 LOCK_FILE = ".publish.lock"
 MARTS_SCHEMA = "marts"
 REJECTS_SUMMARY = "rejected_rows_summary"
+LOADS_SUMMARY = "entity_loads"
 PUBLICATION_TABLE = "_publication"
 PUBLICATION_TABLES_TABLE = "_publication_tables"
 # DuckDB storage format of the published file: readable by every DuckDB >= 1.0 (BI drivers often
@@ -338,7 +340,8 @@ def _build_publication(
                 con.execute("detach src")
         with phases("rejects_summary"):
             rejected_rows = _copy_rejects_summary(con)
-        published = [*marts, REJECTS_SUMMARY]
+            _copy_loads_summary(con)
+        published = [*marts, REJECTS_SUMMARY, LOADS_SUMMARY]
 
         with phases("count_and_checksum"):
             tables = [
@@ -485,7 +488,7 @@ def _mart_relations(con: duckdb.DuckDBPyConnection, database: str, schema: str) 
         """,
         [database, schema, database, schema],
     ).fetchall()
-    reserved = {REJECTS_SUMMARY, PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE}
+    reserved = {REJECTS_SUMMARY, LOADS_SUMMARY, PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE}
     return [r[0] for r in rows if r[0] not in reserved]
 
 
@@ -547,6 +550,37 @@ def _copy_rejects_summary(con: duckdb.DuckDBPyConnection) -> int:
         """
     )
     return 0
+
+
+def _copy_loads_summary(con: duckdb.DuckDBPyConnection) -> None:
+    """raw._loaded_files by entity: when each entity last loaded (the dashboard's data quality page)."""
+    if _relation_exists(con, "raw", "_loaded_files"):
+        con.execute(
+            f"""
+            create table pub.main.{LOADS_SUMMARY} as
+            select
+                entity,
+                count(*) filter (where status <> 'failed') as files_loaded,
+                count(*) filter (where status = 'failed') as files_failed,
+                sum(rows_loaded) as rows_loaded,
+                sum(rows_rejected) as rows_rejected,
+                max(loaded_at) as last_loaded_at,
+                arg_max(file_path, loaded_at) as last_file,
+                arg_max(status, loaded_at) as last_status
+            from build.raw._loaded_files
+            group by entity
+            order by entity
+            """
+        )
+        return
+    con.execute(
+        f"""
+        create table pub.main.{LOADS_SUMMARY} (
+            entity varchar, files_loaded bigint, files_failed bigint, rows_loaded hugeint,
+            rows_rejected hugeint, last_loaded_at timestamp, last_file varchar, last_status varchar
+        )
+        """
+    )
 
 
 def _guard_and_write_parquet(

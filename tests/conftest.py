@@ -143,3 +143,14 @@ def small_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 SmallBuildDbt = Callable[[list[str]], Any]
+
+
+@pytest.fixture(scope="session")
+def demo_publication(small_build: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``small_build``'s marts (alerts included) published once per session into a throw-away publish
+    folder: what the dashboard tests read. Publishing only reads the build database."""
+    from support_warehouse.publish import publish
+
+    publish_dir = tmp_path_factory.mktemp("demo_publication") / "published"
+    publish(small_build["warehouse"], publish_dir)
+    return publish_dir

@@ -1,0 +1,52 @@
+{#
+    Open tickets still waiting for their first reply whose SLA due time has passed or falls within
+    the next var('sla_at_risk_horizon_minutes') minutes of the data's as-of time. minutes_left is
+    negative when overdue.
+#}
+
+with
+
+tickets as (
+    select * from {{ ref('fct_tickets') }}
+),
+
+agents as (
+    select * from {{ ref('dim_agents') }}
+),
+
+waiting as (
+    select
+        *,
+        {{ minutes_between('as_of_at', 'sla_due_at') }} as minutes_left
+    from tickets
+    where
+        sla_due_at is not null
+        and first_reply_at is null
+        and status not in ('solved', 'closed')
+),
+
+final as (
+    select
+        waiting.ticket_id,
+        waiting.customer_id,
+        waiting.customer_tier,
+        waiting.channel,
+        waiting.ticket_type,
+        waiting.priority,
+        waiting.status,
+        waiting.assignee_id,
+        agents.agent_name,
+        waiting.assignee_team,
+        waiting.created_at,
+        waiting.sla_policy_id,
+        waiting.sla_due_at,
+        waiting.as_of_at,
+        waiting.minutes_left,
+        waiting.minutes_left < 0 as is_overdue
+    from waiting
+    left join agents
+        on waiting.assignee_id = agents.agent_id
+    where waiting.minutes_left <= {{ var('sla_at_risk_horizon_minutes') }}
+)
+
+select * from final
