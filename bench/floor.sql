@@ -261,6 +261,7 @@ with typed as (
         or flag(hold_seconds < 0 or wrap_up_seconds < 0)
         or flag(answered_at < queued_at)
         or flag(ended_at < coalesce(answered_at, queued_at))
+        or flag(hold_seconds > epoch(ended_at) - epoch(answered_at))
         or (row_number() over w > 1
             and struct_pack(customer_id, agent_id, ticket_id, queued_at, answered_at, ended_at, hold_seconds, wrap_up_seconds)
                 is distinct from first_value(struct_pack(customer_id, agent_id, ticket_id, queued_at, answered_at, ended_at, hold_seconds, wrap_up_seconds)) over w)
@@ -297,18 +298,20 @@ with typed as (
     select *,
         response_id is null
         or survey_type is null or survey_type not in ('csat', 'nps', 'ces')
-        or survey_scale is null or survey_scale not in ('csat_5', 'csat_3', 'nps_11', 'ces_7')
-        or not flag((survey_type = 'csat' and survey_scale in ('csat_5', 'csat_3'))
+        or survey_scale is null or survey_scale not in ('csat_5', 'csat_3', 'csat_2', 'nps_11', 'ces_7', 'ces_10')
+        or not flag((survey_type = 'csat' and survey_scale in ('csat_5', 'csat_3', 'csat_2'))
                     or (survey_type = 'nps' and survey_scale = 'nps_11')
-                    or (survey_type = 'ces' and survey_scale = 'ces_7'))
+                    or (survey_type = 'ces' and survey_scale in ('ces_7', 'ces_10')))
         or sent_at is null
         or untyped(responded_at, responded_at_text)
         or untyped(score, score_text)
         or flag(score is not null and case survey_scale
                 when 'csat_5' then score not between 1 and 5
                 when 'csat_3' then score not between 1 and 3
+                when 'csat_2' then score not between 1 and 2
                 when 'nps_11' then score not between 0 and 10
-                when 'ces_7' then score not between 1 and 7 end)
+                when 'ces_7' then score not between 1 and 7
+                when 'ces_10' then score not between 1 and 10 end)
         or flag(responded_at < sent_at)
         or (score is not null and responded_at is null)
         or (row_number() over w > 1
@@ -396,9 +399,17 @@ with typed as (
         try_cast(clean_text(amount) as double) as amount,
         clean_code(status) as order_status,
         to_bool(shipped_on_time) as is_shipped_on_time,
+        to_bool(has_a_to_z_claim) as has_a_to_z_claim,
+        to_bool(has_chargeback) as has_chargeback,
         quantity as quantity_text, amount as amount_text, shipped_on_time as shipped_text,
+        has_a_to_z_claim as claim_text, has_chargeback as chargeback_text,
         filename, line_seq, load_rank
-    from extract_files('orders')
+    -- the claim and chargeback columns are optional: null where no file has them
+    from (
+        select null::varchar as has_a_to_z_claim, null::varchar as has_chargeback where false
+        union all by name
+        select * from extract_files('orders')
+    )
 ), checked as (
     select *,
         order_id is null
@@ -406,17 +417,20 @@ with typed as (
         or untyped(quantity, quantity_text)
         or untyped(amount, amount_text)
         or untyped(is_shipped_on_time, shipped_text)
+        or untyped(has_a_to_z_claim, claim_text)
+        or untyped(has_chargeback, chargeback_text)
         or flag(quantity < 0 or amount < 0)
         or order_status is null or order_status not in ('placed', 'shipped', 'cancelled', 'returned')
         or customer_id is null
         or (row_number() over w > 1
-            and struct_pack(customer_id, ordered_at, product_id, quantity, amount, order_status, is_shipped_on_time)
-                is distinct from first_value(struct_pack(customer_id, ordered_at, product_id, quantity, amount, order_status, is_shipped_on_time)) over w)
+            and struct_pack(customer_id, ordered_at, product_id, quantity, amount, order_status, is_shipped_on_time, has_a_to_z_claim, has_chargeback)
+                is distinct from first_value(struct_pack(customer_id, ordered_at, product_id, quantity, amount, order_status, is_shipped_on_time, has_a_to_z_claim, has_chargeback)) over w)
         as bad
     from typed
     window w as (partition by order_id, filename order by line_seq desc)
 )
-select order_id, customer_id, ordered_at, product_id, amount, order_status, is_shipped_on_time
+select order_id, customer_id, ordered_at, product_id, amount, order_status, is_shipped_on_time,
+       has_a_to_z_claim, has_chargeback
 from checked where not bad
 qualify row_number() over (partition by order_id order by load_rank desc, filename desc, line_seq desc) = 1;
 
@@ -574,37 +588,67 @@ select
         as is_reopen_event
 from events;
 
+-- SLA policy: the most specific match (channel, priority, tier, ticket type), then the earliest
+-- deadline - each candidate's due time on its own clock, calendar or business - then policy id
 create temp table sla_matched as
 with policies as (
     select policy_id, lower(trim(channel)) as channel, lower(trim(priority)) as priority,
-           lower(trim(customer_tier)) as customer_tier,
+           lower(trim(customer_tier)) as customer_tier, lower(trim(ticket_type)) as ticket_type,
            cast(first_response_target_minutes as integer) as target_minutes, lower(trim(hours_type)) as hours_type
     from read_csv(getvariable('seeds_dir') || '/sla_policies.csv', all_varchar = true, header = true)
+), candidates as (
+    select t.ticket_id, t.schedule_id, t.created_at, p.policy_id, p.target_minutes, p.hours_type,
+           (p.channel <> '*')::int + (p.priority <> '*')::int + (p.customer_tier <> '*')::int
+           + (p.ticket_type <> '*')::int as spec
+    from tickets_enriched as t
+    inner join policies as p
+        on (t.channel = p.channel or p.channel = '*')
+        and (t.priority = p.priority or p.priority = '*')
+        and (t.customer_tier = p.customer_tier or p.customer_tier = '*')
+        and (t.ticket_type = p.ticket_type or p.ticket_type = '*')
+    qualify spec = max(spec) over (partition by t.ticket_id)
+), created_clock as (
+    select c.ticket_id,
+           w.cum_seconds + least(epoch(c.created_at) - epoch(w.start_at), w.working_seconds) as created_clock
+    from (select distinct ticket_id, schedule_id, created_at from candidates where hours_type = 'business') as c
+    asof left join work_intervals as w on c.schedule_id = w.schedule_id and c.created_at >= w.start_at
+), business_due as (
+    select c.ticket_id, c.policy_id,
+           w.start_at + cast(cc.created_clock + c.target_minutes * 60 - w.cum_seconds as bigint) * interval 1 second as due_at
+    from candidates as c
+    inner join created_clock as cc on c.ticket_id = cc.ticket_id
+    asof left join (select schedule_id, cum_seconds, start_at, working_seconds from work_intervals) as w
+        on c.schedule_id = w.schedule_id and cc.created_clock + c.target_minutes * 60 > w.cum_seconds
+    where c.hours_type = 'business'
 )
-select t.ticket_id, p.target_minutes, p.hours_type
-from tickets_enriched as t
-inner join policies as p
-    on (t.channel = p.channel or p.channel = '*')
-    and (t.priority = p.priority or p.priority = '*')
-    and (t.customer_tier = p.customer_tier or p.customer_tier = '*')
-qualify row_number() over (
-    partition by t.ticket_id
-    order by (p.channel <> '*')::int + (p.priority <> '*')::int + (p.customer_tier <> '*')::int desc,
-             p.target_minutes, p.policy_id) = 1;
+select c.ticket_id, c.target_minutes, c.hours_type,
+       case c.hours_type
+           when 'calendar' then c.created_at + cast(c.target_minutes as bigint) * interval 1 minute
+           when 'business' then bd.due_at
+       end as sla_due_at
+from candidates as c
+left join business_due as bd on c.ticket_id = bd.ticket_id and c.policy_id = bd.policy_id
+qualify row_number() over (partition by c.ticket_id order by sla_due_at asc nulls last, c.policy_id) = 1;
 
 create temp table ticket_facts as
 with reply_summary as (
     select ticket_id, count(*) as agent_reply_count, min(replied_at) as first_reply_at
     from replies group by all
 ), inbound as (
-    select ticket_id, count(*) as inbound_count
-    from messages where author_type = 'customer' and is_public group by all
+    -- a customer message written while a linked call was queued or connected is that call's
+    -- record (a phone ticket's opening message): one contact, counted as the call
+    select m.ticket_id, count(*) - count(*) filter (where exists (
+        select 1 from calls as c
+        where c.ticket_id = m.ticket_id
+          and m.created_at between c.queued_at and coalesce(c.ended_at, c.answered_at, c.queued_at))) as inbound_count
+    from messages as m where m.author_type = 'customer' and m.is_public group by all
 ), linked_calls as (
     select ticket_id, count(*) as call_count from calls where ticket_id is not null group by all
 ), status_summary as (
     select ticket_id,
         min(case when is_solve_event then valid_from end) as first_solved_at,
-        sum(case when is_reopen_event then 1 else 0 end) as reopen_count
+        sum(case when is_reopen_event then 1 else 0 end) as reopen_count,
+        bool_or(valid_to is null and is_solved_status) as is_currently_solved
     from intervals group by all
 ), next_same_type as (
     select ticket_id,
@@ -616,7 +660,8 @@ with reply_summary as (
            r.first_reply_at, coalesce(r.agent_reply_count, 0) as agent_reply_count,
            coalesce(i.inbound_count, 0) + coalesce(lc.call_count, 0) as interaction_count,
            s.first_solved_at, coalesce(s.reopen_count, 0) as reopen_count,
-           n.next_at, sla.target_minutes, sla.hours_type, as_of.as_of_at
+           coalesce(s.is_currently_solved, false) as is_currently_solved,
+           n.next_at, sla.sla_due_at, as_of.as_of_at
     from tickets_enriched as t
     left join reply_summary as r on t.ticket_id = r.ticket_id
     left join inbound as i on t.ticket_id = i.ticket_id
@@ -640,27 +685,14 @@ with reply_summary as (
         max(case when milestone = 'first_reply' then clock_seconds end) as reply_clock,
         max(case when milestone = 'first_solved' then clock_seconds end) as solved_clock
     from clock group by all
-), business_due as (
-    select j.ticket_id,
-           w.start_at + cast(c.created_clock + j.target_minutes * 60 - w.cum_seconds as bigint) * interval 1 second as due_at
-    from joined as j
-    inner join clocks as c on j.ticket_id = c.ticket_id
-    asof left join (select schedule_id, cum_seconds, start_at, working_seconds from work_intervals) as w
-        on j.schedule_id = w.schedule_id and c.created_clock + j.target_minutes * 60 > w.cum_seconds
-    where j.hours_type = 'business'
 ), measured as (
     select j.*,
         (epoch(j.first_reply_at) - epoch(j.created_at)) / 60.0 as first_response_minutes,
         (c.reply_clock - c.created_clock) / 60.0 as first_response_business_minutes,
         (epoch(j.first_solved_at) - epoch(j.created_at)) / 60.0 as first_resolution_minutes,
-        (c.solved_clock - c.created_clock) / 60.0 as first_resolution_business_minutes,
-        case j.hours_type
-            when 'calendar' then j.created_at + cast(j.target_minutes as bigint) * interval 1 minute
-            when 'business' then bd.due_at
-        end as sla_due_at
+        (c.solved_clock - c.created_clock) / 60.0 as first_resolution_business_minutes
     from joined as j
     left join clocks as c on j.ticket_id = c.ticket_id
-    left join business_due as bd on j.ticket_id = bd.ticket_id
 )
 select
     ticket_id, created_at, as_of_at,
@@ -671,6 +703,7 @@ select
     first_reply_at is not null as is_answered,
     coalesce(first_response_minutes <= 24 * 60, false) as is_answered_within_24h,
     interaction_count,
+    is_currently_solved,
     reopen_count > 0 as is_reopened,
     case when first_solved_at is not null then
         agent_reply_count = 1 and reopen_count = 0
@@ -701,7 +734,8 @@ from (
         count(*) filter (where has_sla_due and (first_reply_at is null or first_reply_at > sla_due_at)) as sla_breached,
         count(*) filter (where is_answered_within_24h) as answered_24h,
         count(*) filter (where is_answered_within_24h or created_at + interval 24 hour <= as_of_at) as due_24h,
-        sum(interaction_count) as interactions
+        sum(interaction_count) as interactions,
+        count(*) filter (where is_currently_solved) as solved_now
     from ticket_facts group by all
 ) as m
 cross join lateral (values
@@ -713,6 +747,7 @@ cross join lateral (values
     ('sla_breaches', m.sla_breached, null),
     ('response_rate_24h', m.answered_24h, m.due_24h),
     ('interactions_per_ticket', m.interactions, m.tickets_created),
+    ('resolution_rate', m.solved_now, m.tickets_created),
     ('ticket_type_share', m.tickets_created, m.tickets_created)
 ) as v(metric_id, numerator, denominator);
 
@@ -735,9 +770,9 @@ cross join lateral (values
     ('reopen_rate', m.reopened, m.solved)
 ) as v(metric_id, numerator, denominator);
 
--- resolution_rate: solved in the month / created in the month
+-- resolution_flow_rate: solved in the month / created in the month (a flow, may exceed 100)
 insert into observations
-select 'resolution_rate', month, sum(solved), sum(created), null
+select 'resolution_flow_rate', month, sum(solved), sum(created), null
 from (
     select date_trunc('month', created_date) as month, 0 as solved, 1 as created from ticket_facts
     union all
@@ -873,24 +908,27 @@ from (
         count(*) filter (where answered_at is not null) as answered,
         sum(case when answered_at is not null then epoch(answered_at) - epoch(queued_at) end) as wait_sum,
         count(*) filter (where answered_at is not null and epoch(answered_at) - epoch(queued_at) <= 60) as within,
-        sum(case when answered_at is not null then epoch(ended_at) - epoch(answered_at) + hold_seconds + wrap_up_seconds end) as handle_sum,
-        count(case when answered_at is not null then epoch(ended_at) - epoch(answered_at) end) as handle_n
+        -- ended - answered already includes hold: handle = connected + wrap-up
+        sum(case when answered_at is not null then epoch(ended_at) - epoch(answered_at) + wrap_up_seconds end) as handle_sum,
+        count(case when answered_at is not null then epoch(ended_at) - epoch(answered_at) end) as handle_n,
+        sum(case when answered_at is not null and ended_at is not null then hold_seconds end) as hold_sum
     from calls group by all
 ) as m
 cross join lateral (values
     ('average_wait_seconds', m.wait_sum, m.answered),
     ('answered_call_rate', m.answered, m.offered),
     ('call_service_level', m.within, m.offered),
-    ('average_handle_seconds', m.handle_sum, m.handle_n)
+    ('average_handle_seconds', m.handle_sum, m.handle_n),
+    ('average_hold_seconds', m.hold_sum, m.handle_n)
 ) as v(metric_id, numerator, denominator);
 
--- conversations: tickets created plus calls queued
+-- conversations: tickets created plus calls not linked to a ticket (each contact once)
 insert into observations
 select 'conversations_total', month, sum(n), null, null
 from (
     select date_trunc('month', created_date) as month, count(*) as n from ticket_facts group by all
     union all
-    select date_trunc('month', cast(queued_at as date)), count(*) from calls group by all
+    select date_trunc('month', cast(queued_at as date)), count(*) from calls where ticket_id is null group by all
 ) group by all;
 
 -- surveys: answers by responded_at, response rate by sent_at
@@ -898,18 +936,27 @@ insert into observations
 select metric_id, month, numerator, denominator, null
 from (
     select date_trunc('month', cast(responded_at as date)) as month,
-        count(*) filter (where survey_type = 'csat' and ((survey_scale = 'csat_5' and score >= 4) or (survey_scale = 'csat_3' and score = 3))) as satisfied,
-        count(*) filter (where survey_type = 'csat' and score is not null and survey_scale in ('csat_5', 'csat_3')) as csat_n,
+        count(*) filter (where survey_type = 'csat' and ((survey_scale = 'csat_5' and score >= 4) or (survey_scale = 'csat_3' and score = 3)
+                                                          or (survey_scale = 'csat_2' and score = 2))) as satisfied,
+        count(*) filter (where survey_type = 'csat' and score is not null and survey_scale in ('csat_5', 'csat_3', 'csat_2')) as csat_n,
         sum(case when survey_type = 'nps' and score >= 9 then 1 when survey_type = 'nps' and score <= 6 then -1 else 0 end) as nps_net,
         count(*) filter (where survey_type = 'nps' and score is not null) as nps_n,
-        sum(case when survey_type = 'ces' then score end) as ces_sum,
-        count(*) filter (where survey_type = 'ces' and score is not null) as ces_n
+        -- CES on 1-7: a 1-10 answer x counts as 1 + (x - 1) * 6 / 9; each scale also on its own
+        sum(case when survey_type = 'ces' and survey_scale = 'ces_7' then score::double
+                 when survey_type = 'ces' and survey_scale = 'ces_10' then 1 + (score::double - 1) * 6 / 9 end) as ces_sum,
+        count(*) filter (where survey_type = 'ces' and score is not null) as ces_n,
+        sum(case when survey_type = 'ces' and survey_scale = 'ces_7' then score end) as ces7_sum,
+        count(*) filter (where survey_type = 'ces' and survey_scale = 'ces_7' and score is not null) as ces7_n,
+        sum(case when survey_type = 'ces' and survey_scale = 'ces_10' then score end) as ces10_sum,
+        count(*) filter (where survey_type = 'ces' and survey_scale = 'ces_10' and score is not null) as ces10_n
     from surveys where responded_at is not null group by all
 ) as m
 cross join lateral (values
     ('csat_score', m.satisfied, m.csat_n),
     ('nps', m.nps_net, m.nps_n),
-    ('ces_score', m.ces_sum, m.ces_n)
+    ('ces_score', m.ces_sum, m.ces_n),
+    ('ces_7_score', m.ces7_sum, m.ces7_n),
+    ('ces_10_score', m.ces10_sum, m.ces10_n)
 ) as v(metric_id, numerator, denominator);
 
 insert into observations
@@ -946,7 +993,8 @@ select s.customer_id, cast(s.ordered_at as date) as ordered_date, s.amount, s.or
     s.order_number > 1 as is_returning,
     coalesce(s.order_number > 1 and s.category is not null and s.prior_in_category = 0, false) as is_new_category,
     coalesce(s.category is not null and s.product_tier > s.prior_max_tier, false) as is_upsell,
-    s.order_status = 'cancelled' or nr.order_id is not null as is_defective
+    -- a negative review, an A-to-z claim or a chargeback; a cancellation is not a defect
+    nr.order_id is not null or coalesce(s.has_a_to_z_claim, false) or coalesce(s.has_chargeback, false) as is_defective
 from sequenced as s left join negative_reviews as nr on s.order_id = nr.order_id;
 
 insert into observations
@@ -957,7 +1005,8 @@ from (
         count(*) filter (where order_status = 'cancelled') as cancelled,
         count(*) filter (where is_shipped_on_time) as on_time, count(is_shipped_on_time) as shipped_n,
         count(*) filter (where is_returning) as repeat_orders,
-        sum(case when is_returning then amount else 0 end) as repeat_amount
+        sum(case when is_returning then amount else 0 end) as repeat_amount,
+        sum(amount) as amount
     from order_facts group by all
 ) as m
 cross join lateral (values
@@ -965,14 +1014,17 @@ cross join lateral (values
     ('cancellation_rate', m.cancelled, m.n),
     ('on_time_shipment_rate', m.on_time, m.shipped_n),
     ('repeat_sales_orders', m.repeat_orders, null),
-    ('repeat_sales_amount', m.repeat_amount, null)
+    ('repeat_sales_amount', m.repeat_amount, null),
+    ('repeat_sales_order_share', m.repeat_orders, m.n),
+    ('repeat_sales_amount_share', m.repeat_amount, m.amount)
 ) as v(metric_id, numerator, denominator);
 
 insert into observations
 select metric_id, month, numerator, denominator, null
 from (
     select month,
-        count(*) filter (where n >= 2) as repeaters, count(*) as buyers,
+        -- a repeat purchaser had ordered before: earlier in the month or any time before
+        count(*) filter (where is_returning_customer) as repeaters, count(*) as buyers,
         count(*) filter (where new_category) as cross_sellers, count(*) filter (where upsell) as upsellers,
         count(*) filter (where is_returning_customer) as returning_customers
     from (

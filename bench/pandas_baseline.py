@@ -212,7 +212,8 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
            | untyped(d["hold_seconds"], r["hold_seconds"]) | untyped(d["wrap_up_seconds"], r["wrap_up_seconds"])
            | flag((d["hold_seconds"] < 0) | (d["wrap_up_seconds"] < 0))
            | flag(d["answered_at"] < d["queued_at"])
-           | flag(d["ended_at"] < d["answered_at"].fillna(d["queued_at"])))
+           | flag(d["ended_at"] < d["answered_at"].fillna(d["queued_at"]))
+           | flag(d["hold_seconds"] > pd.Series(epoch(d["ended_at"]) - epoch(d["answered_at"]), index=d.index)))
     c = staged(d, ["call_id"], ["customer_id", "agent_id", "ticket_id", "queued_at", "answered_at", "ended_at",
                                 "hold_seconds", "wrap_up_seconds"], bad)
     c["hold_seconds"] = c["hold_seconds"].fillna(0)
@@ -229,11 +230,12 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
         "filename": r["filename"], "line_seq": r["line_seq"], "load_rank": r["load_rank"],
     })
     st, sc_, score = d["survey_type"], d["survey_scale"], d["score"]
-    lo = sc_.map({"csat_5": 1, "csat_3": 1, "nps_11": 0, "ces_7": 1})
-    hi = sc_.map({"csat_5": 5, "csat_3": 3, "nps_11": 10, "ces_7": 7})
-    pair_ok = (((st == "csat") & sc_.isin(["csat_5", "csat_3"])) | ((st == "nps") & (sc_ == "nps_11"))
-               | ((st == "ces") & (sc_ == "ces_7")))
-    bad = (~st.isin(["csat", "nps", "ces"]) | ~sc_.isin(["csat_5", "csat_3", "nps_11", "ces_7"]) | ~pair_ok
+    lo = sc_.map({"csat_5": 1, "csat_3": 1, "csat_2": 1, "nps_11": 0, "ces_7": 1, "ces_10": 1})
+    hi = sc_.map({"csat_5": 5, "csat_3": 3, "csat_2": 2, "nps_11": 10, "ces_7": 7, "ces_10": 10})
+    pair_ok = (((st == "csat") & sc_.isin(["csat_5", "csat_3", "csat_2"])) | ((st == "nps") & (sc_ == "nps_11"))
+               | ((st == "ces") & sc_.isin(["ces_7", "ces_10"])))
+    bad = (~st.isin(["csat", "nps", "ces"]) | ~sc_.isin(["csat_5", "csat_3", "csat_2", "nps_11", "ces_7", "ces_10"])
+           | ~pair_ok
            | d["sent_at"].isna() | untyped(d["responded_at"], r["responded_at"]) | untyped(score, r["score"])
            | flag(score.notna() & ((score < lo) | (score > hi)))
            | flag(d["responded_at"] < d["sent_at"]) | (score.notna() & d["responded_at"].isna()))
@@ -263,19 +265,24 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
     out["products"] = staged(d, ["product_id"], ["product_name", "category", "product_tier", "price"], bad)
 
     r = read_entity(landing, "orders")
+    for optional in ("has_a_to_z_claim", "has_chargeback"):  # optional columns: blank where a file lacks them
+        r[optional] = r[optional].fillna("") if optional in r else ""
     d = pd.DataFrame({
         "order_id": clean_text(r["order_id"]), "customer_id": clean_text(r["customer_id"]),
         "ordered_at": ts_utc(r["ordered_at"]), "product_id": clean_text(r["product_id"]),
         "quantity": to_int(r["quantity"]), "amount": to_float(r["amount"]),
         "order_status": clean_code(r["status"]), "is_shipped_on_time": to_bool(r["shipped_on_time"]),
+        "has_a_to_z_claim": to_bool(r["has_a_to_z_claim"]), "has_chargeback": to_bool(r["has_chargeback"]),
         "filename": r["filename"], "line_seq": r["line_seq"], "load_rank": r["load_rank"],
     })
     bad = (d["ordered_at"].isna() | untyped(d["quantity"], r["quantity"]) | untyped(d["amount"], r["amount"])
            | untyped(d["is_shipped_on_time"], r["shipped_on_time"])
+           | untyped(d["has_a_to_z_claim"], r["has_a_to_z_claim"]) | untyped(d["has_chargeback"], r["has_chargeback"])
            | flag((d["quantity"] < 0) | (d["amount"] < 0))
            | ~d["order_status"].isin(["placed", "shipped", "cancelled", "returned"]) | d["customer_id"].isna())
     out["orders"] = staged(d, ["order_id"], ["customer_id", "ordered_at", "product_id", "quantity", "amount",
-                                             "order_status", "is_shipped_on_time"], bad)
+                                             "order_status", "is_shipped_on_time", "has_a_to_z_claim",
+                                             "has_chargeback"], bad)
 
     r = read_entity(landing, "self_service_sessions")
     d = pd.DataFrame({
@@ -416,29 +423,20 @@ def ticket_facts(e: dict[str, pd.DataFrame], seeds: Path, clock: BusinessClock):
     ev["is_reopen_event"] = ~ev["is_solved_status"] & prev.isin(SOLVED)
     intervals = ev.rename(columns={"changed_at": "valid_from"})
 
-    # SLA policy: the most specific match, then the tightest target, then policy id
-    pol = pd.read_csv(seeds / "sla_policies.csv", dtype=str)
-    for c in ("channel", "priority", "customer_tier", "hours_type"):
-        pol[c] = pol[c].str.strip().str.lower()
-    pol["target"] = pol["first_response_target_minutes"].astype(int)
-    pol["spec"] = (pol["channel"] != "*").astype(int) + (pol["priority"] != "*").astype(int) + (
-        pol["customer_tier"] != "*").astype(int)
-    pol = pol.sort_values(["spec", "target", "policy_id"], ascending=[False, True, True])
-    sla_target = pd.Series(np.nan, index=t.index)
-    sla_type = pd.Series(None, index=t.index, dtype=object)
-    for _, p in pol.iloc[::-1].iterrows():  # most preferred last: it overwrites
-        m = ((t["channel"] == p["channel"]) | (p["channel"] == "*")) & (
-            (t["priority"] == p["priority"]) | (p["priority"] == "*")) & (
-            (t["customer_tier"] == p["customer_tier"]) | (p["customer_tier"] == "*"))
-        sla_target[m] = p["target"]
-        sla_type[m] = p["hours_type"]
-    t["sla_target"], t["sla_type"] = sla_target, sla_type
-
     rs = replies.groupby("ticket_id").agg(agent_reply_count=("message_id", "size"), first_reply_at=("replied_at", "min"))
-    inbound = messages[(messages["author_type"] == "customer") & messages["is_public"]].groupby("ticket_id").size()
-    linked = calls[calls["ticket_id"].notna()].groupby("ticket_id").size()
-    ss = intervals.assign(solved_at=intervals["valid_from"].where(intervals["is_solve_event"])).groupby("ticket_id").agg(
-        first_solved_at=("solved_at", "min"), reopen_count=("is_reopen_event", "sum"))
+    # a customer message written while a linked call was queued or connected is that call's record
+    # (a phone ticket's opening message): one contact, counted as the call
+    im = messages[(messages["author_type"] == "customer") & messages["is_public"]][["message_id", "ticket_id", "created_at"]]
+    lc = calls[calls["ticket_id"].notna()]
+    lc = lc.assign(call_end=lc["ended_at"].fillna(lc["answered_at"]).fillna(lc["queued_at"]))
+    during = im.merge(lc[["ticket_id", "queued_at", "call_end"]], on="ticket_id")
+    during = during[(during["created_at"] >= during["queued_at"]) & (during["created_at"] <= during["call_end"])]
+    inbound = im[~im["message_id"].isin(set(during["message_id"]))].groupby("ticket_id").size()
+    linked = lc.groupby("ticket_id").size()
+    ss = intervals.assign(solved_at=intervals["valid_from"].where(intervals["is_solve_event"]),
+                          solved_now=intervals["is_solved_status"] & intervals["valid_to"].isna()).groupby(
+        "ticket_id").agg(first_solved_at=("solved_at", "min"), reopen_count=("is_reopen_event", "sum"),
+                         is_currently_solved=("solved_now", "any"))
     nxt = t[t["customer_id"].notna() & t["ticket_type"].notna()].sort_values(
         ["customer_id", "ticket_type", "created_at", "ticket_id"])
     nxt_at = nxt["created_at"].shift(-1).where(
@@ -448,6 +446,7 @@ def ticket_facts(e: dict[str, pd.DataFrame], seeds: Path, clock: BusinessClock):
     t = t.join(rs, on="ticket_id").join(ss, on="ticket_id")
     t["agent_reply_count"] = t["agent_reply_count"].fillna(0)
     t["reopen_count"] = t["reopen_count"].fillna(0)
+    t["is_currently_solved"] = t["is_currently_solved"].fillna(False).astype(bool)
     t["interaction_count"] = t["ticket_id"].map(inbound).fillna(0) + t["ticket_id"].map(linked).fillna(0)
 
     created_clock = clock.clock(t["schedule_id"], t["created_at"])
@@ -457,12 +456,31 @@ def ticket_facts(e: dict[str, pd.DataFrame], seeds: Path, clock: BusinessClock):
     t["frbm"] = (reply_clock - created_clock) / 60.0
     t["rm"] = (epoch(t["first_solved_at"]) - epoch(t["created_at"])) / 60.0
     t["rbm"] = (solved_clock - created_clock) / 60.0
-    business_due = clock.due(t["schedule_id"], np.where(t["sla_type"] == "business",
-                                                        created_clock + t["sla_target"].to_numpy() * 60, np.nan))
-    calendar_due = (t["created_at"] + pd.to_timedelta(t["sla_target"], unit="min")).to_numpy(dtype="datetime64[us]")
-    t["sla_due_at"] = pd.Series(np.where(t["sla_type"] == "calendar", calendar_due,
-                                         np.where(t["sla_type"] == "business", business_due, np.datetime64("NaT"))),
-                                index=t.index).astype("datetime64[us]")
+    # SLA policy: the most specific match (channel, priority, tier, ticket type), then the earliest
+    # deadline - each policy's due time on its own clock, calendar or business - then policy id
+    pol = pd.read_csv(seeds / "sla_policies.csv", dtype=str)
+    for c in ("channel", "priority", "customer_tier", "ticket_type", "hours_type"):
+        pol[c] = pol[c].str.strip().str.lower()
+    pol["spec"] = sum((pol[c] != "*").astype(int) for c in ("channel", "priority", "customer_tier", "ticket_type"))
+    never = np.datetime64("9999-12-31", "us")  # an unknown deadline loses to any known one
+    best_spec = np.full(len(t), -1)
+    best_due = np.full(len(t), never)
+    t["sla_due_at"] = pd.Series(np.datetime64("NaT"), index=t.index).astype("datetime64[us]")
+    for _, p in pol.sort_values("policy_id").iterrows():  # ascending: an equal deadline keeps the first id
+        m = (((t["channel"] == p["channel"]) | (p["channel"] == "*"))
+             & ((t["priority"] == p["priority"]) | (p["priority"] == "*"))
+             & ((t["customer_tier"] == p["customer_tier"]) | (p["customer_tier"] == "*"))
+             & ((t["ticket_type"] == p["ticket_type"]) | (p["ticket_type"] == "*"))).to_numpy()
+        minutes = int(p["first_response_target_minutes"])
+        if p["hours_type"] == "calendar":
+            due = (t["created_at"] + pd.Timedelta(minutes=minutes)).to_numpy(dtype="datetime64[us]")
+        else:
+            due = clock.due(t["schedule_id"], created_clock + minutes * 60.0)
+        key = np.where(np.isnat(due), never, due)
+        better = m & ((p["spec"] > best_spec) | ((p["spec"] == best_spec) & (key < best_due)))
+        best_spec = np.where(better, p["spec"], best_spec)
+        best_due = np.where(better, key, best_due)
+        t.loc[better, "sla_due_at"] = due[better]
     measured = t["first_reply_at"].fillna(t["first_solved_at"]).fillna(as_of_at)
     t["is_answered"] = t["first_reply_at"].notna()
     t["within_24h"] = (t["frm"] <= 24 * 60).fillna(False)
@@ -511,13 +529,15 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
              frbm_n=t["frbm"].notna().astype(int), unanswered=(~t["is_answered"]).astype(int),
              sla_met=t["sla_met"].astype(int), sla_due=t["has_sla_due"].astype(int),
              sla_breached=t["sla_breached"].astype(int), a24=t["within_24h"].astype(int),
-             d24=t["due_24h"].astype(int), inter=t["interaction_count"])
+             d24=t["due_24h"].astype(int), inter=t["interaction_count"],
+             solved_now=t["is_currently_solved"].astype(int))
     for metric, num, den in (("tickets_created", "n", None), ("first_response_minutes_mean", "frm", "frm_n"),
                              ("first_response_business_minutes_mean", "frbm", "frbm_n"),
                              ("unanswered_tickets", "unanswered", None),
                              ("sla_first_response_compliance", "sla_met", "sla_due"),
                              ("sla_breaches", "sla_breached", None), ("response_rate_24h", "a24", "d24"),
-                             ("interactions_per_ticket", "inter", "n"), ("ticket_type_share", "n", "n")):
+                             ("interactions_per_ticket", "inter", "n"), ("ticket_type_share", "n", "n"),
+                             ("resolution_rate", "solved_now", "n")):
         emit(metric, c, num, den)
 
     st = t[t["first_solved_at"].notna()]
@@ -529,7 +549,7 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
                              ("first_contact_resolution_rate", "fcr", "fcr_n"), ("reopen_rate", "reopened", "n")):
         emit(metric, s, num, den)
     rr = pd.concat([s["n"].rename("solved"), c["n"].rename("created")], axis=1)
-    emit("resolution_rate", rr, "solved", "created")
+    emit("resolution_flow_rate", rr, "solved", "created")
 
     for metric, mcol, col in (("first_response_minutes", "created_month", "frm"),
                               ("first_response_business_minutes", "created_month", "frbm"),
@@ -619,31 +639,43 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
     cl = e["calls"]
     ans = cl["answered_at"].notna()
     wait = pd.Series(epoch(cl["answered_at"]) - epoch(cl["queued_at"]), index=cl.index).where(ans)
+    # ended - answered already includes hold: handle = connected + wrap-up; hold on its own
     handle = pd.Series(epoch(cl["ended_at"]) - epoch(cl["answered_at"]), index=cl.index).where(ans) + cl[
-        "hold_seconds"].astype(float) + cl["wrap_up_seconds"].astype(float)
+        "wrap_up_seconds"].astype(float)
     p = rows(month_of(cl["queued_at"]), offered=1, answered=ans.astype(int), wait=wait,
-             within=(ans & (wait <= 60)).astype(int), handle=handle, handle_n=handle.notna().astype(int))
+             within=(ans & (wait <= 60)).astype(int), handle=handle, handle_n=handle.notna().astype(int),
+             hold=cl["hold_seconds"].astype(float).where(handle.notna()))
     emit("average_wait_seconds", p, "wait", "answered")
     emit("answered_call_rate", p, "answered", "offered")
     emit("call_service_level", p, "within", "offered")
     emit("average_handle_seconds", p, "handle", "handle_n")
-    conv_total = pd.concat([c["n"], p["offered"]], axis=1).sum(axis=1).to_frame("n")
+    emit("average_hold_seconds", p, "hold", "handle_n")
+    p_walk_in = rows(month_of(cl["queued_at"]), n=cl["ticket_id"].isna().astype(int))
+    conv_total = pd.concat([c["n"], p_walk_in["n"]], axis=1).sum(axis=1).to_frame("n")
     emit("conversations_total", conv_total, "n")
 
     # surveys
     sv = e["surveys"]
     resp = sv[sv["responded_at"].notna()]
     typ, scale, score = resp["survey_type"], resp["survey_scale"], resp["score"].astype(float)
-    csat = (typ == "csat") & score.notna() & scale.isin(["csat_5", "csat_3"])
-    sat = csat & (((scale == "csat_5") & (score >= 4)) | ((scale == "csat_3") & (score == 3)))
+    csat = (typ == "csat") & score.notna() & scale.isin(["csat_5", "csat_3", "csat_2"])
+    sat = csat & (((scale == "csat_5") & (score >= 4)) | ((scale == "csat_3") & (score == 3))
+                  | ((scale == "csat_2") & (score == 2)))
     npsn = (typ == "nps") & score.notna()
     net = np.where(npsn & (score >= 9), 1, np.where(npsn & (score <= 6), -1, 0))
     cesn = (typ == "ces") & score.notna()
+    # CES on 1-7: a 1-10 answer x counts as 1 + (x - 1) * 6 / 9; each scale also on its own
+    ces7, ces10 = (typ == "ces") & (scale == "ces_7"), (typ == "ces") & (scale == "ces_10")
+    ces_on_7 = score.where(ces7, (1 + (score - 1) * 6 / 9).where(ces10))
     a = rows(month_of(resp["responded_at"]), sat=sat.astype(int), csat_n=csat.astype(int), net=net,
-             nps_n=npsn.astype(int), ces=score.where(typ == "ces"), ces_n=cesn.astype(int))
+             nps_n=npsn.astype(int), ces=ces_on_7, ces_n=cesn.astype(int),
+             ces7=score.where(ces7), ces7_n=(ces7 & score.notna()).astype(int),
+             ces10=score.where(ces10), ces10_n=(ces10 & score.notna()).astype(int))
     emit("csat_score", a, "sat", "csat_n")
     emit("nps", a, "net", "nps_n")
     emit("ces_score", a, "ces", "ces_n")
+    emit("ces_7_score", a, "ces7", "ces7_n")
+    emit("ces_10_score", a, "ces10", "ces10_n")
     emit("survey_response_rate", rows(month_of(sv["sent_at"]), r=sv["responded_at"].notna().astype(int), n=1),
          "r", "n")
 
@@ -666,20 +698,26 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
     upsell = (o["category"].notna() & (o["product_tier"].astype(float) > o["prior_max_tier"])).fillna(False)
     shipped = o["order_status"].isin(["shipped", "returned"])
     on_time = o["is_shipped_on_time"].where(shipped)
-    defective = (o["order_status"] == "cancelled") | o["order_id"].isin(neg)
+    # a negative review, an A-to-z claim or a chargeback; a cancellation is not a defect
+    defective = (o["order_id"].isin(neg) | o["has_a_to_z_claim"].fillna(False).astype(bool)
+                 | o["has_chargeback"].fillna(False).astype(bool))
     om = month_of(o["ordered_at"])
     r = rows(om, n=1, defective=defective.astype(int), cancelled=(o["order_status"] == "cancelled").astype(int),
              on_time=on_time.fillna(False).astype(int), shipped_n=on_time.notna().astype(int),
-             repeat_orders=returning.astype(int), repeat_amount=o["amount"].where(returning, 0.0))
+             repeat_orders=returning.astype(int), repeat_amount=o["amount"].where(returning, 0.0),
+             amount=o["amount"])
     emit("order_defect_rate", r, "defective", "n")
     emit("cancellation_rate", r, "cancelled", "n")
     emit("on_time_shipment_rate", r, "on_time", "shipped_n")
     emit("repeat_sales_orders", r, "repeat_orders")
     emit("repeat_sales_amount", r, "repeat_amount")
+    emit("repeat_sales_order_share", r, "repeat_orders", "n")
+    emit("repeat_sales_amount_share", r, "repeat_amount", "amount")
     cm = pd.DataFrame({"customer_id": o["customer_id"], "month": om, "ret": returning, "new": new_cat, "up": upsell})
     cm = cm.groupby(["customer_id", "month"]).agg(n=("ret", "size"), ret=("ret", "any"), new=("new", "any"),
                                                   up=("up", "any"))
-    cm = cm.groupby("month").agg(rep=("n", lambda x: int((x >= 2).sum())), buyers=("n", "size"),
+    # a repeat purchaser had ordered before: earlier in the month or any time before
+    cm = cm.groupby("month").agg(rep=("ret", "sum"), buyers=("n", "size"),
                                  cross=("new", "sum"), ups=("up", "sum"), ret=("ret", "sum"))
     emit("repeat_purchase_rate", cm, "rep", "buyers")
     emit("cross_sell_rate", cm, "cross", "ret")

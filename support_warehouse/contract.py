@@ -6,7 +6,7 @@ models type it, and the tests read it. Types are the logical types staging casts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -15,10 +15,18 @@ class Entity:
     source: str  # dbt source name the raw table belongs to
     key: tuple[str, ...]
     columns: dict[str, str]  # required column -> logical type
+    # Optional column -> logical type: files may leave it out (its values are then null), and the
+    # raw table always has it, so staging can read it whether or not any file had it.
+    optional: dict[str, str] = field(default_factory=dict)
 
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(self.columns)
+
+    @property
+    def raw_columns(self) -> tuple[str, ...]:
+        """The columns every raw table is created with: required, then optional."""
+        return (*self.columns, *self.optional)
 
 
 ENTITIES: dict[str, Entity] = {
@@ -162,6 +170,8 @@ ENTITIES: dict[str, Entity] = {
                 "status": "string",
                 "shipped_on_time": "boolean",
             },
+            # marketplace order defects (Amazon's order defect rate) where the shop's extract has them
+            optional={"has_a_to_z_claim": "boolean", "has_chargeback": "boolean"},
         ),
         Entity(
             "products",
@@ -201,13 +211,16 @@ ACCEPTED_VALUES = {
     ("ticket_status_changes", "status"): ("new", "open", "pending", "on_hold", "solved", "closed"),
     ("ticket_messages", "author_type"): ("customer", "agent", "bot", "system"),
     ("survey_responses", "survey_type"): ("csat", "nps", "ces"),
-    ("survey_responses", "scale"): ("csat_5", "csat_3", "nps_11", "ces_7"),
+    ("survey_responses", "scale"): ("csat_5", "csat_3", "csat_2", "nps_11", "ces_7", "ces_10"),
     ("orders", "status"): ("placed", "shipped", "cancelled", "returned"),
     ("self_service_sessions", "source"): ("help_center", "chatbot", "faq"),
 }
 
 # Inclusive score range per survey scale.
-SCALE_RANGES = {"csat_5": (1, 5), "csat_3": (1, 3), "nps_11": (0, 10), "ces_7": (1, 7)}
+SCALE_RANGES = {"csat_5": (1, 5), "csat_3": (1, 3), "csat_2": (1, 2), "nps_11": (0, 10), "ces_7": (1, 7),
+                "ces_10": (1, 10)}
+# Survey type of each scale (a response whose scale belongs to another type is rejected).
+SCALE_TYPES = {"csat_5": "csat", "csat_3": "csat", "csat_2": "csat", "nps_11": "nps", "ces_7": "ces", "ces_10": "ces"}
 
 # Landing sub-folders of connector systems (<landing>/<system>/<table>/): their tables are read by
 # the system's own connector, so these folders are known, never reported as unknown. Add a system

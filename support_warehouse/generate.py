@@ -84,7 +84,7 @@ CHANNELS = (
     _Channel("email", 0.30, 100, 90, 240, 1.0, False, "csat_5", (0.50, 0.29, 0.14, 0.07)),
     _Channel("chat", 0.22, 1.5, 0.8, 0.8, 0.8, True, "csat_3", (0.60, 0.25, 0.10, 0.05)),
     _Channel("phone", 0.14, 0.0, 120, 1440, 1.0, False, "csat_5", (0.80, 0.15, 0.05, 0.00)),
-    _Channel("web_form", 0.12, 90, 90, 240, 1.0, True, "csat_5", (0.50, 0.29, 0.14, 0.07)),
+    _Channel("web_form", 0.12, 90, 90, 240, 1.0, True, "csat_2", (0.50, 0.29, 0.14, 0.07)),  # good/bad rating
     _Channel("facebook", 0.06, 30, 30, 60, 1.0, False, "csat_3", (0.55, 0.27, 0.12, 0.06)),
     _Channel("instagram", 0.04, 45, 40, 60, 1.0, False, "csat_3", (0.55, 0.27, 0.12, 0.06)),
     _Channel("amazon", 0.08, 200, 180, 480, 0.9, False, None, (0.50, 0.30, 0.14, 0.06)),
@@ -654,7 +654,8 @@ class _Sim:
         eligible = (tk["first_reply"] < self.t_end) & (tk["solve1"] < self.t_end) & (scale >= 0)
         i = np.nonzero(eligible & (rng.random(self.n_tickets) < 0.85))[0]
         ces = rng.random(len(i)) < 0.2
-        scale = np.where(ces, SCALES.index("ces_7"), scale[i])
+        ces_scale = np.where(rng.random(len(i)) < 0.35, SCALES.index("ces_10"), SCALES.index("ces_7"))
+        scale = np.where(ces, ces_scale, scale[i])
         stype = np.where(ces, SURVEY_TYPES.index("ces"), SURVEY_TYPES.index("csat"))
         sent = tk["solve1"][i] + rng.integers(30 * MINUTE, DAY, len(i))
         agent = tk["agent"][i]
@@ -662,8 +663,11 @@ class _Sim:
         # Satisfaction: the agent's quality, fast first replies, few back-and-forths, no reopen.
         mood = (1.45 + rng.normal(0, 1, len(i)) + self.agent["quality"][agent] - 0.25 * np.log1p(hours)
                 - 0.9 * tk["reopen"][i] - 0.2 * (tk["replies"][i] - 1))
-        score = np.select([scale == SCALES.index("csat_5"), scale == SCALES.index("csat_3")],
-                          [np.digitize(mood, [-1.3, -0.6, 0.0, 0.9]) + 1, np.digitize(mood, [-0.7, 0.1]) + 1],
+        score = np.select([scale == SCALES.index("csat_5"), scale == SCALES.index("csat_3"),
+                           scale == SCALES.index("csat_2"), scale == SCALES.index("ces_10")],
+                          [np.digitize(mood, [-1.3, -0.6, 0.0, 0.9]) + 1, np.digitize(mood, [-0.7, 0.1]) + 1,
+                           np.digitize(mood, [-0.3]) + 1,
+                           np.digitize(mood, [-1.8, -1.3, -0.9, -0.5, -0.1, 0.3, 0.7, 1.1, 1.5]) + 1],
                           np.digitize(mood, [-1.6, -1.0, -0.5, 0.0, 0.6, 1.3]) + 1)
         respond = rng.random(len(i)) < np.where(tk["chan"][i] == CH["chat"], 0.5, 0.62)
 
@@ -736,9 +740,16 @@ class _Sim:
         on_time = np.where(shipped, (rng.random(n) < 0.965).astype(np.int8), -1)
         prefers = _choice(rng, (0.55, 0.30, 0.15), m)
         channel = np.where(rng.random(n) < 0.8, prefers[cust], _choice(rng, (0.55, 0.30, 0.15), n))
+        # Order defects besides reviews (optional contract columns): A-to-z claims exist on Amazon
+        # only, mostly on late or returned orders; chargebacks anywhere, rarely.
+        amazon = channel == SALES_CHANNELS.index("amazon")
+        claim_odds = np.where(status == O_RETURNED, 0.08, np.where(on_time == 0, 0.04, 0.003))
+        claim = amazon & shipped & (rng.random(n) < claim_odds)
+        chargeback = (status != O_PLACED) & (rng.random(n) < 0.002)
         self.order = dict(ordered=ordered, customer=cust + 1, product=product + 1, quantity=quantity.astype(np.int64),
                           amount=amount, status=status.astype(np.int8), on_time=on_time.astype(np.int8),
-                          channel=channel.astype(np.int8))
+                          channel=channel.astype(np.int8), claim=claim.astype(np.int8),
+                          chargeback=chargeback.astype(np.int8))
 
         # Reviews: a minority of shipped orders; returns and late deliveries lean negative.
         i = np.nonzero(shipped & (rng.random(n) < 0.12))[0]
@@ -898,7 +909,8 @@ class _Sim:
                 dict(order_id=_id("order", "O%08d"), customer_id=customer_id, ordered_at=ts["ordered"],
                      product_id=_id("product", "P%04d"), quantity=Col("int", "quantity"),
                      amount=Col("cents", "amount"), status=_cat("status", ORDER_STATUSES, ("lost", "refunded")),
-                     shipped_on_time=Col("bool", "on_time"), sales_channel=_cat("channel", SALES_CHANNELS)),
+                     shipped_on_time=Col("bool", "on_time"), sales_channel=_cat("channel", SALES_CHANNELS),
+                     has_a_to_z_claim=Col("bool", "claim"), has_chargeback=Col("bool", "chargeback")),
                 "ordered"),
             "products": (
                 dict(product=np.arange(1, len(p["price"]) + 1), name=p["name"], category=p["category"],

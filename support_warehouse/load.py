@@ -259,7 +259,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         "_loaded_files" in existing
         and "_load_rejects" in existing
         and all(
-            {*e.required, *LINEAGE_COLUMNS} <= existing.get(name, set()) for name, e in ENTITIES.items()
+            {*e.raw_columns, *LINEAGE_COLUMNS} <= existing.get(name, set()) for name, e in ENTITIES.items()
         )
     )
     if complete:
@@ -268,12 +268,12 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_LOADED_FILES_DDL)
     con.execute(_LOAD_REJECTS_DDL)
     for name, entity in ENTITIES.items():
-        cols = [f"{_q(c)} varchar" for c in entity.required]
+        cols = [f"{_q(c)} varchar" for c in entity.raw_columns]
         cols += [f"{_q(c)} {lineage_types[c]}" for c in LINEAGE_COLUMNS]
         con.execute(f"create table if not exists {RAW_SCHEMA}.{_q(name)} ({', '.join(cols)})")
         # A table created by an older contract gets the columns added since.
         have = {c.lower() for c in _table_columns(con, RAW_SCHEMA, name)}
-        for c in entity.required:
+        for c in entity.raw_columns:
             if c not in have:
                 con.execute(f"alter table {RAW_SCHEMA}.{_q(name)} add column {_q(c)} varchar")
         for c in LINEAGE_COLUMNS:

@@ -183,12 +183,12 @@ def ensure_raw_schema(spark: SparkSession) -> None:
     existing = {t.name.lower() for t in spark.catalog.listTables(RAW_SCHEMA)}
     for name, entity in ENTITIES.items():
         if name not in existing:
-            cols = [f"{_q(c)} string" for c in entity.required]
+            cols = [f"{_q(c)} string" for c in entity.raw_columns]
             cols += [f"{_q(c)} {_LINEAGE_TYPES[c]}" for c in LINEAGE_COLUMNS]
             spark.sql(f"create table {RAW_SCHEMA}.{_q(name)} ({', '.join(cols)}) using parquet")
             continue
         have = {c.lower() for c in _table_columns(spark, f"{RAW_SCHEMA}.{_q(name)}")}
-        missing = [f"{_q(c)} string" for c in entity.required if c not in have]
+        missing = [f"{_q(c)} string" for c in entity.raw_columns if c not in have]
         missing += [f"{_q(c)} {_LINEAGE_TYPES[c]}" for c in LINEAGE_COLUMNS if c not in have]
         if missing:
             spark.sql(f"alter table {RAW_SCHEMA}.{_q(name)} add columns ({', '.join(missing)})")

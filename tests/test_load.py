@@ -57,8 +57,8 @@ def test_ensure_raw_schema_creates_every_table_with_contract_columns(con):
     for name, entity in ENTITIES.items():
         cols = [r[0] for r in _rows(con, f"describe raw.{name}")]
         types = {r[0]: r[1] for r in _rows(con, f"describe raw.{name}")}
-        assert cols == [*entity.required, *LINEAGE_COLUMNS]
-        assert all(types[c] == "VARCHAR" for c in entity.required)
+        assert cols == [*entity.raw_columns, *LINEAGE_COLUMNS]
+        assert all(types[c] == "VARCHAR" for c in entity.raw_columns)
         assert types["_source_line"] == "BIGINT"
         assert types["_loaded_at"] == "TIMESTAMP"
     cols = [r[0] for r in _rows(con, "describe raw._loaded_files")]
@@ -147,6 +147,22 @@ def test_extra_columns_are_kept_and_added_to_the_raw_table(con, landing):
     assert cols["satisfaction_label"] == "VARCHAR" and cols["region"] == "VARCHAR"
     got = _rows(con, "select ticket_id, satisfaction_label, region from raw.tickets order by ticket_id")
     assert got == [("T1", None, None), ("T2", "good", "EU")]
+
+
+def test_optional_columns_may_be_left_out_of_a_file(con, landing):
+    """orders.has_a_to_z_claim / has_chargeback are optional: a file without them loads (null),
+    one with them fills them, and the raw table has them before any file did."""
+    assert set(ENTITIES["orders"].optional) == {"has_a_to_z_claim", "has_chargeback"}
+    header = list(ENTITIES["orders"].required)
+    landing.csv("orders", "a.csv", [["O1", "C1", "2026-10-01T10:00:00Z", "P1", "1", "10.00", "shipped", "true"]],
+                header=header)
+    assert load.load_entity(con, landing.root, "orders").ok
+    landing.csv("orders", "b.csv", [["O2", "C1", "2026-10-02T10:00:00Z", "P1", "1", "10.00", "shipped", "true",
+                                     "true", "false"]], header=[*header, "has_a_to_z_claim", "has_chargeback"])
+    res = load.load_entity(con, landing.root, "orders")
+    assert res.ok, res.error
+    got = _rows(con, "select order_id, has_a_to_z_claim, has_chargeback from raw.orders order by order_id")
+    assert got == [("O1", None, None), ("O2", "true", "false")]
 
 
 def test_columns_in_a_different_order_are_matched_by_name(con, landing):

@@ -108,13 +108,16 @@ def independent_metrics(landing: Path) -> dict[str, dict[date, float]]:
     answers["month"] = _month(answers["responded_at"])
     csat = answers[answers["survey_type"] == "csat"].copy()
     csat["satisfied"] = ((csat["scale"] == "csat_5") & (csat["score"] >= 4)) | (
-        (csat["scale"] == "csat_3") & (csat["score"] == 3))
+        (csat["scale"] == "csat_3") & (csat["score"] == 3)) | ((csat["scale"] == "csat_2") & (csat["score"] == 2))
     out["csat_score"] = _rate(csat, "month", "satisfied")
     nps = answers[answers["survey_type"] == "nps"].copy()
     nps["net"] = (nps["score"] >= 9).astype(int) - (nps["score"] <= 6).astype(int)
     out["nps"] = _rate(nps, "month", "net")
-    ces = answers[answers["survey_type"] == "ces"]
-    out["ces_score"] = _rate(ces, "month", "score", scale=1.0)
+    ces = answers[answers["survey_type"] == "ces"].copy()
+    assert set(ces["scale"]) == {"ces_7", "ces_10"}  # both scales, so the normalisation is exercised
+    # on 1-7: a 1-10 answer x counts as 1 + (x - 1) * 6 / 9
+    ces["on_7"] = ces["score"].where(ces["scale"] == "ces_7", 1 + (ces["score"] - 1) * 6 / 9)
+    out["ces_score"] = _rate(ces, "month", "on_7", scale=1.0)
 
     calls = _extract(landing, "calls")
     for c in ("queued_at", "answered_at"):

@@ -12,9 +12,13 @@
       average_wait_seconds(wait='wait_seconds')                          mean answered_at - queued_at, answered calls
       average_wait_seconds_numerator(wait='wait_seconds')                total wait seconds
       average_wait_seconds_denominator(wait='wait_seconds')              answered calls with a wait
-      average_handle_seconds(handle='handle_seconds')                    mean talk + hold + wrap-up (AHT)
+      average_handle_seconds(handle='handle_seconds')                    mean (ended - answered) + wrap-up (AHT);
+                                                                         the connected span already holds the hold
       average_handle_seconds_numerator(handle='handle_seconds')          total handle seconds
       average_handle_seconds_denominator(handle='handle_seconds')        handled calls (answered and ended)
+      average_hold_seconds(hold='hold_seconds', handle='handle_seconds') mean hold of the handled calls
+      average_hold_seconds_numerator(hold=..., handle=...)               total hold seconds of handled calls
+      average_hold_seconds_denominator(handle='handle_seconds')          handled calls (answered and ended)
 #}
 
 {% macro answered_call_rate_numerator(answered='is_answered') -%}
@@ -76,5 +80,20 @@
     {{ support_warehouse.metric_ratio(
         support_warehouse.average_handle_seconds_numerator(handle),
         support_warehouse.average_handle_seconds_denominator(handle)
+    ) }}
+{%- endmacro %}
+
+{% macro average_hold_seconds_numerator(hold='hold_seconds', handle='handle_seconds') -%}
+    sum(case when {{ handle }} is not null then {{ hold }} end)
+{%- endmacro %}
+
+{% macro average_hold_seconds_denominator(handle='handle_seconds') -%}
+    {{ support_warehouse.metric_scope_count(handle) }}
+{%- endmacro %}
+
+{% macro average_hold_seconds(hold='hold_seconds', handle='handle_seconds') -%}
+    {{ support_warehouse.metric_ratio(
+        support_warehouse.average_hold_seconds_numerator(hold, handle),
+        support_warehouse.average_hold_seconds_denominator(handle)
     ) }}
 {%- endmacro %}

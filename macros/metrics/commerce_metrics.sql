@@ -9,7 +9,7 @@
       negative_feedback_rate(negative='is_negative')                % of reviews rated 1-2, 0-100
       negative_feedback_rate_numerator(negative='is_negative')      reviews rated 1-2
       negative_feedback_rate_denominator(negative='is_negative')    reviews
-      order_defect_rate(defective='is_defective')                   % of orders cancelled or negatively reviewed
+      order_defect_rate(defective='is_defective')                   % of orders negatively reviewed, A-to-z claimed or charged back
       order_defect_rate_numerator(defective='is_defective')         defective orders
       order_defect_rate_denominator(defective='is_defective')       orders
       cancellation_rate(cancelled='is_cancelled')                   % of orders cancelled
@@ -22,6 +22,11 @@
       repeat_sales_count(returning='is_returning_customer')         orders by returning customers (a count)
       repeat_sales_amount(returning='is_returning_customer', amount='amount')
                                                                     their amount (a sum)
+      repeat_sales_order_share(returning='is_returning_customer')   % of orders from returning customers
+      repeat_sales_order_share_numerator / _denominator             orders by returning customers / orders
+      repeat_sales_amount_share(returning='is_returning_customer', amount='amount')
+                                                                    % of the amount from returning customers
+      repeat_sales_amount_share_numerator / _denominator            their amount / the amount of every order
 #}
 
 {% macro positive_feedback_rate_numerator(positive='is_positive') -%}
@@ -110,4 +115,36 @@
 
 {% macro repeat_sales_amount(returning='is_returning_customer', amount='amount') -%}
     sum(case when {{ returning }} then {{ amount }} else 0 end)
+{%- endmacro %}
+
+{% macro repeat_sales_order_share_numerator(returning='is_returning_customer') -%}
+    {{ support_warehouse.repeat_sales_count(returning) }}
+{%- endmacro %}
+
+{% macro repeat_sales_order_share_denominator(returning='is_returning_customer') -%}
+    {{ support_warehouse.metric_scope_count(returning) }}
+{%- endmacro %}
+
+{% macro repeat_sales_order_share(returning='is_returning_customer') -%}
+    {{ support_warehouse.metric_ratio(
+        support_warehouse.repeat_sales_order_share_numerator(returning),
+        support_warehouse.repeat_sales_order_share_denominator(returning),
+        100
+    ) }}
+{%- endmacro %}
+
+{% macro repeat_sales_amount_share_numerator(returning='is_returning_customer', amount='amount') -%}
+    {{ support_warehouse.repeat_sales_amount(returning, amount) }}
+{%- endmacro %}
+
+{% macro repeat_sales_amount_share_denominator(returning='is_returning_customer', amount='amount') -%}
+    sum(case when {{ returning }} is not null then {{ amount }} end)
+{%- endmacro %}
+
+{% macro repeat_sales_amount_share(returning='is_returning_customer', amount='amount') -%}
+    {{ support_warehouse.metric_ratio(
+        support_warehouse.repeat_sales_amount_share_numerator(returning, amount),
+        support_warehouse.repeat_sales_amount_share_denominator(returning, amount),
+        100
+    ) }}
 {%- endmacro %}

@@ -3,9 +3,11 @@
     int_customer_order_periods rows (one row per customer, period_grain and period_start with an
     order in the period); filter one period_grain and group by period_start. Signatures:
 
-      repeat_purchase_rate(repeat='is_repeat_purchaser')                    % of ordering customers with >= 2 orders
-      repeat_purchase_rate_numerator(repeat='is_repeat_purchaser')          customers with >= 2 orders in the period
-      repeat_purchase_rate_denominator(repeat='is_repeat_purchaser')        customers with >= 1 order in the period
+      repeat_purchase_rate(returning='is_returning_customer')               % of ordering customers who had ordered before
+      repeat_purchase_rate_numerator(returning='is_returning_customer')     customers ordering in the period who had
+                                                                            ordered before (earlier in the period or
+                                                                            any time before): an order not their first
+      repeat_purchase_rate_denominator(returning='is_returning_customer')   customers with >= 1 order in the period
       cross_sell_rate(cross_sell='has_cross_sell', returning='is_returning_customer')
                                                                             % of returning customers who bought a new category
       cross_sell_rate_numerator(cross_sell='has_cross_sell')                returning customers with a new-category order
@@ -16,18 +18,18 @@
       upsell_rate_denominator(returning='is_returning_customer')            returning customers
 #}
 
-{% macro repeat_purchase_rate_numerator(repeat='is_repeat_purchaser') -%}
-    {{ support_warehouse.metric_flag_count(repeat) }}
+{% macro repeat_purchase_rate_numerator(returning='is_returning_customer') -%}
+    {{ support_warehouse.metric_flag_count(returning) }}
 {%- endmacro %}
 
-{% macro repeat_purchase_rate_denominator(repeat='is_repeat_purchaser') -%}
-    {{ support_warehouse.metric_scope_count(repeat) }}
+{% macro repeat_purchase_rate_denominator(returning='is_returning_customer') -%}
+    {{ support_warehouse.metric_scope_count(returning) }}
 {%- endmacro %}
 
-{% macro repeat_purchase_rate(repeat='is_repeat_purchaser') -%}
+{% macro repeat_purchase_rate(returning='is_returning_customer') -%}
     {{ support_warehouse.metric_ratio(
-        support_warehouse.repeat_purchase_rate_numerator(repeat),
-        support_warehouse.repeat_purchase_rate_denominator(repeat),
+        support_warehouse.repeat_purchase_rate_numerator(returning),
+        support_warehouse.repeat_purchase_rate_denominator(returning),
         100
     ) }}
 {%- endmacro %}

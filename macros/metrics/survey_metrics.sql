@@ -8,9 +8,11 @@
       nps(category='nps_category')                             % promoters - % detractors, -100..100
       nps_numerator(category='nps_category')                   promoters - detractors
       nps_denominator(category='nps_category')                 NPS answers (category not null)
-      ces_score(ces='ces_value')                               mean CES answer, 1-7
-      ces_score_numerator(ces='ces_value')                     sum of CES answers
+      ces_score(ces='ces_value')                               mean CES answer on 1-7 (ces_10 answers normalised)
+      ces_score_numerator(ces='ces_value')                     sum of CES answers on 1-7
       ces_score_denominator(ces='ces_value')                   CES answers
+      ces_7_score / ces_10_score (scale=..., score='score')    mean raw answer of one CES scale, on that scale
+        _numerator / _denominator                              (per-scale figures beside the normalised mean)
       survey_response_rate(responded='is_responded')           % of sent surveys answered, 0-100
       survey_response_rate_numerator(responded='is_responded') surveys answered
       survey_response_rate_denominator(responded='is_responded') surveys sent
@@ -18,11 +20,12 @@
     Row-level classification (used once, by fct_survey_responses; null when the row is not an
     answer of that kind):
       survey_csat_satisfied(survey_type='survey_type', scale='survey_scale', score='score')
-          csat_5: 4-5 satisfied; csat_3 (1 bad, 2 ok, 3 good): 3 satisfied
+          csat_5: 4-5 satisfied; csat_3 (1 bad, 2 ok, 3 good): 3 satisfied; csat_2 (1 bad, 2 good): 2
       survey_nps_category(survey_type='survey_type', score='score')
           'promoter' 9-10, 'passive' 7-8, 'detractor' 0-6
-      survey_ces_value(survey_type='survey_type', score='score')
-          the 1-7 answer
+      survey_ces_value(survey_type='survey_type', scale='survey_scale', score='score')
+          the answer on 1-7: ces_7 as is; ces_10 mapped linearly onto 1-7, 1 + (x - 1) * 6 / 9
+          (1 -> 1, 10 -> 7, 5.5 -> 4: the ends and the midpoint of the scales meet)
 
     Worked examples (seeds 001, 002): 100 CSAT answers with 43 fours and 29 fives -> 72;
     70 promoters, 20 passives, 10 detractors -> NPS 60; 30/50/20 -> NPS 10.
@@ -96,6 +99,7 @@
         when {{ survey_type }} <> 'csat' or {{ score }} is null then null
         when {{ scale }} = 'csat_5' then {{ score }} >= 4
         when {{ scale }} = 'csat_3' then {{ score }} = 3
+        when {{ scale }} = 'csat_2' then {{ score }} = 2
     end
 {%- endmacro %}
 
@@ -108,6 +112,37 @@
     end
 {%- endmacro %}
 
-{% macro survey_ces_value(survey_type='survey_type', score='score') -%}
-    case when {{ survey_type }} = 'ces' then {{ score }} end
+{% macro survey_ces_value(survey_type='survey_type', scale='survey_scale', score='score') -%}
+    case
+        when {{ survey_type }} <> 'ces' then null
+        when {{ scale }} = 'ces_7' then cast({{ score }} as double)
+        when {{ scale }} = 'ces_10' then 1 + (cast({{ score }} as double) - 1) * 6 / 9
+    end
+{%- endmacro %}
+
+{#- Per-scale CES: the raw answers of one scale, on that scale (never mixed with another). #}
+{% macro ces_scale_score_numerator(scale_name, scale='survey_scale', survey_type='survey_type', score='score') -%}
+    sum(case when {{ survey_type }} = 'ces' and {{ scale }} = '{{ scale_name }}' then {{ score }} end)
+{%- endmacro %}
+
+{% macro ces_scale_score_denominator(scale_name, scale='survey_scale', survey_type='survey_type', score='score') -%}
+    {{ support_warehouse.metric_count_where(
+        survey_type ~ " = 'ces' and " ~ scale ~ " = '" ~ scale_name ~ "' and " ~ score ~ ' is not null'
+    ) }}
+{%- endmacro %}
+
+{% macro ces_7_score_numerator() -%}
+    {{ support_warehouse.ces_scale_score_numerator('ces_7') }}
+{%- endmacro %}
+
+{% macro ces_7_score_denominator() -%}
+    {{ support_warehouse.ces_scale_score_denominator('ces_7') }}
+{%- endmacro %}
+
+{% macro ces_10_score_numerator() -%}
+    {{ support_warehouse.ces_scale_score_numerator('ces_10') }}
+{%- endmacro %}
+
+{% macro ces_10_score_denominator() -%}
+    {{ support_warehouse.ces_scale_score_denominator('ces_10') }}
 {%- endmacro %}

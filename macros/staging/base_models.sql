@@ -22,21 +22,28 @@ typed as (
         {{ try_cast(clean_text('amount'), 'double') }} as amount,
         {{ clean_code('status') }} as order_status,
         {{ parse_boolean('shipped_on_time') }} as is_shipped_on_time,
+        {{ parse_boolean('has_a_to_z_claim') }} as has_a_to_z_claim,
+        {{ parse_boolean('has_chargeback') }} as has_chargeback,
         ordered_at as ordered_at_text,
         quantity as quantity_text,
         amount as amount_text,
         shipped_on_time as shipped_on_time_text,
+        has_a_to_z_claim as has_a_to_z_claim_text,
+        has_chargeback as has_chargeback_text,
         {{ lineage_columns() }}
     from source
 ),
 
 {{ check_rows('typed', ['order_id'],
-    ['customer_id', 'ordered_at', 'product_id', 'quantity', 'amount', 'order_status', 'is_shipped_on_time'],
+    ['customer_id', 'ordered_at', 'product_id', 'quantity', 'amount', 'order_status', 'is_shipped_on_time',
+        'has_a_to_z_claim', 'has_chargeback'],
     [
         ['ordered_at is null', reason_with_value('ordered_at is missing or not an ISO-8601 timestamp', 'ordered_at_text')],
         [untyped('quantity', 'quantity_text'), reason_with_value('quantity is not a whole number', 'quantity_text')],
         [untyped('amount', 'amount_text'), reason_with_value('amount is not a number', 'amount_text')],
         [untyped('is_shipped_on_time', 'shipped_on_time_text'), reason_with_value('shipped_on_time is not a boolean', 'shipped_on_time_text')],
+        [untyped('has_a_to_z_claim', 'has_a_to_z_claim_text'), reason_with_value('has_a_to_z_claim is not a boolean', 'has_a_to_z_claim_text')],
+        [untyped('has_chargeback', 'has_chargeback_text'), reason_with_value('has_chargeback is not a boolean', 'has_chargeback_text')],
         ['quantity < 0 or amount < 0', "'negative quantity or amount'"],
         [not_accepted('order_status', 'order_status'), "'unknown order status: ''' || coalesce(order_status, '') || ''''"],
         ['customer_id is null', "'customer_id is missing'"],
@@ -52,6 +59,8 @@ final as (
         amount,
         order_status,
         is_shipped_on_time,
+        has_a_to_z_claim,
+        has_chargeback,
         reject_reason,
         payload_hash,
         {{ lineage_columns() }}
@@ -483,7 +492,7 @@ typed as (
     [
         [not_accepted('survey_type', 'survey_type'), "'unknown survey_type: ''' || coalesce(survey_type, '') || ''''"],
         [not_accepted('survey_scale', 'survey_scale'), "'unknown scale: ''' || coalesce(survey_scale, '') || ''''"],
-        ["not ((survey_type = 'csat' and survey_scale in ('csat_5', 'csat_3')) or (survey_type = 'nps' and survey_scale = 'nps_11') or (survey_type = 'ces' and survey_scale = 'ces_7'))",
+        ["not ((survey_type = 'csat' and survey_scale in ('csat_5', 'csat_3', 'csat_2')) or (survey_type = 'nps' and survey_scale = 'nps_11') or (survey_type = 'ces' and survey_scale in ('ces_7', 'ces_10')))",
             "'scale ' || survey_scale || ' does not belong to survey_type ' || survey_type"],
         ['sent_at is null', reason_with_value('sent_at is missing or not an ISO-8601 timestamp', 'sent_at_text')],
         [untyped('responded_at', 'responded_at_text'), reason_with_value('responded_at is not an ISO-8601 timestamp', 'responded_at_text')],
@@ -542,6 +551,7 @@ typed as (
     from source
 ),
 
+{#- The line is connected from answer to hang-up, hold included (docs/input_contract.md). #}
 {{ check_rows('typed', ['call_id'],
     ['customer_id', 'agent_id', 'ticket_id', 'queued_at', 'answered_at', 'ended_at', 'hold_seconds', 'wrap_up_seconds'],
     [
@@ -553,6 +563,7 @@ typed as (
         ['hold_seconds < 0 or wrap_up_seconds < 0', "'negative duration: hold_seconds or wrap_up_seconds below 0'"],
         ['answered_at < queued_at', "'negative duration: answered_at is before queued_at'"],
         ['ended_at < coalesce(answered_at, queued_at)', "'negative duration: ended_at is before the call was answered or queued'"],
+        ['hold_seconds > ' ~ seconds_between('answered_at', 'ended_at'), "'hold_seconds longer than the call was connected (answered_at to ended_at)'"],
     ]) }},
 
 final as (

@@ -1,6 +1,6 @@
 {# Inclusive score range of each survey scale (SPEC §1); contract.SCALE_RANGES mirrors it. #}
 {% macro survey_scale_ranges() -%}
-    {{ return({'csat_5': [1, 5], 'csat_3': [1, 3], 'nps_11': [0, 10], 'ces_7': [1, 7]}) }}
+    {{ return({'csat_5': [1, 5], 'csat_3': [1, 3], 'csat_2': [1, 2], 'nps_11': [0, 10], 'ces_7': [1, 7], 'ces_10': [1, 10]}) }}
 {%- endmacro %}
 
 {% macro survey_score_out_of_scale(score, scale) -%}

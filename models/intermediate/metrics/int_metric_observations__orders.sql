@@ -17,6 +17,8 @@ final as (
         'on_time_shipment_rate',
         {'metric_id': 'repeat_sales_orders', 'numerator': repeat_sales_count()},
         {'metric_id': 'repeat_sales_amount', 'numerator': repeat_sales_amount()},
+        'repeat_sales_order_share',
+        'repeat_sales_amount_share',
     ], dimensions={
         'customer_tier': 'customer_tier',
     }) }}

@@ -20,7 +20,7 @@ survey_responses as (
 
 answers as (
     {{ metric_cube('survey_responses', 'responded_date',
-        ['csat_score', 'nps', 'ces_score'],
+        ['csat_score', 'nps', 'ces_score', 'ces_7_score', 'ces_10_score'],
         dimensions=survey_dimensions) }}
 ),
 

@@ -37,7 +37,6 @@ final as (
         period_start,
         count(order_id) as order_count,
         sum(amount) as order_amount,
-        count(order_id) >= 2 as is_repeat_purchaser,
         max(case when is_returning_customer then 1 else 0 end) = 1 as is_returning_customer,
         max(case when is_new_category then 1 else 0 end) = 1 as has_cross_sell,
         max(case when is_upsell then 1 else 0 end) = 1 as has_upsell,

@@ -13,7 +13,7 @@
     'csat_score', 'nps', 'ces_score', 'survey_response_rate',
     'positive_feedback_rate', 'negative_feedback_rate',
     'churn_rate', 'repeat_purchase_rate', 'cross_sell_rate', 'upsell_rate',
-    'repeat_sales_orders', 'repeat_sales_amount',
+    'repeat_sales_orders', 'repeat_sales_amount', 'repeat_sales_order_share', 'repeat_sales_amount_share',
     'order_defect_rate', 'cancellation_rate', 'on_time_shipment_rate',
 ] %}
 {%- set with_parts = [

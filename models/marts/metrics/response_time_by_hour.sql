@@ -1,8 +1,9 @@
 {#
     Staffing view: first response by weekday x hour of day in the reporting timezone, over all
     loaded history, for all channels ('all') and per channel. Tickets are placed by their
-    created_at (SPEC §2 dates first response by ticket creation); calls by queued_at. Mean,
-    median and p90 are over tickets with an agent reply; volumes are also averaged per week
+    created_at (first response is dated by ticket creation, docs/metrics.md); calls not linked
+    to a ticket by queued_at (a linked call is part of its ticket's conversation, counted once).
+    Mean, median and p90 are over tickets with an agent reply; volumes are also averaged per week
     observed (weeks between the first and last day of data), for hourly staffing.
 #}
 
@@ -34,6 +35,7 @@ contacts as (
         0 as is_ticket,
         cast(null as double) as first_response_minutes
     from calls
+    where ticket_id is null
 ),
 
 history_bounds as (

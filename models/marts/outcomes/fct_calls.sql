@@ -34,7 +34,7 @@ timed as (
         end as wait_seconds,
         case
             when is_answered then {{ seconds_between('answered_at', 'ended_at') }}
-        end as talk_seconds,
+        end as connected_seconds,
         case
             when not is_answered then {{ seconds_between('queued_at', 'ended_at') }}
         end as abandoned_after_seconds
@@ -48,7 +48,9 @@ measured as (
             is_answered and wait_seconds <= {{ var('call_service_level_seconds', 60) }},
             false
         ) as is_within_service_level,
-        talk_seconds + hold_seconds + wrap_up_seconds as handle_seconds
+        -- the line is connected from answer to hang-up, hold included: hold is not added again
+        connected_seconds - hold_seconds as talk_seconds,
+        connected_seconds + wrap_up_seconds as handle_seconds
     from timed
 ),
 
@@ -70,6 +72,7 @@ final as (
         measured.wait_seconds,
         measured.abandoned_after_seconds,
         measured.is_within_service_level,
+        measured.connected_seconds,
         measured.talk_seconds,
         measured.hold_seconds,
         measured.wrap_up_seconds,

@@ -56,7 +56,9 @@ enriched as (
         orders.quantity,
         orders.amount,
         orders.order_status,
-        orders.is_shipped_on_time as shipped_on_time_flag
+        orders.is_shipped_on_time as shipped_on_time_flag,
+        orders.has_a_to_z_claim,
+        orders.has_chargeback
     from orders
     left join products
         on orders.product_id = products.product_id
@@ -127,7 +129,13 @@ final as (
         flagged.prior_max_tier_in_category,
         coalesce(order_reviews.review_count, 0) as review_count,
         coalesce(order_reviews.has_negative_review, false) as has_negative_review,
-        flagged.is_cancelled or coalesce(order_reviews.has_negative_review, false) as is_defective,
+        flagged.has_a_to_z_claim,
+        flagged.has_chargeback,
+        -- Amazon's order defect: a negative review, an A-to-z claim or a chargeback; a cancellation
+        -- is not a defect (cancellation_rate). Claims and chargebacks count where the extract has them.
+        coalesce(order_reviews.has_negative_review, false)
+        or coalesce(flagged.has_a_to_z_claim, false)
+        or coalesce(flagged.has_chargeback, false) as is_defective,
         order_reviews.marketplace
     from flagged
     left join order_reviews

@@ -66,25 +66,57 @@ first_replies as (
     where replies.is_first_reply
 ),
 
-inbound_summary as (
+inbound_messages as (
     select
+        message_id,
         ticket_id,
-        count(*) as inbound_message_count
+        created_at
     from messages
     where
         reject_reason is null
         and is_customer_message
-    group by ticket_id
+),
+
+linked_calls as (
+    select
+        call_id,
+        ticket_id,
+        queued_at,
+        coalesce(ended_at, answered_at, queued_at) as ended_at
+    from calls
+    where
+        reject_reason is null
+        and ticket_id is not null
+),
+
+-- A customer message written while one of the ticket's calls was queued or connected is that
+-- call's record (the opening message of a phone ticket): one contact, counted as the call.
+messages_during_calls as (
+    select distinct inbound_messages.message_id
+    from inbound_messages
+    inner join linked_calls
+        on
+            inbound_messages.ticket_id = linked_calls.ticket_id
+            and inbound_messages.created_at >= linked_calls.queued_at
+            and inbound_messages.created_at <= linked_calls.ended_at
+),
+
+inbound_summary as (
+    select
+        inbound_messages.ticket_id,
+        count(*) as inbound_message_count,
+        count(messages_during_calls.message_id) as call_message_count
+    from inbound_messages
+    left join messages_during_calls
+        on inbound_messages.message_id = messages_during_calls.message_id
+    group by inbound_messages.ticket_id
 ),
 
 call_summary as (
     select
         ticket_id,
         count(*) as linked_call_count
-    from calls
-    where
-        reject_reason is null
-        and ticket_id is not null
+    from linked_calls
     group by ticket_id
 ),
 
@@ -141,11 +173,13 @@ joined as (
         sla_policies.sla_policy_id,
         sla_policies.sla_target_minutes,
         sla_policies.sla_hours_type,
+        sla_policies.sla_due_at,
         reply_summary.first_reply_at,
         first_replies.first_reply_agent_id,
         first_replies.first_reply_team,
         coalesce(reply_summary.agent_reply_count, 0) as agent_reply_count,
         coalesce(inbound_summary.inbound_message_count, 0) as inbound_message_count,
+        coalesce(inbound_summary.call_message_count, 0) as call_message_count,
         coalesce(call_summary.linked_call_count, 0) as linked_call_count,
         status_summary.first_solved_at,
         status_summary.last_solved_at,
@@ -229,22 +263,6 @@ clock_by_ticket as (
     group by ticket_id
 ),
 
-business_sla_targets as (
-    select
-        joined.ticket_id,
-        joined.schedule_id,
-        clock_by_ticket.created_clock_seconds,
-        joined.sla_target_minutes * 60 as sla_target_seconds
-    from joined
-    inner join clock_by_ticket
-        on joined.ticket_id = clock_by_ticket.ticket_id
-    where joined.sla_hours_type = 'business'
-),
-
-business_sla_due as (
-    {{ business_clock_due_at('business_sla_targets', 'created_clock_seconds', 'sla_target_seconds', 'schedule_id') }}
-),
-
 measured as (
     select
         joined.*,
@@ -262,20 +280,12 @@ measured as (
             when joined.is_currently_solved
                 then (clock_by_ticket.last_solved_clock_seconds - clock_by_ticket.created_clock_seconds) / 60.0
         end as full_resolution_business_minutes,
-        case
-            when joined.sla_hours_type = 'calendar'
-                then {{ dbt.dateadd('minute', 'joined.sla_target_minutes', 'joined.created_at') }}
-            when joined.sla_hours_type = 'business'
-                then business_sla_due.business_due_at
-        end as sla_due_at,
         -- When the first-reply target stops being measured: the reply, else a solve without
         -- reply, else the data's as-of time (still waiting).
         coalesce(joined.first_reply_at, joined.first_solved_at, joined.as_of_at) as sla_measured_at
     from joined
     left join clock_by_ticket
         on joined.ticket_id = clock_by_ticket.ticket_id
-    left join business_sla_due
-        on joined.ticket_id = business_sla_due.ticket_id
 ),
 
 flagged as (
@@ -330,7 +340,8 @@ final as (
         agent_reply_count,
         inbound_message_count,
         linked_call_count,
-        inbound_message_count + linked_call_count as interaction_count,
+        call_message_count,
+        inbound_message_count - call_message_count + linked_call_count as interaction_count,
         reopen_count,
         is_reopened,
         has_followup_within_7d,

@@ -20,6 +20,8 @@ final as (
         amount,
         order_status,
         is_shipped_on_time,
+        has_a_to_z_claim,
+        has_chargeback,
         _source_file,
         _source_line,
         _loaded_at

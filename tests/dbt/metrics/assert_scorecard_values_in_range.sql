@@ -1,8 +1,8 @@
 {#
     Scorecard values stay in their unit's range: percentages 0-100 (NPS -100..100), counts,
-    means, rates and percentiles of durations never negative. resolution_rate is a flow ratio
-    (tickets solved in the period / tickets received in it, SPEC §2), so it exceeds 100 when a
-    period clears more than it receives.
+    means, rates and percentiles of durations never negative. resolution_flow_rate is a flow ratio
+    (tickets solved in the period / tickets received in it), so it exceeds 100 when a period
+    clears more than it receives; resolution_rate (of the tickets received, those solved) never does.
 #}
 
 with
@@ -30,7 +30,7 @@ final as (
         scorecard.value < case when scorecard.metric_id = 'nps' then -100 else 0 end
         or (
             catalog.value_type = 'percentage'
-            and scorecard.metric_id <> 'resolution_rate'
+            and scorecard.metric_id <> 'resolution_flow_rate'
             and scorecard.value > 100.000001
         )
 )
