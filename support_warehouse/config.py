@@ -73,6 +73,22 @@ def reporting_timezone() -> str:
     return os.environ.get("SW_REPORTING_TZ", "UTC")
 
 
+def plausible_from() -> str:
+    """Earliest plausible timestamp (dbt var plausible_from): anything earlier is a rejected row."""
+    return os.environ.get("SW_PLAUSIBLE_FROM", "2000-01-01")
+
+
+def plausible_days_after_load() -> int:
+    """A timestamp more than this many days after its row's load time is a rejected row (dbt var
+    plausible_days_after_load); agent shift dates: plausible_schedule_days_after_load()."""
+    return int(os.environ.get("SW_PLAUSIBLE_DAYS_AFTER_LOAD", "1"))
+
+
+def plausible_schedule_days_after_load() -> int:
+    """Shifts are planned ahead: a shift date may lie up to this many days after its load."""
+    return int(os.environ.get("SW_PLAUSIBLE_SCHEDULE_DAYS_AFTER_LOAD", "366"))
+
+
 def duckdb_memory_limit() -> str:
     return os.environ.get("SW_DUCKDB_MEMORY_LIMIT", "6GB")
 
