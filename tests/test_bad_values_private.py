@@ -10,6 +10,8 @@ Three real nights (loader + dbt build + publish) on the small clean night of tes
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from support_warehouse.bench import PANDAS_SCRIPT, SEEDS_DIR, agreement, run_floor
 from support_warehouse.summary import format_report
 from tests.test_reliability import Night, _env, _write, night_refresh, write_first_night
 
@@ -154,3 +157,21 @@ def test_published_marts_and_parquet_hold_no_raw_value_of_a_reject(nights: Night
             if str(dtype) == "VARCHAR":
                 values = {v.lower() for (v,) in rel.select(f'"{column}"').fetchall() if v}
                 assert not [x for x in needles for v in values if x in v], f"{f.name}.{column}"
+
+
+@pytest.mark.parametrize("baseline", ["floor", "pandas"])
+def test_bench_baselines_reject_implausible_timestamps_too(nights: Nights, baseline: str, tmp_path: Path) -> None:
+    """bench/floor.sql and bench/pandas_baseline.py replicate the reject rules: on these nights (a
+    1990 ticket; a 2099 ticket corrected later) they give kpi_scorecard's monthly figures. Without
+    the rule they would count 1990 and 2099 months, and T50 in its 2099 version."""
+    n = nights.night
+    out = tmp_path / f"{baseline}.parquet"
+    if baseline == "floor":
+        run_floor(n.landing, out)
+    else:
+        subprocess.run([sys.executable, str(PANDAS_SCRIPT), str(n.landing), "--seeds", str(SEEDS_DIR),
+                        "--out", str(out)], check=True, capture_output=True, timeout=600)
+    compared, problems = agreement(n.warehouse, out, rel_tol=1e-9 if baseline == "floor" else 1e-6)
+    assert compared > 10 and not problems, problems[:10]
+    months = {str(r[0]) for r in duckdb.sql(f"select distinct cast(period_start as date) from read_parquet('{out}')").fetchall()}
+    assert months and all(m.startswith("2026-") for m in months), months
