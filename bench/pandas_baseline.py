@@ -548,6 +548,8 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
                              ("first_contact_resolution_rate", "fcr", "fcr_n"), ("reopen_rate", "reopened", "n")):
         emit(metric, s, num, den)
     rr = pd.concat([s["n"].rename("solved"), c["n"].rename("created")], axis=1)
+    # a month with tickets created and none solved: 0 solved, as kpi_scorecard counts it
+    rr["solved"] = rr["solved"].where(rr["created"].isna(), rr["solved"].fillna(0))
     emit("resolution_rate", rr, "solved", "created")
 
     for metric, mcol, col in (("first_response_minutes", "created_month", "frm"),
