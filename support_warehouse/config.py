@@ -134,6 +134,12 @@ def pii_hmac_pads(key: str | None = None) -> tuple[str, str]:
     return bytes(b ^ 0x36 for b in k).hex(), bytes(b ^ 0x5C for b in k).hex()
 
 
+def spark_pii_env() -> dict[str, str]:
+    """Environment a dbt run on target spark needs for the keyed PII hashes (macro spark__hash_pii:
+    Spark has no session variable dbt could set, so the padded keys come from the environment)."""
+    return {"SW_PII_HMAC_PADS": ":".join(pii_hmac_pads())}
+
+
 def duckdb_memory_limit() -> str:
     return os.environ.get("SW_DUCKDB_MEMORY_LIMIT", "6GB")
 

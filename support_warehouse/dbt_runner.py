@@ -86,9 +86,8 @@ def run_dbt(
         "SW_DBT_TARGET": target,
     }
     if target == "spark":
-        # Spark reads the PII hash key's padded forms from the environment (macro spark__hash_pii);
-        # on DuckDB the dbt-duckdb plugin support_warehouse.dbt_duckdb_pii sets them per connection.
-        env["SW_PII_HMAC_PADS"] = ":".join(config.pii_hmac_pads())
+        # on DuckDB the dbt-duckdb plugin support_warehouse.dbt_duckdb_pii hands over the key
+        env.update(config.spark_pii_env())
     full = dbt_args(args, target, project_dir=project_dir, target_path=target_path, log_path=log_path)
     with _env(env):
         try:
