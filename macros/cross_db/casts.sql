@@ -91,9 +91,9 @@
    the key is in no SQL text; error() when they are missing (a base_ view read outside dbt). #}
 {% macro default__hash_pii(expr) -%}
     case when {{ expr }} is not null then sha256(
-        unhex(coalesce(getvariable('sw_pii_hmac_outer'), error('PII hash key not set (dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)')))
+        unhex(coalesce(cast(getvariable('sw_pii_hmac_outer') as varchar), error('PII hash key not set (dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)')))
         || unhex(sha256(
-            unhex(coalesce(getvariable('sw_pii_hmac_inner'), error('PII hash key not set (dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)')))
+            unhex(coalesce(cast(getvariable('sw_pii_hmac_inner') as varchar), error('PII hash key not set (dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)')))
             || encode(lower(trim({{ expr }})))
         ))
     ) end
