@@ -9,7 +9,9 @@
 -- table, no facts kept for BI, no tests, no publication. That is what DuckDB alone can do.
 --
 -- Variables (SET VARIABLE before running): landing_dir (folder with one sub-folder per entity),
--- seeds_dir (the project's seeds/). Reporting timezone: UTC (the project default). Output: the
+-- seeds_dir (the project's seeds/), loaded_at (the load time, UTC) and the plausible window's
+-- plausible_from, plausible_days_after_load, plausible_schedule_days_after_load (settings of
+-- support_warehouse.config). Reporting timezone: UTC (the project default). Output: the
 -- last statement returns metric_id, period_start, value, numerator, denominator.
 -- Load order, as the nightly refresh loads them: <entity>_history.csv first, then the other
 -- files by name (the nightly <entity>_<date>.csv); a later file wins, then a later line.
@@ -39,6 +41,12 @@ create or replace temp macro to_bool(x) as case lower(trim(x))
     when 'false' then false when 'f' then false when '0' then false when 'no' then false end;
 create or replace temp macro untyped(typed, raw) as (typed is null and nullif(trim(raw), '') is not null);
 create or replace temp macro flag(x) as coalesce(x, false);
+-- a timestamp outside the plausible window: before plausible_from, or more than `days` days after the
+-- load (variables plausible_from, loaded_at, plausible_days_after_load, plausible_schedule_days_after_load)
+create or replace temp macro implausible_within(x, days) as flag(
+    x < cast(getvariable('plausible_from') as timestamp)
+    or x > cast(getvariable('loaded_at') as timestamp) + to_days(cast(days as integer)));
+create or replace temp macro implausible(x) as implausible_within(x, getvariable('plausible_days_after_load'));
 
 -- ------------------------------------------------------------------------------- staging
 -- Each entity: typed rows, `bad` = a typing/value rule broken (null-safe, as a CASE would),
@@ -62,6 +70,8 @@ with typed as (
         customer_id is null
         or created_at is null
         or untyped(churned_at, churned_at_text)
+        or implausible(created_at)
+        or implausible(churned_at)
         or customer_tier is null or customer_tier not in ('standard', 'premium', 'enterprise')
         or flag(churned_at < created_at)
         or (row_number() over w > 1
@@ -93,6 +103,8 @@ with typed as (
         agent_id is null
         or untyped(hired_at, hired_at_text)
         or untyped(left_at, left_at_text)
+        or implausible(hired_at)
+        or implausible(left_at)
         or team is null
         or flag(left_at < hired_at)
         or (row_number() over w > 1
@@ -121,6 +133,7 @@ with typed as (
         agent_id is null or shift_date is null
         or untyped(scheduled_minutes, minutes_text)
         or untyped(is_leave, is_leave_text)
+        or implausible_within(shift_date, getvariable('plausible_schedule_days_after_load'))
         or flag(scheduled_minutes < 0)
         or (row_number() over w > 1
             and struct_pack(scheduled_minutes, is_leave)
@@ -156,6 +169,8 @@ with typed as (
         ticket_id is null
         or created_at is null
         or untyped(updated_at, updated_at_text)
+        or implausible(created_at)
+        or implausible(updated_at)
         or channel is null or channel not in (select channel from channels)
         or priority is null or priority not in ('low', 'normal', 'high', 'urgent')
         or status is null or status not in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')
@@ -190,6 +205,7 @@ with typed as (
         or ticket_id is null
         or created_at is null
         or untyped(is_public, is_public_text)
+        or implausible(created_at)
         or author_type is null or author_type not in ('customer', 'agent', 'bot', 'system')
         or (row_number() over w > 1
             and struct_pack(ticket_id, author_type, author_id, is_public, created_at)
@@ -219,6 +235,7 @@ with typed as (
 ), checked as (
     select *,
         ticket_id is null or changed_at is null
+        or implausible(changed_at)
         or status is null or status not in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')
         or (row_number() over w > 1 and status is distinct from first_value(status) over w)
         as bad
@@ -256,6 +273,9 @@ with typed as (
         or queued_at is null
         or untyped(answered_at, answered_at_text)
         or untyped(ended_at, ended_at_text)
+        or implausible(queued_at)
+        or implausible(answered_at)
+        or implausible(ended_at)
         or untyped(hold_seconds, hold_text)
         or untyped(wrap_up_seconds, wrap_text)
         or flag(hold_seconds < 0 or wrap_up_seconds < 0)
@@ -304,6 +324,8 @@ with typed as (
                     or (survey_type = 'ces' and survey_scale in ('ces_7', 'ces_10')))
         or sent_at is null
         or untyped(responded_at, responded_at_text)
+        or implausible(sent_at)
+        or implausible(responded_at)
         or untyped(score, score_text)
         or flag(score is not null and case survey_scale
                 when 'csat_5' then score not between 1 and 5
@@ -348,6 +370,7 @@ with typed as (
         or rating is null
         or rating not between 1 and 5
         or marketplace is null
+        or implausible(created_at)
         or (row_number() over w > 1
             and struct_pack(customer_id, order_id, marketplace, rating, created_at)
                 is distinct from first_value(struct_pack(customer_id, order_id, marketplace, rating, created_at)) over w)
@@ -414,6 +437,7 @@ with typed as (
     select *,
         order_id is null
         or ordered_at is null
+        or implausible(ordered_at)
         or untyped(quantity, quantity_text)
         or untyped(amount, amount_text)
         or untyped(is_shipped_on_time, shipped_text)
@@ -450,6 +474,7 @@ with typed as (
     select *,
         session_id is null
         or started_at is null
+        or implausible(started_at)
         or untyped(is_resolved, resolved_text)
         or session_source is null or session_source not in ('help_center', 'chatbot', 'faq')
         or (row_number() over w > 1

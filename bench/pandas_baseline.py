@@ -22,6 +22,10 @@ import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from support_warehouse import config  # noqa: E402
+
+LOADED_AT = pd.Timestamp.now(tz="UTC").tz_convert(None)
 SOLVED = ("solved", "closed")
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 
@@ -87,6 +91,17 @@ def flag(cond: pd.Series) -> pd.Series:
     return cond.fillna(False).astype(bool)
 
 
+def implausible(d: pd.DataFrame, *columns: str, days: int | None = None) -> pd.Series:
+    """A timestamp outside the plausible window (support_warehouse.config): before plausible_from, or
+    more than `days` (plausible_days_after_load) days after the load, which is now here."""
+    days = config.plausible_days_after_load() if days is None else days
+    earliest, latest = pd.Timestamp(config.plausible_from()), LOADED_AT + pd.Timedelta(days=days)
+    out = pd.Series(False, index=d.index)
+    for c in columns:
+        out |= flag((d[c] < earliest) | (d[c] > latest))
+    return out
+
+
 def epoch(t: pd.Series | np.ndarray) -> np.ndarray:
     """Seconds since 1970 as DuckDB's epoch(): microseconds / 1e6 in double."""
     v = np.asarray(t, dtype="datetime64[us]")
@@ -127,7 +142,7 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
     })
     bad = (d["created_at"].isna() | untyped(d["churned_at"], r["churned_at"])
            | ~d["customer_tier"].isin(["standard", "premium", "enterprise"])
-           | flag(d["churned_at"] < d["created_at"]))
+           | flag(d["churned_at"] < d["created_at"]) | implausible(d, "created_at", "churned_at"))
     out["customers"] = staged(d, ["customer_id"], ["name_key", "email_key", "customer_tier", "country", "created_at",
                                                    "churned_at"], bad)
 
@@ -139,7 +154,7 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
         "filename": r["filename"], "line_seq": r["line_seq"], "load_rank": r["load_rank"],
     })
     bad = (untyped(d["hired_at"], r["hired_at"]) | untyped(d["left_at"], r["left_at"]) | d["team"].isna()
-           | flag(d["left_at"] < d["hired_at"]))
+           | flag(d["left_at"] < d["hired_at"]) | implausible(d, "hired_at", "left_at"))
     out["agents"] = staged(d, ["agent_id"], ["agent_name", "email_key", "team", "timezone", "hired_at", "left_at"], bad)
 
     r = read_entity(landing, "agent_shifts")
@@ -150,7 +165,8 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
         "filename": r["filename"], "line_seq": r["line_seq"], "load_rank": r["load_rank"],
     })
     bad = (untyped(d["scheduled_minutes"], r["scheduled_minutes"]) | untyped(d["is_leave"], r["is_leave"])
-           | flag(d["scheduled_minutes"] < 0))
+           | flag(d["scheduled_minutes"] < 0)
+           | implausible(d, "shift_date", days=config.plausible_schedule_days_after_load()))
     s = staged(d, ["agent_id", "shift_date"], ["scheduled_minutes", "is_leave"], bad)
     s["is_leave"] = s["is_leave"].fillna(False).astype(bool)
     out["shifts"] = s
@@ -167,7 +183,7 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
     })
     bad = (d["created_at"].isna() | untyped(d["updated_at"], r["updated_at"]) | ~d["channel"].isin(channels)
            | ~d["priority"].isin(["low", "normal", "high", "urgent"]) | ~d["status"].isin(STATUSES)
-           | flag(d["updated_at"] < d["created_at"]))
+           | flag(d["updated_at"] < d["created_at"]) | implausible(d, "created_at", "updated_at"))
     tickets = staged(d, ["ticket_id"], ["customer_id", "channel", "ticket_type", "priority", "status", "assignee_id",
                                         "created_at", "updated_at"], bad, latest_first=["updated_at"])
     out["tickets"] = tickets
@@ -181,7 +197,7 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
         "filename": r["filename"], "line_seq": r["line_seq"], "load_rank": r["load_rank"],
     })
     bad = (d["ticket_id"].isna() | d["created_at"].isna() | untyped(d["is_public"], r["is_public"])
-           | ~d["author_type"].isin(["customer", "agent", "bot", "system"]))
+           | ~d["author_type"].isin(["customer", "agent", "bot", "system"]) | implausible(d, "created_at"))
     m = staged(d, ["message_id"], ["ticket_id", "author_type", "author_id", "is_public", "created_at"], bad)
     m["is_public"] = m["is_public"].fillna(True).astype(bool)
     m["ticket_created_at"] = m["ticket_id"].map(ticket_created)
@@ -194,7 +210,7 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
         "status": clean_code(r["status"]),
         "filename": r["filename"], "line_seq": r["line_seq"], "load_rank": r["load_rank"],
     })
-    bad = ~d["status"].isin(STATUSES)
+    bad = ~d["status"].isin(STATUSES) | implausible(d, "changed_at")
     sc = staged(d, ["ticket_id", "changed_at"], ["status"], bad)
     tc = sc["ticket_id"].map(ticket_created)
     out["status_changes"] = sc[tc.notna() & ~flag(sc["changed_at"] < tc)].reset_index(drop=True)
@@ -213,7 +229,8 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
            | flag((d["hold_seconds"] < 0) | (d["wrap_up_seconds"] < 0))
            | flag(d["answered_at"] < d["queued_at"])
            | flag(d["ended_at"] < d["answered_at"].fillna(d["queued_at"]))
-           | flag(d["hold_seconds"] > pd.Series(epoch(d["ended_at"]) - epoch(d["answered_at"]), index=d.index)))
+           | flag(d["hold_seconds"] > pd.Series(epoch(d["ended_at"]) - epoch(d["answered_at"]), index=d.index))
+           | implausible(d, "queued_at", "answered_at", "ended_at"))
     c = staged(d, ["call_id"], ["customer_id", "agent_id", "ticket_id", "queued_at", "answered_at", "ended_at",
                                 "hold_seconds", "wrap_up_seconds"], bad)
     c["hold_seconds"] = c["hold_seconds"].fillna(0)
@@ -238,7 +255,8 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
            | ~pair_ok
            | d["sent_at"].isna() | untyped(d["responded_at"], r["responded_at"]) | untyped(score, r["score"])
            | flag(score.notna() & ((score < lo) | (score > hi)))
-           | flag(d["responded_at"] < d["sent_at"]) | (score.notna() & d["responded_at"].isna()))
+           | flag(d["responded_at"] < d["sent_at"]) | (score.notna() & d["responded_at"].isna())
+           | implausible(d, "sent_at", "responded_at"))
     sv = staged(d, ["response_id"], ["survey_type", "survey_scale", "customer_id", "ticket_id", "agent_id", "sent_at",
                                      "responded_at", "score", "has_comment"], bad, latest_first=["responded_at"])
     out["surveys"] = sv[sv["ticket_id"].isna() | sv["ticket_id"].isin(known)].reset_index(drop=True)
@@ -251,7 +269,7 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
         "filename": r["filename"], "line_seq": r["line_seq"], "load_rank": r["load_rank"],
     })
     bad = (d["created_at"].isna() | d["rating"].isna() | flag((d["rating"] < 1) | (d["rating"] > 5))
-           | d["marketplace"].isna())
+           | d["marketplace"].isna() | implausible(d, "created_at"))
     out["reviews"] = staged(d, ["review_id"], ["customer_id", "order_id", "marketplace", "rating", "created_at"], bad)
 
     r = read_entity(landing, "products")
@@ -279,7 +297,8 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
            | untyped(d["is_shipped_on_time"], r["shipped_on_time"])
            | untyped(d["has_a_to_z_claim"], r["has_a_to_z_claim"]) | untyped(d["has_chargeback"], r["has_chargeback"])
            | flag((d["quantity"] < 0) | (d["amount"] < 0))
-           | ~d["order_status"].isin(["placed", "shipped", "cancelled", "returned"]) | d["customer_id"].isna())
+           | ~d["order_status"].isin(["placed", "shipped", "cancelled", "returned"]) | d["customer_id"].isna()
+           | implausible(d, "ordered_at"))
     out["orders"] = staged(d, ["order_id"], ["customer_id", "ordered_at", "product_id", "quantity", "amount",
                                              "order_status", "is_shipped_on_time", "has_a_to_z_claim",
                                              "has_chargeback"], bad)
@@ -292,7 +311,7 @@ def load_all(landing: Path, seeds: Path) -> dict[str, pd.DataFrame]:
         "filename": r["filename"], "line_seq": r["line_seq"], "load_rank": r["load_rank"],
     })
     bad = (d["started_at"].isna() | untyped(d["is_resolved"], r["resolved"])
-           | ~d["session_source"].isin(["help_center", "chatbot", "faq"]))
+           | ~d["session_source"].isin(["help_center", "chatbot", "faq"]) | implausible(d, "started_at"))
     ss = staged(d, ["session_id"], ["customer_id", "started_at", "session_source", "is_resolved", "ticket_id"], bad)
     ss["is_resolved"] = ss["is_resolved"].fillna(False).astype(bool)
     out["sessions"] = ss[ss["ticket_id"].isna() | ss["ticket_id"].isin(known)].reset_index(drop=True)
@@ -549,6 +568,8 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
                              ("first_contact_resolution_rate", "fcr", "fcr_n"), ("reopen_rate", "reopened", "n")):
         emit(metric, s, num, den)
     rr = pd.concat([s["n"].rename("solved"), c["n"].rename("created")], axis=1)
+    # a month with tickets created and none solved: 0 solved, as kpi_scorecard counts it
+    rr["solved"] = rr["solved"].where(rr["created"].isna(), rr["solved"].fillna(0))
     emit("resolution_flow_rate", rr, "solved", "created")
 
     for metric, mcol, col in (("first_response_minutes", "created_month", "frm"),

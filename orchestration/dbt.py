@@ -13,6 +13,7 @@
 
 # No `from __future__ import annotations`: Dagster checks the context annotation at definition time.
 import json
+import os
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,6 +26,7 @@ from orchestration import spark
 from orchestration.project import manifest_stale_reason
 from orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
 from orchestration.resources import RunLockResource
+from support_warehouse import config as sw_config
 from support_warehouse.contract import ENTITIES
 from support_warehouse.load import permanent_error
 
@@ -223,6 +225,9 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
             str(project.manifest_path.parent / PARTIAL_PARSE_FILE),
             *config.extra_args,
         ]
+        if spark.is_spark():
+            # the keyed PII hashes' key (DuckDB: the dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)
+            os.environ.update(sw_config.spark_pii_env())
         invocation = dbt.cli(args, context=context, target_path=target_path, raise_on_error=False)
         try:
             yield from _asset_events(invocation, context)

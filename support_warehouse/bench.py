@@ -219,6 +219,14 @@ def run_floor(landing: Path, out: Path, seeds: Path = SEEDS_DIR) -> None:
     for name, value in (("landing_dir", landing), ("seeds_dir", seeds)):
         quoted = str(Path(value).resolve()).replace("'", "''")
         con.execute(f"set variable {name} = '{quoted}'")
+    # the plausible window of timestamps, as staging judges it (its load time: now)
+    for name, value in (
+        ("loaded_at", datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")),
+        ("plausible_from", config.plausible_from()),
+        ("plausible_days_after_load", config.plausible_days_after_load()),
+        ("plausible_schedule_days_after_load", config.plausible_schedule_days_after_load()),
+    ):
+        con.execute(f"set variable {name} = ?", [value])
     statements = duckdb.extract_statements(FLOOR_SQL.read_text())
     for statement in statements[:-1]:
         con.execute(statement)

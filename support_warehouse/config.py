@@ -73,6 +73,73 @@ def reporting_timezone() -> str:
     return os.environ.get("SW_REPORTING_TZ", "UTC")
 
 
+def plausible_from() -> str:
+    """Earliest plausible timestamp (dbt var plausible_from): anything earlier is a rejected row."""
+    return os.environ.get("SW_PLAUSIBLE_FROM", "2000-01-01")
+
+
+def plausible_days_after_load() -> int:
+    """A timestamp more than this many days after its row's load time is a rejected row (dbt var
+    plausible_days_after_load); agent shift dates: plausible_schedule_days_after_load()."""
+    return int(os.environ.get("SW_PLAUSIBLE_DAYS_AFTER_LOAD", "1"))
+
+
+def plausible_schedule_days_after_load() -> int:
+    """Shifts are planned ahead: a shift date may lie up to this many days after its load."""
+    return int(os.environ.get("SW_PLAUSIBLE_SCHEDULE_DAYS_AFTER_LOAD", "366"))
+
+
+def pii_hash_key_file() -> Path:
+    """Where the PII hash key lives when SW_PII_HASH_KEY is not set (SW_PII_HASH_KEY_FILE): outside
+    the repository and the publication, so neither a clone nor a published file carries it."""
+    return _path("SW_PII_HASH_KEY_FILE", str(Path.home() / ".config" / "support-warehouse" / "pii_hash.key"))
+
+
+def pii_hash_key() -> str:
+    """The secret of the keyed PII hashes (HMAC-SHA256; docs/DECISIONS.md "Keyed PII hashes"):
+    SW_PII_HASH_KEY, else the key file, created with a random key (mode 600) on first use."""
+    key = os.environ.get("SW_PII_HASH_KEY", "").strip()
+    if key:
+        return key
+    path = pii_hash_key_file().resolve()
+    for forbidden in (REPO_ROOT, publish_dir().resolve()):
+        if path == forbidden or forbidden in path.parents:
+            raise ValueError(f"SW_PII_HASH_KEY_FILE must lie outside {forbidden}: {path}")
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:  # O_EXCL: two first runs at once keep one key
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32) + "\n")
+    key = path.read_text().strip()
+    if not key:
+        raise ValueError(f"the PII hash key file is empty: {path}")
+    return key
+
+
+def pii_hmac_pads(key: str | None = None) -> tuple[str, str]:
+    """HMAC-SHA256's inner and outer padded keys (RFC 2104) as hex: SQL computes
+    sha256(outer || sha256(inner || message)) with them (macro hash_pii)."""
+    import hashlib
+
+    k = (key if key is not None else pii_hash_key()).encode()
+    if len(k) > 64:
+        k = hashlib.sha256(k).digest()
+    k = k.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in k).hex(), bytes(b ^ 0x5C for b in k).hex()
+
+
+def spark_pii_env() -> dict[str, str]:
+    """Environment a dbt run on target spark needs for the keyed PII hashes (macro spark__hash_pii:
+    Spark has no session variable dbt could set, so the padded keys come from the environment)."""
+    return {"SW_PII_HMAC_PADS": ":".join(pii_hmac_pads())}
+
+
 def duckdb_memory_limit() -> str:
     return os.environ.get("SW_DUCKDB_MEMORY_LIMIT", "6GB")
 

@@ -85,6 +85,9 @@ def run_dbt(
         "SW_WAREHOUSE_PATH": str(warehouse_path.resolve()),
         "SW_DBT_TARGET": target,
     }
+    if target == "spark":
+        # on DuckDB the dbt-duckdb plugin support_warehouse.dbt_duckdb_pii hands over the key
+        env.update(config.spark_pii_env())
     full = dbt_args(args, target, project_dir=project_dir, target_path=target_path, log_path=log_path)
     with _env(env):
         try:

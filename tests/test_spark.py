@@ -406,6 +406,10 @@ def engines(tmp_path_factory):
 
     duck = config.connect_build(warehouse, read_only=True)
     duck.execute("set TimeZone = 'UTC'")
+    # the base_ views hash PII with the key dbt's connections get (plugin support_warehouse.dbt_duckdb_pii)
+    from support_warehouse.dbt_duckdb_pii import Plugin
+
+    Plugin(name="pii", plugin_config={}).configure_connection(duck)
     yield {"duck": duck, "report": report, "out": out, "duck_nodes": duck_nodes, "duck_ephemeral": duck_ephemeral,
            "duck_quarantined": duck_quarantined}
     duck.close()

@@ -75,16 +75,40 @@
     end
 {%- endmacro %}
 
-{# One-way hash for PII (GitLab-style: hashed at the source layer, never in clear downstream). #}
+{#
+    Keyed one-way hash for PII (hashed at the source layer, never in clear downstream):
+    HMAC-SHA256 (RFC 2104) of lower(trim(x)) with a secret key, as lowercase hex, so a dictionary
+    of names or email patterns cannot reverse it without the key (docs/DECISIONS.md "Keyed PII
+    hashes": where the key lives, rotation). Neither engine has an HMAC function: both compute
+    sha256(outer_pad || sha256(inner_pad || message)) from the padded keys
+    (support_warehouse.config.pii_hmac_pads).
+#}
 {% macro hash_pii(expr) -%}
     {{ return(adapter.dispatch('hash_pii', 'support_warehouse')(expr)) }}
 {%- endmacro %}
 
+{# DuckDB: the padded keys are session variables set by the dbt-duckdb plugin (profiles.yml), so
+   the key is in no SQL text; error() when they are missing (a base_ view read outside dbt). #}
 {% macro default__hash_pii(expr) -%}
-    case when {{ expr }} is not null then sha256(lower(trim({{ expr }}))) end
+    case when {{ expr }} is not null then sha256(
+        unhex(coalesce(cast(getvariable('sw_pii_hmac_outer') as varchar), error('PII hash key not set (dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)')))
+        || unhex(sha256(
+            unhex(coalesce(cast(getvariable('sw_pii_hmac_inner') as varchar), error('PII hash key not set (dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)')))
+            || encode(lower(trim({{ expr }})))
+        ))
+    ) end
 {%- endmacro %}
 
-{# Same lowercase hex digest as DuckDB's sha256(). #}
+{# Spark has no session variables dbt can set: the padded keys come from the environment
+   (SW_PII_HMAC_PADS, set by support_warehouse.dbt_runner) and are rendered into the SQL. #}
 {% macro spark__hash_pii(expr) -%}
-    case when {{ expr }} is not null then sha2(lower(trim({{ expr }})), 256) end
+    {%- set pads = env_var('SW_PII_HMAC_PADS', '') -%}
+    {%- if execute and ':' not in pads -%}
+        {{ exceptions.raise_compiler_error("SW_PII_HMAC_PADS is not set: run dbt through support_warehouse.dbt_runner") }}
+    {%- endif -%}
+    {%- set inner, outer = (pads ~ ':').split(':')[:2] -%}
+    case when {{ expr }} is not null then sha2(
+        concat(unhex('{{ outer }}'), unhex(sha2(concat(unhex('{{ inner }}'), encode(lower(trim({{ expr }})), 'UTF-8')), 256))),
+        256
+    ) end
 {%- endmacro %}

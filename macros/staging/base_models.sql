@@ -39,13 +39,14 @@ typed as (
         'has_a_to_z_claim', 'has_chargeback'],
     [
         ['ordered_at is null', reason_with_value('ordered_at is missing or not an ISO-8601 timestamp', 'ordered_at_text')],
+        implausible_timestamp_rule('ordered_at'),
         [untyped('quantity', 'quantity_text'), reason_with_value('quantity is not a whole number', 'quantity_text')],
         [untyped('amount', 'amount_text'), reason_with_value('amount is not a number', 'amount_text')],
         [untyped('is_shipped_on_time', 'shipped_on_time_text'), reason_with_value('shipped_on_time is not a boolean', 'shipped_on_time_text')],
         [untyped('has_a_to_z_claim', 'has_a_to_z_claim_text'), reason_with_value('has_a_to_z_claim is not a boolean', 'has_a_to_z_claim_text')],
         [untyped('has_chargeback', 'has_chargeback_text'), reason_with_value('has_chargeback is not a boolean', 'has_chargeback_text')],
         ['quantity < 0 or amount < 0', "'negative quantity or amount'"],
-        [not_accepted('order_status', 'order_status'), "'unknown order status: ''' || coalesce(order_status, '') || ''''"],
+        [not_accepted('order_status', 'order_status'), reason_with_value('unknown order status', 'order_status')],
         ['customer_id is null', "'customer_id is missing'"],
     ]) }},
 
@@ -62,6 +63,7 @@ final as (
         has_a_to_z_claim,
         has_chargeback,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -107,6 +109,7 @@ final as (
         product_tier,
         price,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -140,8 +143,9 @@ typed as (
     ['customer_id', 'order_id', 'marketplace', 'rating', 'created_at'],
     [
         ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
+        implausible_timestamp_rule('created_at'),
         ['rating is null', reason_with_value('rating is missing or not a whole number', 'rating_text')],
-        ['rating not between 1 and 5', "'rating ' || cast(rating as " ~ dbt.type_string() ~ ") || ' is outside 1-5'"],
+        ['rating not between 1 and 5', reason_with_value('rating is outside 1-5', 'rating')],
         ['marketplace is null', "'marketplace is missing'"],
     ]) }},
 
@@ -154,6 +158,7 @@ final as (
         rating,
         created_at,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -189,6 +194,8 @@ typed as (
     [
         [untyped('hired_at', 'hired_at_text'), reason_with_value('hired_at is not an ISO-8601 timestamp', 'hired_at_text')],
         [untyped('left_at', 'left_at_text'), reason_with_value('left_at is not an ISO-8601 timestamp', 'left_at_text')],
+        implausible_timestamp_rule('hired_at'),
+        implausible_timestamp_rule('left_at'),
         ['team is null', "'team is missing'"],
         ['left_at < hired_at', "'negative duration: left_at is before hired_at'"],
     ]) }},
@@ -203,6 +210,7 @@ final as (
         hired_at,
         left_at,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -238,7 +246,9 @@ typed as (
     [
         ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
         [untyped('churned_at', 'churned_at_text'), reason_with_value('churned_at is not an ISO-8601 timestamp', 'churned_at_text')],
-        [not_accepted('customer_tier', 'customer_tier'), "'unknown tier: ''' || coalesce(customer_tier, '') || ''''"],
+        implausible_timestamp_rule('created_at'),
+        implausible_timestamp_rule('churned_at'),
+        [not_accepted('customer_tier', 'customer_tier'), reason_with_value('unknown tier', 'customer_tier')],
         ['churned_at < created_at', "'negative duration: churned_at is before created_at'"],
     ]) }},
 
@@ -252,6 +262,7 @@ final as (
         created_at,
         churned_at,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -285,8 +296,9 @@ typed as (
     ['customer_id', 'started_at', 'session_source', 'is_resolved', 'ticket_id'],
     [
         ['started_at is null', reason_with_value('started_at is missing or not an ISO-8601 timestamp', 'started_at_text')],
+        implausible_timestamp_rule('started_at'),
         [untyped('is_resolved', 'resolved_text'), reason_with_value('resolved is not a boolean', 'resolved_text')],
-        [not_accepted('session_source', 'self_service_source'), "'unknown source: ''' || coalesce(session_source, '') || ''''"],
+        [not_accepted('session_source', 'self_service_source'), reason_with_value('unknown source', 'session_source')],
     ]) }},
 
 final as (
@@ -299,6 +311,7 @@ final as (
         ticket_id,
         ticket_id is not null as is_escalated,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -333,8 +346,9 @@ typed as (
     [
         ['ticket_id is null', "'ticket_id is missing'"],
         ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
+        implausible_timestamp_rule('created_at'),
         [untyped('is_public', 'is_public_text'), reason_with_value('is_public is not a boolean', 'is_public_text')],
-        [not_accepted('author_type', 'author_type'), "'unknown author_type: ''' || coalesce(author_type, '') || ''''"],
+        [not_accepted('author_type', 'author_type'), reason_with_value('unknown author_type', 'author_type')],
     ]) }},
 
 final as (
@@ -349,6 +363,7 @@ final as (
         author_type = 'agent' and coalesce(is_public, true) as is_agent_reply,
         author_type = 'customer' and coalesce(is_public, true) as is_customer_message,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -377,7 +392,8 @@ typed as (
 {{ check_rows('typed', ['ticket_id', 'changed_at'],
     ['status'],
     [
-        [not_accepted('status', 'ticket_status'), "'unknown status: ''' || coalesce(status, '') || ''''"],
+        [not_accepted('status', 'ticket_status'), reason_with_value('unknown status', 'status')],
+        implausible_timestamp_rule('changed_at'),
     ]) }},
 
 final as (
@@ -386,6 +402,7 @@ final as (
         changed_at,
         status,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -434,9 +451,11 @@ typed as (
     [
         ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
         [untyped('updated_at', 'updated_at_text'), reason_with_value('updated_at is not an ISO-8601 timestamp', 'updated_at_text')],
-        ['not is_known_channel', "'unknown channel: ''' || coalesce(channel, '') || ''' is not in the channels seed'"],
-        [not_accepted('priority', 'ticket_priority'), "'unknown priority: ''' || coalesce(priority, '') || ''''"],
-        [not_accepted('status', 'ticket_status'), "'unknown status: ''' || coalesce(status, '') || ''''"],
+        implausible_timestamp_rule('created_at'),
+        implausible_timestamp_rule('updated_at'),
+        ['not is_known_channel', reason_with_value('unknown channel: not in the channels seed', 'channel')],
+        [not_accepted('priority', 'ticket_priority'), reason_with_value('unknown priority', 'priority')],
+        [not_accepted('status', 'ticket_status'), reason_with_value('unknown status', 'status')],
         ['updated_at < created_at', "'negative duration: updated_at is before created_at'"],
     ]) }},
 
@@ -452,6 +471,7 @@ final as (
         created_at,
         updated_at,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -490,12 +510,14 @@ typed as (
 {{ check_rows('typed', ['response_id'],
     ['survey_type', 'survey_scale', 'customer_id', 'ticket_id', 'agent_id', 'sent_at', 'responded_at', 'score', 'has_comment'],
     [
-        [not_accepted('survey_type', 'survey_type'), "'unknown survey_type: ''' || coalesce(survey_type, '') || ''''"],
-        [not_accepted('survey_scale', 'survey_scale'), "'unknown scale: ''' || coalesce(survey_scale, '') || ''''"],
+        [not_accepted('survey_type', 'survey_type'), reason_with_value('unknown survey_type', 'survey_type')],
+        [not_accepted('survey_scale', 'survey_scale'), reason_with_value('unknown scale', 'survey_scale')],
         ["not ((survey_type = 'csat' and survey_scale in ('csat_5', 'csat_3', 'csat_2')) or (survey_type = 'nps' and survey_scale = 'nps_11') or (survey_type = 'ces' and survey_scale in ('ces_7', 'ces_10')))",
             "'scale ' || survey_scale || ' does not belong to survey_type ' || survey_type"],
         ['sent_at is null', reason_with_value('sent_at is missing or not an ISO-8601 timestamp', 'sent_at_text')],
         [untyped('responded_at', 'responded_at_text'), reason_with_value('responded_at is not an ISO-8601 timestamp', 'responded_at_text')],
+        implausible_timestamp_rule('sent_at'),
+        implausible_timestamp_rule('responded_at'),
         [untyped('score', 'score_text'), reason_with_value('score is not a whole number', 'score_text')],
         [survey_score_out_of_scale('score', 'survey_scale'), "'score ' || cast(score as " ~ dbt.type_string() ~ ") || ' is outside the ' || survey_scale || ' scale'"],
         ['responded_at < sent_at', "'negative duration: responded_at is before sent_at'"],
@@ -516,6 +538,7 @@ final as (
         has_comment,
         responded_at is not null as is_responded,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -558,6 +581,9 @@ typed as (
         ['queued_at is null', reason_with_value('queued_at is missing or not an ISO-8601 timestamp', 'queued_at_text')],
         [untyped('answered_at', 'answered_at_text'), reason_with_value('answered_at is not an ISO-8601 timestamp', 'answered_at_text')],
         [untyped('ended_at', 'ended_at_text'), reason_with_value('ended_at is not an ISO-8601 timestamp', 'ended_at_text')],
+        implausible_timestamp_rule('queued_at'),
+        implausible_timestamp_rule('answered_at'),
+        implausible_timestamp_rule('ended_at'),
         [untyped('hold_seconds', 'hold_seconds_text'), reason_with_value('hold_seconds is not a whole number', 'hold_seconds_text')],
         [untyped('wrap_up_seconds', 'wrap_up_seconds_text'), reason_with_value('wrap_up_seconds is not a whole number', 'wrap_up_seconds_text')],
         ['hold_seconds < 0 or wrap_up_seconds < 0', "'negative duration: hold_seconds or wrap_up_seconds below 0'"],
@@ -579,6 +605,7 @@ final as (
         coalesce(wrap_up_seconds, 0) as wrap_up_seconds,
         answered_at is not null as is_answered,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked
@@ -612,6 +639,7 @@ typed as (
     [
         [untyped('scheduled_minutes', 'scheduled_minutes_text'), reason_with_value('scheduled_minutes is not a whole number', 'scheduled_minutes_text')],
         [untyped('is_leave', 'is_leave_text'), reason_with_value('is_leave is not a boolean', 'is_leave_text')],
+        implausible_timestamp_rule('shift_date', var('plausible_schedule_days_after_load')),
         ['scheduled_minutes < 0', "'negative duration: scheduled_minutes below 0'"],
     ]) }},
 
@@ -622,6 +650,7 @@ final as (
         coalesce(scheduled_minutes, 0) as scheduled_minutes,
         coalesce(is_leave, false) as is_leave,
         reject_reason,
+        offending_value,
         payload_hash,
         {{ lineage_columns() }}
     from checked

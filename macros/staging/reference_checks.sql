@@ -41,12 +41,14 @@ final as (
             when ticket_id is null then 'ticket_id is missing'
             {%- endif %}
             when ticket_id is not null and not has_known_ticket
-                then 'unknown ticket: ''' || ticket_id || ''' is not in tickets'
+                then 'unknown ticket: ticket_id is not in tickets'
             {%- if event_column %}
             when {{ event_column }} < ticket_created_at
                 then '{{ event_column }} is before its ticket was created'
             {%- endif %}
-        end as reject_reason
+        end as reject_reason,
+        -- the value for the build audit only: reasons are published and never quote values
+        case when ticket_id is not null and not has_known_ticket then ticket_id end as offending_value
     from joined
 )
 

@@ -11,6 +11,7 @@
         _source_line as source_line,
         {{ key_parts | join(" || '|' || ") }} as record_key,
         reject_reason as reason,
+        offending_value,
         '{{ stage }}' as rejected_stage,
         _loaded_at as loaded_at
     from {{ model if relation else ref(model) }}

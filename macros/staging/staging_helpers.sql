@@ -17,12 +17,19 @@
 
 {#
     First failing rule wins. `rules` is a list of [bad_condition, reason_sql] pairs, reason_sql
-    being a SQL string expression; null means the row is good.
+    being a SQL string expression (or reason_with_value()'s [reason_sql, value_sql]); null means
+    the row is good. `part`: 'reason', or 'value' for the offending raw value of the first failing
+    rule (null when its rule names none).
 #}
-{% macro reject_reason(rules) -%}
+{% macro reject_reason(rules, part='reason') -%}
     case
         {%- for rule in rules %}
-        when {{ rule[0] }} then {{ rule[1] }}
+        {%- set pair = [rule[1], none] if rule[1] is string else rule[1] %}
+        {%- if part == 'reason' %}
+        when {{ rule[0] }} then {{ pair[0] }}
+        {%- else %}
+        when {{ rule[0] }} then {{ 'cast(' ~ pair[1] ~ ' as ' ~ dbt.type_string() ~ ')' if pair[1] is not none else 'null' }}
+        {%- endif %}
         {%- endfor %}
     end
 {%- endmacro %}
@@ -32,9 +39,31 @@
     ({{ typed_column }} is null and nullif(trim({{ raw_column }}), '') is not null)
 {%- endmacro %}
 
-{# Reason text quoting the offending raw value. #}
+{#
+    Rule: a timestamp (or date) outside the plausible window, before var('plausible_from') or more
+    than `days_after_load` (default var('plausible_days_after_load')) days after the row was loaded
+    (its own _loaded_at, so a verdict never changes later: staging verdicts depend only on the
+    row's file). One such value (a ticket created in 2099) would otherwise become the as-of time
+    and stretch every date spine. Returns a rule for check_rows ([condition, reason_with_value()]).
+#}
+{% macro implausible_timestamp_rule(column, days_after_load=none) -%}
+    {%- set days = (days_after_load if days_after_load is not none else var('plausible_days_after_load')) | int -%}
+    {%- set condition -%}
+        ({{ column }} < cast('{{ var("plausible_from") }}' as timestamp)
+        or {{ column }} > {{ dbt.dateadd('day', days, '_loaded_at') }})
+    {%- endset -%}
+    {{ return([condition, support_warehouse.reason_with_value(column ~ " is outside the plausible window (before "
+        ~ var('plausible_from') ~ " or more than " ~ days ~ " days after the load)", column)]) }}
+{%- endmacro %}
+
+{#
+    A rule's reason plus the raw column whose value broke it: check_rows puts the message in
+    reject_reason (published, so it never quotes the value: raw values can be names or comments)
+    and the value in offending_value, which stays in the build database's audit schema.
+    Returns [reason_sql, value_sql], for the reason place of a rule.
+#}
 {% macro reason_with_value(message, raw_column) -%}
-    '{{ message }}: ''' || coalesce({{ raw_column }}, '') || ''''
+    {{ return(["'" ~ message ~ "'", raw_column]) }}
 {%- endmacro %}
 
 {#
@@ -105,12 +134,12 @@ checked as (
         {%- for key in key_columns -%}
             {%- do key_missing.append(key ~ ' is null') -%}
         {%- endfor %}
-        {{ support_warehouse.reject_reason(
-            [[key_missing | join(' or '), "'key " ~ key_columns | join(', ') ~ " is missing or untypeable'"]]
+        {%- set all_rules = [[key_missing | join(' or '), "'key " ~ key_columns | join(', ') ~ " is missing or untypeable'"]]
             + rules
             + [["version_in_file > 1 and payload_hash <> winning_payload_hash",
-                "'duplicate key with a different payload in the same file; a later line wins'"]]
-        ) }} as reject_reason
+                "'duplicate key with a different payload in the same file; a later line wins'"]] %}
+        {{ support_warehouse.reject_reason(all_rules) }} as reject_reason,
+        {{ support_warehouse.reject_reason(all_rules, 'value') }} as offending_value
     from ranked
 )
 {%- endmacro %}

@@ -32,6 +32,7 @@ load_rejects as (
         source_line,
         cast(null as {{ dbt.type_string() }}) as record_key,
         reason,
+        raw_record as offending_value,
         'load' as rejected_stage,
         loaded_at
     from {{ source('loader', '_load_rejects') }}
