@@ -997,16 +997,19 @@ from (
     select date_trunc('month', created_date), 0, count(*) from ticket_facts group by all
 ) group by all;
 
--- churn: customers active at the month's start whose churned_at falls in the month
+-- churn: customers active at the month's start whose churned_at falls in the month; only months
+-- ending on or after the first recorded churn (coverage: earlier months would read 0 %)
 insert into observations
 with lifecycle as (
     select cast(created_at as date) as active_from, cast(churned_at as date) as churned_on from customers
 ), bounds as (
-    select date_trunc('month', min(active_from)) as first_month, max(coalesce(churned_on, active_from)) as last_day
+    select date_trunc('month', min(active_from)) as first_month, max(coalesce(churned_on, active_from)) as last_day,
+           min(churned_on) as first_churn
     from lifecycle
 ), months as (
     select cast(m as date) as month
     from bounds, range(bounds.first_month, bounds.last_day + 1, interval 1 month) as t(m)
+    where m + interval 1 month > bounds.first_churn
 )
 select 'churn_rate', months.month,
        count(*) filter (where lifecycle.churned_on < months.month + interval 1 month), count(*), null

@@ -698,6 +698,7 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
     churned_on = cu["churned_at"].dt.normalize()
     first_month = active_from.min().to_period("M").start_time
     last_day = churned_on.fillna(active_from).max()
+    first_churn = churned_on.min()  # coverage: months ending before it are not published
     month = first_month
     af, co = active_from.to_numpy(), churned_on.to_numpy()
     while month <= last_day:
@@ -705,7 +706,8 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
         active = (af < month.to_datetime64()) & (np.isnat(co) | (co >= month.to_datetime64()))
         den = int(active.sum())
         num = int((active & ~np.isnat(co) & (co < nxt.to_datetime64())).sum())
-        out.append(("churn_rate", month, num, den, None))
+        if nxt > first_churn:
+            out.append(("churn_rate", month, num, den, None))
         month = nxt
 
     res_df = pd.DataFrame(out, columns=["metric_id", "period_start", "numerator", "denominator", "pct"])
