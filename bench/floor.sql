@@ -114,7 +114,7 @@ with typed as (
     from typed
     window w as (partition by agent_id, filename order by line_seq desc)
 )
-select agent_id, team
+select agent_id, team, timezone
 from checked where not bad
 qualify row_number() over (partition by agent_id order by load_rank desc, filename desc, line_seq desc) = 1;
 
@@ -853,18 +853,26 @@ from (
 cross join lateral (values ('messages_outbound', m.n, null), ('response_minutes_mean', m.rsum, m.rn)) as v(metric_id, numerator, denominator);
 
 -- agents: conversations per agent (distinct tickets per agent over agents who worked) and per
--- worked day (replies dated on the team schedule's clock)
-create temp table agent_days as
+-- worked day; replies dated on the agent's own clock (their zone if known, else the team
+-- schedule's, else the default schedule's)
+create temp table agent_reply_days as
 with clocks as (
-    select a.agent_id, coalesce(ts.timezone, ds.timezone, 'UTC') as tz
+    select a.agent_id,
+           coalesce(case when a.timezone in (select name from pg_timezone_names()) then a.timezone end,
+                    ts.timezone, ds.timezone, 'UTC') as tz
     from agents as a
     left join schedules as ts on lower(trim(a.team)) = lower(trim(ts.schedule_id))
     left join schedules as ds on ds.schedule_id = 'default'
-), reply_days as (
-    select r.agent_id, cast(timezone(coalesce(c.tz, 'UTC'), timezone('UTC', r.replied_at)) as date) as shift_date,
-           count(distinct r.ticket_id) as tickets_replied
-    from replies as r left join clocks as c on r.agent_id = c.agent_id
-    where r.agent_id is not null
+)
+select r.agent_id, r.ticket_id,
+       cast(timezone(coalesce(c.tz, 'UTC'), timezone('UTC', r.replied_at)) as date) as shift_date
+from replies as r left join clocks as c on r.agent_id = c.agent_id
+where r.agent_id is not null;
+
+create temp table agent_days as
+with reply_days as (
+    select agent_id, shift_date, count(distinct ticket_id) as tickets_replied
+    from agent_reply_days
     group by all
 )
 select coalesce(s.agent_id, r.agent_id) as agent_id, coalesce(s.shift_date, r.shift_date) as shift_date,
@@ -879,8 +887,8 @@ from agent_days group by all;
 
 insert into observations
 with replied as (
-    select date_trunc('month', cast(replied_at as date)) as month, agent_id, count(distinct ticket_id) as n
-    from replies where agent_id is not null group by all
+    select date_trunc('month', shift_date) as month, agent_id, count(distinct ticket_id) as n
+    from agent_reply_days group by all
 ), worked as (
     select distinct date_trunc('month', shift_date) as month, agent_id from agent_days where is_worked_day
 )
@@ -1074,16 +1082,19 @@ from (
     select date_trunc('month', created_date), 0, count(*) from ticket_facts group by all
 ) group by all;
 
--- churn: customers active at the month's start whose churned_at falls in the month
+-- churn: customers active at the month's start whose churned_at falls in the month; only months
+-- ending on or after the first recorded churn (coverage: earlier months would read 0 %)
 insert into observations
 with lifecycle as (
     select cast(created_at as date) as active_from, cast(churned_at as date) as churned_on from customers
 ), bounds as (
-    select date_trunc('month', min(active_from)) as first_month, max(coalesce(churned_on, active_from)) as last_day
+    select date_trunc('month', min(active_from)) as first_month, max(coalesce(churned_on, active_from)) as last_day,
+           min(churned_on) as first_churn
     from lifecycle
 ), months as (
     select cast(m as date) as month
     from bounds, range(bounds.first_month, bounds.last_day + 1, interval 1 month) as t(m)
+    where m + interval 1 month > bounds.first_churn
 )
 select 'churn_rate', months.month,
        count(*) filter (where lifecycle.churned_on < months.month + interval 1 month), count(*), null

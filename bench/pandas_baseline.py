@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import zoneinfo
 from pathlib import Path
 
 import numpy as np
@@ -605,7 +606,9 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
     agents = e["agents"]
     sched_tz = {k.strip().lower(): v for k, v in clock.schedules.items()}
     tz = agents["team"].str.strip().str.lower().map(sched_tz).fillna(clock.schedules.get("default", "UTC"))
-    agent_tz = dict(zip(agents["agent_id"], tz))
+    # the agent's own zone when it is a known one, else the team schedule's
+    own = agents["timezone"].where(agents["timezone"].isin(zoneinfo.available_timezones()))
+    agent_tz = dict(zip(agents["agent_id"], own.fillna(tz)))
     ra = replies[replies["agent_id"].notna()].copy()
     ra["tz"] = ra["agent_id"].map(agent_tz).fillna("UTC")
     parts = []
@@ -621,7 +624,7 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
     a = rows(month_of(ad["shift_date"]), num=ad["tickets_replied"].where(ad["is_worked_day"], 0),
              den=ad["is_worked_day"].astype(int))
     emit("conversations_per_agent_day", a, "num", "den")
-    rp = (replies[replies["agent_id"].notna()].assign(month=lambda x: month_of(x["replied_at"]))
+    rp = (ra.assign(month=lambda x: month_of(x["shift_date"]))
           .groupby(["month", "agent_id"])["ticket_id"].nunique().rename("n").reset_index())
     wk = ad[ad["is_worked_day"]].assign(month=lambda x: month_of(x["shift_date"]))[["month", "agent_id"]]
     wk = wk.drop_duplicates()
@@ -757,6 +760,7 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
     churned_on = cu["churned_at"].dt.normalize()
     first_month = active_from.min().to_period("M").start_time
     last_day = churned_on.fillna(active_from).max()
+    first_churn = churned_on.min()  # coverage: months ending before it are not published
     month = first_month
     af, co = active_from.to_numpy(), churned_on.to_numpy()
     while month <= last_day:
@@ -764,7 +768,8 @@ def compute(landing: Path, seeds: Path) -> pd.DataFrame:
         active = (af < month.to_datetime64()) & (np.isnat(co) | (co >= month.to_datetime64()))
         den = int(active.sum())
         num = int((active & ~np.isnat(co) & (co < nxt.to_datetime64())).sum())
-        out.append(("churn_rate", month, num, den, None))
+        if nxt > first_churn:
+            out.append(("churn_rate", month, num, den, None))
         month = nxt
 
     res_df = pd.DataFrame(out, columns=["metric_id", "period_start", "numerator", "denominator", "pct"])

@@ -116,3 +116,29 @@
 {% macro spark__hour_of_day(expr) -%}
     hour({{ expr }})
 {%- endmacro %}
+
+{#
+    Whether `tz` (a column) names a timezone the engine knows, so a free-text zone from an extract
+    never fails a query. DuckDB: its ICU zone list. Spark has no zone list in SQL: the IANA
+    Area/Location shape (or UTC) is accepted, so a well-formed but unknown zone still fails there.
+#}
+{% macro is_known_timezone(tz) -%}
+    {{ return(adapter.dispatch('is_known_timezone', 'support_warehouse')(tz)) }}
+{%- endmacro %}
+
+{% macro default__is_known_timezone(tz) -%}
+    coalesce({{ tz }} in (select name from pg_timezone_names()), false)
+{%- endmacro %}
+
+{% macro spark__is_known_timezone(tz) -%}
+    coalesce({{ tz }} rlike '^(UTC|[A-Z][A-Za-z_-]+(/[A-Za-z0-9_+-]+){1,2})$', false)
+{%- endmacro %}
+
+{#
+    The one rule for per-agent days (docs/metrics.md, conversations_per_agent and
+    conversations_per_agent_day): the calendar date of `ts` (UTC) on the agent's own clock,
+    int_agents_clocked.clock_timezone.
+#}
+{% macro agent_local_date(ts, clock_timezone) -%}
+    cast({{ support_warehouse.utc_to_local(ts, "coalesce(" ~ clock_timezone ~ ", 'UTC')") }} as date)
+{%- endmacro %}

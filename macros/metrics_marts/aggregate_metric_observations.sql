@@ -1,7 +1,7 @@
 {#
     THE aggregation of the metric marts: sums metric rows over periods x dimensions.
 
-    rows                metric rows: metric_id, numerator, denominator, the six dimension columns
+    rows                metric rows: metric_id, numerator, denominator, the dimension columns
                         (metric_dimension_columns) and a date column - or, when
                         `catalog_dimensions` is none, rows already cut (dimension, dimension_value)
     catalog_dimensions  relation of (metric_id, dimension): each row is repeated once per

@@ -1,6 +1,7 @@
 {#
-    The scorecard dimensions (SPEC §3) and the observation column each one reads. Every metric row
-    in the int_metric_* models carries these six columns; a metric is cut by the dimensions the
+    The scorecard dimensions (SPEC §3, plus the ticket priority for speed metrics) and the
+    observation column each one reads. Every metric row in the int_metric_* models carries these
+    columns; a metric is cut by the dimensions the
     seed metric_catalog lists for it (column `dimensions`, space separated).
 #}
 {% macro metric_dimensions() -%}
@@ -11,6 +12,7 @@
         'ticket_type': 'ticket_type',
         'marketplace': 'marketplace',
         'tier': 'customer_tier',
+        'priority': 'priority',
     }) }}
 {%- endmacro %}
 
@@ -24,8 +26,8 @@
 {%- endmacro %}
 
 {#
-    The six dimension columns of a metric row, in their fixed order. `exprs` maps a column name
-    (channel, agent_id, team, ticket_type, marketplace, customer_tier) to a SQL expression; the
+    The dimension columns of a metric row, in their fixed order. `exprs` maps a column name
+    (channel, agent_id, team, ticket_type, marketplace, customer_tier, priority) to a SQL expression; the
     columns it does not name are null (the dimension does not apply to that source).
 #}
 {% macro metric_dimension_columns(exprs={}) -%}

@@ -157,7 +157,7 @@ where
     per source row and measure, from one scan cross joined with the list of measures.
     `measures` is a list of dicts: metric_id (the _mean metric whose values are ranked; the
     catalog's _median/_p90 rows name it in `derived_from`), date, measure (SQL value).
-    Output: metric_id, observation_date, the six dimension columns, measure_value.
+    Output: metric_id, observation_date, the dimension columns, measure_value.
 #}
 {% macro metric_measures(source, measures, dimensions={}) -%}
     {%- set columns = support_warehouse.metric_dimensions().values() | list -%}

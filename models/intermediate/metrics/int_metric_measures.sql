@@ -27,6 +27,7 @@ final as (
         'team': 'assignee_team',
         'ticket_type': 'ticket_type',
         'customer_tier': 'customer_tier',
+        'priority': 'priority',
     }) }}
 )
 

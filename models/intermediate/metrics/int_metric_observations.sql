@@ -1,5 +1,5 @@
 {#
-    Every metric observation of the warehouse in one shape: metric_id, observation_date, the six
+    Every metric observation of the warehouse in one shape: metric_id, observation_date, the
     dimension attributes, numerator, denominator (daily cubes, see macro metric_cube). One small
     model per fact feeds it; add a fact by adding a model and a line here.
 #}

@@ -17,6 +17,7 @@ tickets as (
     'customer_tier': 'customer_tier',
     'agent_id': 'assignee_id',
     'team': 'assignee_team',
+    'priority': 'priority',
 } %}
 {%- set sla_dimensions = {
     'agent_id': 'coalesce(first_reply_agent_id, assignee_id)',

@@ -4,7 +4,9 @@
     (denominator) for every agent who worked in it - a worked shift not on leave
     (fct_agent_days.is_worked_day) or a reply. Distinct tickets do not add up over days, so each
     grain is counted from the replies; agents do add up, so dimension 'all' (and team) is the
-    sum over agents: tickets replied per agent who worked.
+    sum over agents: tickets replied per agent who worked. Days are the agent's own (replies
+    dated on int_agents_clocked's clock, macro agent_local_date), the same rule as
+    fct_agent_days and so conversations_per_agent_day.
 #}
 
 {%- set grains = ['day', 'week', 'month'] %}
@@ -14,6 +16,10 @@ with
 replies as (
     select * from {{ ref('fct_ticket_replies') }}
     where agent_id is not null
+),
+
+agent_clocks as (
+    select * from {{ ref('int_agents_clocked') }}
 ),
 
 agent_days as (
@@ -29,13 +35,23 @@ catalog_dimensions as (
     select * from {{ ref('int_metric_catalog_dimensions') }}
 ),
 
+dated_replies as (
+    select
+        replies.agent_id,
+        replies.ticket_id,
+        {{ agent_local_date('replies.replied_at', 'agent_clocks.clock_timezone') }} as reply_date
+    from replies
+    left join agent_clocks
+        on replies.agent_id = agent_clocks.agent_id
+),
+
 reply_periods as (
     select distinct
         metric_grains.period_grain,
-        {{ metric_period_start_case('metric_grains.period_grain', 'replies.replied_date', grains) }} as period_start,
-        replies.agent_id,
-        replies.ticket_id
-    from replies
+        {{ metric_period_start_case('metric_grains.period_grain', 'dated_replies.reply_date', grains) }} as period_start,
+        dated_replies.agent_id,
+        dated_replies.ticket_id
+    from dated_replies
     cross join {{ metric_grains_relation(grains) }} as metric_grains
 ),
 

@@ -9,7 +9,13 @@
         (a customer created and gone within one period was never active at its start).
     The spine is days from the first customer's active_from_date to the latest customer date;
     every grain's periods are the buckets of those days.
+
+    Coverage (docs/metrics.md, churn_rate): extracts record churn only from some date on, and
+    before it every period would read 0 % ("nobody left"). Periods ending before the churn
+    record starts have no row: var churn_recorded_since (a date), default the earliest churned_at.
 #}
+
+{%- set churn_recorded_since = var('churn_recorded_since', none) %}
 
 {%- set grains = ['day', 'week', 'month', 'quarter', 'year'] %}
 
@@ -23,7 +29,12 @@ bounds as (
     select
         min(active_from_date) as first_date,
         -- churned_date is never before active_from_date, so this is the latest customer date
-        max(coalesce(churned_date, active_from_date)) as as_of_date
+        max(coalesce(churned_date, active_from_date)) as as_of_date,
+        {%- if churn_recorded_since %}
+        cast('{{ churn_recorded_since }}' as date) as churn_recorded_since
+        {%- else %}
+        min(churned_date) as churn_recorded_since
+        {%- endif %}
     from lifecycle
 ),
 
@@ -154,11 +165,18 @@ bounded as (
         cast({{ dbt.dateadd(
             'day', 1, metric_period_end_case('running.period_grain', 'running.period_start', grains)
         ) }} as date) as period_end,
-        bounds.as_of_date
+        bounds.as_of_date,
+        bounds.churn_recorded_since
     from running
     cross join bounds
     -- a period nobody was active at the start of has no churn rate
     where running.customers_active_at_start > 0
+),
+
+covered as (
+    select * from bounded
+    -- period_end is exclusive: the period ends on or after the day churn is first recorded
+    where period_end > churn_recorded_since
 ),
 
 final as (
@@ -172,7 +190,7 @@ final as (
         cast(customers_churned as {{ dbt.type_bigint() }}) as customers_churned,
         cast(customers_joined as {{ dbt.type_bigint() }}) as customers_joined,
         cast(customers_left as {{ dbt.type_bigint() }}) as customers_left
-    from bounded
+    from covered
 )
 
 select * from final

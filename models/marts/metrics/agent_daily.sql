@@ -5,8 +5,10 @@
     only (null on leave, off days and replies without a shift) and is what the 30-35 target of
     seeds/metric_targets.csv judges. Solved, resolution rate, SLA breaches, handle time and CSAT
     are the agent's kpi_scorecard values (dimension 'agent').
-    Note: shift dates are on the team's schedule clock (fct_agent_days), scorecard days on the
-    reporting timezone; they coincide unless the two timezones differ.
+    Days are the agent's own (int_agents_clocked): shifts, conversations and
+    conversations_per_worked_day count on the agent's clock; the other scorecard values (solved,
+    SLA, handle time, CSAT) are cut from the scorecard's reporting-timezone days, so their 'agent'
+    rows still add up to the 'all' rows; the two coincide unless the timezones differ.
 #}
 
 {%- set value_columns = [

@@ -34,7 +34,10 @@ final as (
         cast(targets.target_value as double) as target_value,
         cast(targets.target_min as double) as target_min,
         cast(targets.target_max as double) as target_max,
-        targets.source_note as target_source
+        targets.source_note as target_source,
+        targets.source_article as target_source_article,
+        targets.is_house_default as is_target_house_default,
+        cast(targets.min_sample as double) as target_min_sample
     from catalog
     left join targets
         on catalog.metric_id = targets.metric_id

@@ -2,7 +2,8 @@
     The long scorecard (SPEC §3): one row per metric, period (day, ISO week, month) and dimension
     value with data. Each aggregation path of the catalog produces numerator and denominator;
     the value follows from them by the metric's value_type (macro metric_value), so BI tools can
-    re-aggregate ratios as sum(numerator) / sum(denominator).
+    re-aggregate ratios as sum(numerator) / sum(denominator). A target is judged only on a
+    sample of at least the seed's min_sample (docs/metrics.md, "Targets").
 #}
 
 {%- set paths = [
@@ -78,27 +79,49 @@ valued as (
     where ' ' || catalog.grains || ' ' like '% ' || unioned.period_grain || ' %'
 ),
 
-final as (
+judged as (
     select
-        valued.metric_id,
-        valued.period_grain,
-        valued.period_start,
-        valued.dimension,
-        valued.dimension_value,
-        valued.value,
-        valued.numerator,
-        valued.denominator,
+        valued.*,
+        targets.direction,
         cast(coalesce(targets.target_value, targets.target_min) as double) as target,
+        -- the denominator is the sample (answers, calls, tickets, orders, worked days)
+        case
+            when targets.direction is not null
+                then coalesce(valued.denominator < targets.min_sample, false)
+        end as is_small_sample,
         {{ metric_meets_target(
             'valued.value',
             'targets.direction',
             'targets.target_value',
             'targets.target_min',
             'targets.target_max'
-        ) }} as meets_target
+        ) }} as value_meets_target
     from valued
     left join targets
         on valued.metric_id = targets.metric_id
+),
+
+final as (
+    select
+        metric_id,
+        period_grain,
+        period_start,
+        dimension,
+        dimension_value,
+        value,
+        numerator,
+        denominator,
+        target,
+        case when not is_small_sample then value_meets_target end as meets_target,
+        is_small_sample,
+        case
+            when direction is null then 'no_target'
+            when value is null then 'no_value'
+            when is_small_sample then 'small_sample'
+            when value_meets_target then 'met'
+            else 'missed'
+        end as target_status
+    from judged
 )
 
 select * from final

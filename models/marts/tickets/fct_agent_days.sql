@@ -12,36 +12,15 @@ replies as (
     select * from {{ ref('int_ticket_replies_paired') }}
 ),
 
-business_hours as (
-    select * from {{ ref('business_hours') }}
-),
-
-schedules as (
-    select distinct
-        schedule_id,
-        timezone
-    from business_hours
-),
-
--- Replies are dated on the team's clock (its schedule timezone, 'default' for unknown teams),
--- the clock shifts are planned on; the seed's zones are curated, unlike free-text agent zones.
 agent_clocks as (
-    select
-        agents.agent_id,
-        coalesce(team_schedules.timezone, default_schedules.timezone, 'UTC') as clock_timezone
-    from agents
-    left join schedules as team_schedules
-        on lower(trim(agents.team)) = lower(trim(team_schedules.schedule_id))
-    left join schedules as default_schedules
-        on default_schedules.schedule_id = 'default'
+    select * from {{ ref('int_agents_clocked') }}
 ),
 
 dated_replies as (
     select
         replies.agent_id,
         replies.ticket_id,
-        cast({{ utc_to_local('replies.replied_at', "coalesce(agent_clocks.clock_timezone, 'UTC')") }} as date)
-            as shift_date
+        {{ agent_local_date('replies.replied_at', 'agent_clocks.clock_timezone') }} as shift_date
     from replies
     left join agent_clocks
         on replies.agent_id = agent_clocks.agent_id
