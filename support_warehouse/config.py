@@ -81,7 +81,7 @@ def plausible_from() -> str:
 def plausible_days_after_load() -> int:
     """A timestamp more than this many days after its row's load time is a rejected row (dbt var
     plausible_days_after_load); agent shift dates: plausible_schedule_days_after_load()."""
-    return int(os.environ.get("SW_PLAUSIBLE_DAYS_AFTER_LOAD", "1"))
+    return int(os.environ.get("SW_PLAUSIBLE_DAYS_AFTER_LOAD", "31"))
 
 
 def plausible_schedule_days_after_load() -> int:

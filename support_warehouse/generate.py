@@ -742,10 +742,12 @@ class _Sim:
         channel = np.where(rng.random(n) < 0.8, prefers[cust], _choice(rng, (0.55, 0.30, 0.15), n))
         # Order defects besides reviews (optional contract columns): A-to-z claims exist on Amazon
         # only, mostly on late or returned orders; chargebacks anywhere, rarely.
+        # Their own random stream, so adding them left every other draw (reviews too) as it was.
+        defects_rng = self.rng("order_defects")
         amazon = channel == SALES_CHANNELS.index("amazon")
         claim_odds = np.where(status == O_RETURNED, 0.08, np.where(on_time == 0, 0.04, 0.003))
-        claim = amazon & shipped & (rng.random(n) < claim_odds)
-        chargeback = (status != O_PLACED) & (rng.random(n) < 0.002)
+        claim = amazon & shipped & (defects_rng.random(n) < claim_odds)
+        chargeback = (status != O_PLACED) & (defects_rng.random(n) < 0.002)
         self.order = dict(ordered=ordered, customer=cust + 1, product=product + 1, quantity=quantity.astype(np.int64),
                           amount=amount, status=status.astype(np.int8), on_time=on_time.astype(np.int8),
                           channel=channel.astype(np.int8), claim=claim.astype(np.int8),

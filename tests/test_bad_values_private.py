@@ -25,7 +25,7 @@ from tests.test_reliability import Night, _env, _write, night_refresh, write_fir
 
 NAME_IN_TIMESTAMP = "Noah García"
 TICKET_HEADER = "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
-PLAUSIBLE = "is outside the plausible window (before 2000-01-01 or more than 1 days after the load)"
+PLAUSIBLE = "is outside the plausible window (before 2000-01-01 or more than 31 days after the load)"
 
 
 def write_implausible_night(landing: Path) -> None:
