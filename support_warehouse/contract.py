@@ -15,10 +15,18 @@ class Entity:
     source: str  # dbt source name the raw table belongs to
     key: tuple[str, ...]
     columns: dict[str, str]  # required column -> logical type
+    # Connector tables: landing folder below the landing dir (e.g. "zendesk/ticket"; default: name)
+    # and columns staging reads when present (created in raw, not required in a file).
+    folder: str | None = None
+    optional: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(self.columns)
+
+    @property
+    def landing_folder(self) -> str:
+        return self.folder or self.name
 
 
 ENTITIES: dict[str, Entity] = {
@@ -208,3 +216,48 @@ ACCEPTED_VALUES = {
 
 # Inclusive score range per survey scale.
 SCALE_RANGES = {"csat_5": (1, 5), "csat_3": (1, 3), "nps_11": (0, 10), "ces_7": (1, 7)}
+
+
+# ------------------------------------------------------------------ connector tables (issue 23)
+# Tables of Fivetran's connectors, landed as the connector writes them under
+# <landing>/<system>/<table>/ and loaded into raw.<system>__<table> (VARCHAR, same ledger as the
+# contract entities). Their only "contract" is the columns the stg_<system>__* models read.
+
+
+def _connector(system: str, table: str, key: tuple[str, ...], columns: tuple[str, ...],
+               optional: tuple[str, ...] = ("_fivetran_deleted",)) -> Entity:
+    return Entity(
+        f"{system}__{table}", system, key, {c: "string" for c in columns},
+        folder=f"{system}/{table}", optional=optional,
+    )
+
+
+CONNECTOR_TABLES: dict[str, Entity] = {
+    e.name: e
+    for e in [
+        _connector("zendesk", "ticket", ("id",), (
+            "id", "created_at", "updated_at", "status", "priority", "type", "via_channel",
+            "requester_id", "assignee_id", "group_id", "_fivetran_synced",
+        )),
+        _connector("zendesk", "ticket_comment", ("id",), (
+            "id", "ticket_id", "user_id", "public", "created", "_fivetran_synced",
+        )),
+        _connector("zendesk", "ticket_field_history", ("ticket_id", "field_name", "updated"), (
+            "ticket_id", "field_name", "updated", "value", "_fivetran_synced",
+        ), optional=("user_id",)),
+        _connector("zendesk", "user", ("id",), (
+            "id", "name", "email", "role", "time_zone", "created_at", "_fivetran_synced",
+        ), optional=("_fivetran_deleted", "default_group_id", "active")),
+        _connector("zendesk", "group", ("id",), ("id", "name", "_fivetran_synced")),
+    ]
+}
+
+# Every table the loader reads: the contract entities, then the connector tables.
+LANDING_TABLES: dict[str, Entity] = {**ENTITIES, **CONNECTOR_TABLES}
+
+CONNECTOR_SYSTEMS = tuple(dict.fromkeys(e.source for e in CONNECTOR_TABLES.values()))
+
+
+def known_landing_folders() -> frozenset[str]:
+    """Top-level landing folders the loader reads: one per contract entity, one per connector system."""
+    return frozenset(ENTITIES) | frozenset(CONNECTOR_SYSTEMS)

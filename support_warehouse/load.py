@@ -57,7 +57,7 @@ from typing import TypeVar
 import duckdb
 
 from . import config
-from .contract import ENTITIES, LINEAGE_COLUMNS
+from .contract import LANDING_TABLES, LINEAGE_COLUMNS, known_landing_folders
 
 T = TypeVar("T")
 
@@ -252,7 +252,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         "_loaded_files" in existing
         and "_load_rejects" in existing
         and all(
-            {*e.required, *LINEAGE_COLUMNS} <= existing.get(name, set()) for name, e in ENTITIES.items()
+            {*e.required, *e.optional, *LINEAGE_COLUMNS} <= existing.get(name, set())
+            for name, e in LANDING_TABLES.items()
         )
     )
     if complete:
@@ -260,13 +261,13 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(_LOADED_FILES_DDL)
     con.execute(_LOAD_REJECTS_DDL)
-    for name, entity in ENTITIES.items():
-        cols = [f"{_q(c)} varchar" for c in entity.required]
+    for name, entity in LANDING_TABLES.items():
+        cols = [f"{_q(c)} varchar" for c in (*entity.required, *entity.optional)]
         cols += [f"{_q(c)} {lineage_types[c]}" for c in LINEAGE_COLUMNS]
         con.execute(f"create table if not exists {RAW_SCHEMA}.{_q(name)} ({', '.join(cols)})")
         # A table created by an older contract gets the columns added since.
         have = {c.lower() for c in _table_columns(con, RAW_SCHEMA, name)}
-        for c in entity.required:
+        for c in (*entity.required, *entity.optional):
             if c not in have:
                 con.execute(f"alter table {RAW_SCHEMA}.{_q(name)} add column {_q(c)} varchar")
         for c in LINEAGE_COLUMNS:
@@ -304,7 +305,7 @@ def _classify_suffix(name: str) -> tuple[str, str | None] | None:
 
 
 def _entity_files(landing_dir: Path, entity: str) -> list[_File]:
-    root = Path(landing_dir) / entity
+    root = Path(landing_dir) / _folder(entity)
     if not root.is_dir():
         return []
     found: list[_File] = []
@@ -335,6 +336,11 @@ def _entity_files(landing_dir: Path, entity: str) -> list[_File]:
             )
     found.sort(key=lambda f: f.rel)
     return found
+
+
+def _folder(entity: str) -> str:
+    """Landing folder of a raw table: the entity's name, or <system>/<table> for a connector table."""
+    return LANDING_TABLES[entity].landing_folder if entity in LANDING_TABLES else entity
 
 
 def _digest(f: _File, want_blank_lines: bool) -> None:
@@ -504,7 +510,7 @@ def pending_files(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> dict[str
     Read-only (works on a read-only connection and on a database without raw tables yet).
     """
     out: dict[str, list[Path]] = {}
-    for entity in ENTITIES:
+    for entity in LANDING_TABLES:
         new, _ = _split_new(con, Path(landing_dir), entity)
         if new:
             out[entity] = [f.path for f in new]
@@ -536,7 +542,7 @@ def _normalise_name(raw: str | None, position: int) -> str:
 
 def _check_required(entity: str, f: _File, columns: Iterable[str]) -> None:
     present = set(columns)
-    missing = [c for c in ENTITIES[entity].required if c not in present]
+    missing = [c for c in LANDING_TABLES[entity].required if c not in present]
     if not missing:
         return
     msg = f"{entity}: {f.display} is missing required column '{missing[0]}'"
@@ -1127,8 +1133,8 @@ def load_entity(
     load back and is returned in ``error``/``exception`` (a ``LoadError``). Raises for programmer
     errors (unknown entity, a transaction already open on ``con``).
     """
-    if entity not in ENTITIES:
-        raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(ENTITIES)}")
+    if entity not in LANDING_TABLES:
+        raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(LANDING_TABLES)}")
     landing_dir = Path(landing_dir)
     load_id = load_id or new_load_id()
     ensure_raw_schema(con)
@@ -1209,12 +1215,12 @@ def load_all(
     if landing_dir.is_dir():
         unknown = sorted(
             p.name for p in landing_dir.iterdir()
-            if p.is_dir() and not p.name.startswith(("_", ".")) and p.name not in ENTITIES
+            if p.is_dir() and not p.name.startswith(("_", ".")) and p.name not in known_landing_folders()
         )
         if unknown:
             log.warning("ignoring landing folders that are no contract entity: %s", ", ".join(unknown))
     return side_by_side(
-        con, landing_dir, list(ENTITIES), lambda cursor, entity: load_entity(cursor, landing_dir, entity, load_id)
+        con, landing_dir, list(LANDING_TABLES), lambda cursor, entity: load_entity(cursor, landing_dir, entity, load_id)
     )
 
 
@@ -1244,7 +1250,7 @@ def side_by_side(
         finally:
             cursor.close()
 
-    largest_first = sorted(entities, key=lambda e: -_folder_bytes(Path(landing_dir) / e))
+    largest_first = sorted(entities, key=lambda e: -_folder_bytes(Path(landing_dir) / _folder(e)))
     with ThreadPoolExecutor(max_workers=max(1, workers or config.duckdb_threads()), thread_name_prefix="load") as pool:
         futures = {entity: pool.submit(run, entity) for entity in largest_first}
     return {entity: futures[entity].result() for entity in entities}
