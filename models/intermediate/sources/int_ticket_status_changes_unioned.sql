@@ -1,0 +1,40 @@
+{# Status changes of every source system; Zendesk's come from ticket_field_history (field status). #}
+{{ config(sw_keys_kept=true) }}
+
+with
+
+contract_changes as (
+    select * from {{ ref('stg_helpdesk__ticket_status_changes') }}
+),
+
+zendesk_changes as (
+    select * from {{ ref('stg_zendesk__ticket_status_changes') }}
+),
+
+unioned as (
+    select
+        ticket_id,
+        changed_at,
+        status,
+        'contract' as source_system,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from contract_changes
+    union all
+    select
+        ticket_id,
+        changed_at,
+        status,
+        'zendesk' as source_system,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from zendesk_changes
+),
+
+final as (
+    select * from unioned
+)
+
+select * from final
