@@ -249,6 +249,19 @@ CONNECTOR_TABLES: dict[str, Entity] = {
             "id", "name", "email", "role", "time_zone", "created_at", "_fivetran_synced",
         ), optional=("_fivetran_deleted", "default_group_id", "active")),
         _connector("zendesk", "group", ("id",), ("id", "name", "_fivetran_synced")),
+        _connector("zendesk", "schedule", ("id", "start_time"), (
+            "id", "name", "time_zone", "start_time", "end_time", "_fivetran_synced",
+        )),
+        _connector("zendesk", "schedule_holiday", ("id",), (
+            "id", "schedule_id", "name", "start_date", "end_date", "_fivetran_synced",
+        )),
+        _connector("zendesk", "ticket_schedule", ("ticket_id", "created_at"), (
+            "ticket_id", "schedule_id", "created_at", "_fivetran_synced",
+        ), optional=()),
+        # Landed and kept in raw, not read: daylight-saving rules come from the IANA zone of the
+        # schedule's time zone (docs/sources/zendesk.md).
+        _connector("zendesk", "time_zone", ("time_zone",), (), optional=()),
+        _connector("zendesk", "daylight_time", ("time_zone", "year"), (), optional=()),
     ]
 }
 

@@ -1,7 +1,7 @@
 """Synthetic Zendesk extracts in the layout Fivetran's Zendesk connector lands (issue 23).
 
-``<out>/zendesk/<table>/<table>.csv`` for ticket, ticket_comment, ticket_field_history, user and
-group, with the connector's column names (``_fivetran_synced``, ``_fivetran_deleted``). Tickets
+``<out>/zendesk/<table>/<table>.csv`` for ticket, ticket_comment, ticket_field_history, user,
+group, schedule, schedule_holiday and ticket_schedule, with the connector's column names (``_fivetran_synced``, ``_fivetran_deleted``). Tickets
 are reopened, unassigned, unanswered or still open in realistic shares, agents sit in several time
 zones (Zendesk's Rails zone names), comments include internal notes. ``bad_rows=True`` adds one
 row per rejection rule the staging models apply (unknown status, comment on a missing ticket,
@@ -17,6 +17,14 @@ from pathlib import Path
 
 AGENT_ZONES = ("Eastern Time (US & Canada)", "Pacific Time (US & Canada)", "London", "Berlin", "Sydney")
 GROUPS = ((360001, "Support"), (360002, "Billing"), (360003, "Technical"))
+# Two Zendesk schedules in zones whose daylight-saving time ends inside a default period
+# (Europe: last Sunday of October, US: first Sunday of November): group -> schedule.
+SCHEDULES = {
+    500001: ("Americas", "Eastern Time (US & Canada)", ((9 * 60, 17 * 60),)),
+    500002: ("Europe", "London", ((8 * 60, 12 * 60), (13 * 60, 18 * 60))),
+}
+GROUP_SCHEDULE = {360001: 500001, 360002: 500002, 360003: 500001}
+HOLIDAY = (700001, 500001, "Thanksgiving", date(2026, 11, 26), date(2026, 11, 27))
 CHANNELS = ("web", "email", "chat", "api", "voice")
 PRIORITIES = ("low", "normal", "normal", "high", "urgent", "")
 TYPES = ("question", "incident", "problem", "task", "")
@@ -147,6 +155,24 @@ def generate_zendesk(
             "_fivetran_synced": synced, "_fivetran_deleted": "false",
         })
 
+    schedule_rows = []
+    for sid, (name, zone, intervals) in SCHEDULES.items():
+        for day in range(1, 6):  # Monday to Friday; Zendesk counts minutes from Sunday 00:00
+            for begin, end in intervals:
+                schedule_rows.append({
+                    "id": sid, "name": name, "time_zone": zone, "start_time": day * 1440 + begin,
+                    "end_time": day * 1440 + end, "created_at": _ts(start - timedelta(days=500)),
+                    "_fivetran_synced": synced, "_fivetran_deleted": "false",
+                })
+    holiday_rows = [{
+        "id": HOLIDAY[0], "schedule_id": HOLIDAY[1], "name": HOLIDAY[2], "start_date": HOLIDAY[3].isoformat(),
+        "end_date": HOLIDAY[4].isoformat(), "_fivetran_synced": synced, "_fivetran_deleted": "false",
+    }]
+    ticket_schedules = [{
+        "ticket_id": t["id"], "schedule_id": GROUP_SCHEDULE.get(t["group_id"], 500001),
+        "created_at": t["created_at"], "_fivetran_synced": synced,
+    } for t in ticket_rows]
+
     if bad_rows:
         bad = {"id": 99001, "created_at": _ts(start + timedelta(days=1)), "updated_at": _ts(start + timedelta(days=1)),
                "status": "escalated", "priority": "high", "type": "incident", "via_channel": "web",
@@ -157,6 +183,12 @@ def generate_zendesk(
         comment(100, customers[0], start)
         comments[-1]["created"] = "yesterday-ish"  # untypeable timestamp
 
+    _write(out_dir, "schedule", ["id", "name", "time_zone", "start_time", "end_time", "created_at",
+                                 "_fivetran_synced", "_fivetran_deleted"], schedule_rows)
+    _write(out_dir, "schedule_holiday", ["id", "schedule_id", "name", "start_date", "end_date",
+                                         "_fivetran_synced", "_fivetran_deleted"], holiday_rows)
+    _write(out_dir, "ticket_schedule", ["ticket_id", "schedule_id", "created_at", "_fivetran_synced"],
+           ticket_schedules)
     _write(out_dir, "group", ["id", "name", "url", "_fivetran_synced", "_fivetran_deleted"], groups)
     _write(out_dir, "user", ["id", "name", "email", "role", "time_zone", "created_at", "default_group_id",
                              "active", "_fivetran_synced", "_fivetran_deleted"], users)
@@ -167,5 +199,6 @@ def generate_zendesk(
                                        "_fivetran_synced", "_fivetran_deleted"], comments)
     _write(out_dir, "ticket_field_history", ["ticket_id", "field_name", "updated", "value", "user_id",
                                              "_fivetran_synced"], history)
-    return {"ticket": len(ticket_rows), "ticket_comment": len(comments), "ticket_field_history": len(history),
+    return {"schedule": len(schedule_rows), "schedule_holiday": len(holiday_rows),
+            "ticket_schedule": len(ticket_schedules), "ticket": len(ticket_rows), "ticket_comment": len(comments), "ticket_field_history": len(history),
             "user": len(users), "group": len(groups)}

@@ -97,3 +97,12 @@
         else {{ support_warehouse.clean_text(column) }}
     end
 {%- endmacro %}
+
+{# Minutes after midnight as wall-clock text 'HH:MM' ('24:00' for the day's end), as the business_hours seed writes them. #}
+{% macro minutes_to_clock_text(minutes_expr) -%}
+    (
+        lpad(cast(cast(floor(({{ minutes_expr }}) / 60) as {{ dbt.type_int() }}) as {{ dbt.type_string() }}), 2, '0')
+        || ':'
+        || lpad(cast(cast(({{ minutes_expr }}) - 60 * floor(({{ minutes_expr }}) / 60) as {{ dbt.type_int() }}) as {{ dbt.type_string() }}), 2, '0')
+    )
+{%- endmacro %}

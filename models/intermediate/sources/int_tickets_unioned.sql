@@ -1,7 +1,8 @@
 {#
     Tickets of every source system, in the contract's shape: the contract's own extracts and the
     Zendesk connector's tickets (keys 'zendesk:<id>', so they never collide). source_system and
-    source_ticket_id link a row back to its system. The facts read this, never a stg_ model.
+    source_ticket_id link a row back to its system; system_schedule_id is the business-hours schedule
+    the system itself gave the ticket (Zendesk ticket_schedule), if any. The facts read this, never a stg_ model.
 #}
 {{ config(sw_keys_kept=true) }}
 
@@ -15,6 +16,24 @@ zendesk_tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
 ),
 
+zendesk_ticket_schedules as (
+    select * from {{ ref('stg_zendesk__ticket_schedules') }}
+),
+
+zendesk_scheduled as (
+    select
+        zendesk_tickets.*,
+        zendesk_ticket_schedules.schedule_id as system_schedule_id,
+        -- a new schedule re-times the ticket's business minutes
+        greatest(
+            zendesk_tickets._loaded_at,
+            coalesce(zendesk_ticket_schedules._loaded_at, zendesk_tickets._loaded_at)
+        ) as scheduled_loaded_at
+    from zendesk_tickets
+    left join zendesk_ticket_schedules
+        on zendesk_tickets.ticket_id = zendesk_ticket_schedules.ticket_id
+),
+
 unioned as (
     select
         ticket_id,
@@ -26,6 +45,7 @@ unioned as (
         assignee_id,
         created_at,
         updated_at,
+        cast(null as {{ dbt.type_string() }}) as system_schedule_id,
         'contract' as source_system,
         ticket_id as source_ticket_id,
         _source_file,
@@ -43,12 +63,13 @@ unioned as (
         assignee_id,
         created_at,
         updated_at,
+        system_schedule_id,
         'zendesk' as source_system,
         source_ticket_id,
         _source_file,
         _source_line,
-        _loaded_at
-    from zendesk_tickets
+        scheduled_loaded_at as _loaded_at
+    from zendesk_scheduled
 ),
 
 final as (

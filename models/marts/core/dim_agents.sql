@@ -5,7 +5,7 @@ agents as (
 ),
 
 business_hours as (
-    select * from {{ ref('business_hours') }}
+    select * from {{ ref('int_business_hours_unioned') }}
 ),
 
 schedules as (

@@ -13,7 +13,7 @@ replies as (
 ),
 
 business_hours as (
-    select * from {{ ref('business_hours') }}
+    select * from {{ ref('int_business_hours_unioned') }}
 ),
 
 schedules as (

@@ -356,6 +356,8 @@ final as (
             when has_sla_due and sla_measured_at > sla_due_at
                 then {{ minutes_between('sla_due_at', 'sla_measured_at') }}
         end as sla_breach_minutes,
+        source_system,
+        source_ticket_id,
         as_of_at
     from flagged
 )
