@@ -190,10 +190,16 @@ def _fivetran_metrics(landing: Path) -> dict[str, dict[str, float | int | None]]
             # int_zendesk__comment_metrics: count_public_agent_comments
             "public_agent_replies": sum(1 for c in public if c[1] == "internal_comment"),
         }
+        # zendesk__ticket_metrics: one/two/multi-touch = 1 / 2 / > 2 public agent comments on a
+        # ticket whose current status is solved or closed
+        replies, is_solved = out[tid]["public_agent_replies"], t["status"] in ("solved", "closed")
+        out[tid]["touch"] = (is_solved and replies == 1, is_solved and replies == 2, is_solved and replies > 2)
     return out
 
 
-def _agrees(ours: float | int | None, theirs: float | int | None, tolerance: float) -> bool:
+def _agrees(ours, theirs, tolerance: float | None) -> bool:
+    if tolerance is None:
+        return tuple(ours.values() if isinstance(ours, dict) else ours) == theirs
     if ours is None or theirs is None or (isinstance(ours, float) and math.isnan(ours)):
         return (ours is None or (isinstance(ours, float) and math.isnan(ours))) and theirs is None
     return abs(float(ours) - float(theirs)) <= tolerance
@@ -207,7 +213,8 @@ def test_per_ticket_metrics_agree_with_fivetran_definitions(night: dict) -> None
             select source_ticket_id, first_response_minutes, first_response_business_minutes,
                    first_resolution_minutes, full_resolution_minutes,
                    first_resolution_business_minutes, full_resolution_business_minutes,
-                   reopen_count, agent_reply_count
+                   reopen_count, agent_reply_count,
+                   (is_one_touch_resolution, is_two_touch_resolution, is_multi_touch_resolution)
             from marts.fct_tickets
         """)
     }
@@ -217,12 +224,13 @@ def test_per_ticket_metrics_agree_with_fivetran_definitions(night: dict) -> None
     metrics = [
         ("first_reply", 0.01), ("first_reply_business", 0.01), ("first_resolution", 1.0),
         ("full_resolution", 1.0), ("first_resolution_business", 0.01), ("full_resolution_business", 0.01),
-        ("reopens", 0), ("public_agent_replies", 0),
+        ("reopens", 0), ("public_agent_replies", 0), ("touch", None),
     ]
     # the generated data must exercise every definition
     assert sum(1 for e in expected.values() if e["reopens"]) >= 10
     assert sum(1 for e in expected.values() if e["first_reply"] is None) >= 10
     assert sum(1 for e in expected.values() if e["full_resolution"] is None) >= 20
+    assert all(sum(1 for e in expected.values() if e["touch"][i]) >= 10 for i in range(3))
     shares = {}
     for i, (name, tolerance) in enumerate(metrics):
         agree = sum(_agrees(actual[t][i], expected[t][name], tolerance) for t in expected)
