@@ -236,3 +236,24 @@ def test_per_ticket_metrics_agree_with_fivetran_definitions(night: dict) -> None
         agree = sum(_agrees(actual[t][i], expected[t][name], tolerance) for t in expected)
         shares[name] = agree / len(expected)
     assert all(share >= AGREEMENT for share in shares.values()), shares
+
+
+# ------------------------------------------------------------------------------ loader only
+
+
+def test_connector_file_missing_a_column_read_fails_its_table_naming_file_and_column(con, landing, caplog) -> None:
+    from support_warehouse import load
+
+    landing.write("zendesk/group", "g.csv", "id,name,_fivetran_synced\n1,Support,2026-11-01 00:00:00\n")
+    landing.write("zendesk/ticket_comment", "c.jsonl", '{"id": 1, "ticket_id": 2, "user_id": 3, "public": true}\n')
+    landing.write("zendesk/not_a_table_yet", "x.csv", "a\n1\n")
+    results = load.load_all(con, landing.root)
+    assert results["zendesk__group"].rows_loaded == 1 and results["zendesk__group"].error is None
+    assert results["zendesk__ticket_comment"].error == (
+        f"zendesk__ticket_comment: {landing.root.name}/zendesk/ticket_comment/c.jsonl is missing required column "
+        "'created' (also missing: '_fivetran_synced')"
+    )
+    assert results["zendesk__ticket_comment"].rows_loaded == 0
+    # optional connector columns exist in raw even when no file had them (staging reads them)
+    assert con.execute("select name, _fivetran_deleted from raw.zendesk__group").fetchall() == [("Support", None)]
+    assert "no contract entity" not in caplog.text  # the zendesk folder is a known landing folder
