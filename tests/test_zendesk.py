@@ -37,8 +37,18 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> dict:
     mp = pytest.MonkeyPatch()
     mp.delenv("SW_REPORTING_TZ", raising=False)
     mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
+    env = {
+        "SW_LANDING_DIR": landing, "SW_WAREHOUSE_PATH": warehouse, "SW_PUBLISH_DIR": published,
+        "DAGSTER_HOME": root / "dagster", "SW_DBT_TARGET_PATH": root / "target", "SW_DBT_TARGET": "duckdb",
+        "SW_DAGSTER_LOG_LEVEL": "WARNING", "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
+    for k, v in env.items():
+        mp.setenv(k, str(v))
+    mp.delenv("DBT_TARGET_PATH", raising=False)
+    mp.delenv("DBT_LOG_PATH", raising=False)
     try:
-        report = refresh(landing, warehouse, "duckdb", publish_dir=published, engine="direct")
+        # the Dagster night: raw assets per connector table, dbt build, publish
+        report = refresh(landing, warehouse, "duckdb", publish_dir=published, engine="dagster")
     finally:
         mp.undo()
     return {"landing": landing, "warehouse": warehouse, "published": published, "report": report}
