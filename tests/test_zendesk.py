@@ -88,6 +88,9 @@ def test_night_loads_only_zendesk_tables_and_publishes(night: dict) -> None:
     assert loaded["zendesk__ticket"] == 301
     assert loaded["zendesk__schedule"] == 15  # 2 schedules x 5 weekdays, Europe with a lunch break
     assert not [e for e in loaded if "__" not in e]
+    # the night summary counts the rejects of connector tables too (see the rejected rows below)
+    assert report.entities["zendesk__ticket"].rejected_staging == 1
+    assert report.entities["zendesk__ticket_comment"].rejected_staging == 2
 
 
 def test_fct_tickets_and_kpi_scorecard_from_zendesk_only(night: dict) -> None:
