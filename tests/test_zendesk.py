@@ -270,3 +270,16 @@ def test_connector_file_missing_a_column_read_fails_its_table_naming_file_and_co
     # optional connector columns exist in raw even when no file had them (staging reads them)
     assert con.execute("select name, _fivetran_deleted from raw.zendesk__group").fetchall() == [("Support", None)]
     assert "no contract entity" not in caplog.text  # the zendesk folder is a known landing folder
+
+
+def test_generate_format_zendesk_writes_the_connector_layout(tmp_path: Path) -> None:
+    from support_warehouse.cli import main
+
+    assert main(["generate", "--format", "zendesk", "--out", str(tmp_path), "--tickets", "40", "--days", "20",
+                 "--bad-rows-share", "0"]) == 0
+    tables = sorted(p.name for p in (tmp_path / "zendesk").iterdir())
+    assert tables == ["group", "schedule", "schedule_holiday", "ticket", "ticket_comment", "ticket_field_history",
+                      "ticket_schedule", "user"]
+    assert len(_rows(tmp_path, "ticket")) == 40  # no bad rows asked for: no extra ticket
+    header = next(csv.reader(open(tmp_path / "zendesk" / "ticket" / "ticket.csv", encoding="utf-8")))
+    assert {"_fivetran_synced", "_fivetran_deleted", "via_channel", "requester_id"} <= set(header)
