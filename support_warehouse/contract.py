@@ -262,6 +262,24 @@ CONNECTOR_TABLES: dict[str, Entity] = {
         # schedule's time zone (docs/sources/zendesk.md).
         _connector("zendesk", "time_zone", ("time_zone",), (), optional=()),
         _connector("zendesk", "daylight_time", ("time_zone", "year"), (), optional=()),
+        # Fivetran Intercom: *_history tables hold every version of a row (latest by updated_at)
+        _connector("intercom", "conversation_history", ("id", "updated_at"), (
+            "id", "created_at", "updated_at", "state", "source_type", "source_delivered_as",
+            "source_author_id", "assignee_id", "_fivetran_synced",
+        ), optional=("_fivetran_deleted", "conversation_rating_value")),
+        _connector("intercom", "conversation_part_history", ("id", "updated_at"), (
+            "id", "conversation_id", "part_type", "author_id", "author_type", "created_at",
+            "updated_at", "_fivetran_synced",
+        ), optional=("_fivetran_deleted", "body")),
+        _connector("intercom", "admin", ("id",), ("id", "name", "_fivetran_synced"),
+                   optional=("_fivetran_deleted", "email")),
+        _connector("intercom", "team", ("id",), ("id", "name", "_fivetran_synced")),
+        _connector("intercom", "team_admin", ("team_id", "admin_id"), (
+            "team_id", "admin_id", "_fivetran_synced",
+        )),
+        _connector("intercom", "contact_history", ("id", "updated_at"), (
+            "id", "role", "name", "email", "created_at", "updated_at", "_fivetran_synced",
+        )),
     ]
 }
 

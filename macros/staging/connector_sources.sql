@@ -106,3 +106,43 @@
         || lpad(cast(cast(({{ minutes_expr }}) - 60 * floor(({{ minutes_expr }}) / 60) as {{ dbt.type_int() }}) as {{ dbt.type_string() }}), 2, '0')
     )
 {%- endmacro %}
+
+{#
+    Intercom conversation source -> the channels seed: the messenger (and in-app push) is chat;
+    a source the seed lacks falls back on how it was delivered (a customer-started one is chat).
+#}
+{% macro intercom_channel(source_type, delivered_as) -%}
+    case {{ support_warehouse.clean_code(source_type) }}
+        when 'conversation' then 'chat'
+        when 'push' then 'chat'
+        when 'email' then 'email'
+        when 'facebook' then 'facebook'
+        when 'twitter' then 'twitter'
+        when 'instagram' then 'instagram'
+        when 'whatsapp' then 'whatsapp'
+        when 'sms' then 'sms'
+        when 'phone_call' then 'phone'
+        else
+            case {{ support_warehouse.clean_code(delivered_as) }}
+                when 'customer_initiated' then 'chat'
+                else 'web_form'
+            end
+    end
+{%- endmacro %}
+
+{#
+    Intercom conversation state (or the state a close/open/snooze part moves it to) -> the
+    project's statuses: closed is solved (it can be reopened), snoozed waits (pending). Anything
+    else stays as is and is rejected (states) or is not a status change (parts).
+#}
+{% macro intercom_status(column) -%}
+    case {{ support_warehouse.clean_code(column) }}
+        when 'closed' then 'solved'
+        when 'close' then 'solved'
+        when 'snoozed' then 'pending'
+        when 'open' then 'open'
+        when 'timer_unsnooze' then 'open'
+        when 'unsnooze' then 'open'
+        else {{ support_warehouse.clean_code(column) }}
+    end
+{%- endmacro %}

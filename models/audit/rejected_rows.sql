@@ -17,6 +17,12 @@
     ('base_zendesk__ticket_field_history', 'zendesk__ticket_field_history', ['ticket_id', 'field_name', 'changed_at']),
     ('base_zendesk__users', 'zendesk__user', ['user_id']),
     ('base_zendesk__groups', 'zendesk__group', ['group_id']),
+    ('base_intercom__conversations', 'intercom__conversation_history', ['ticket_id']),
+    ('base_intercom__conversation_parts', 'intercom__conversation_part_history', ['message_id']),
+    ('base_intercom__admins', 'intercom__admin', ['admin_id']),
+    ('base_intercom__teams', 'intercom__team', ['team_id']),
+    ('base_intercom__team_admins', 'intercom__team_admin', ['team_id', 'admin_id']),
+    ('base_intercom__contacts', 'intercom__contact_history', ['contact_id']),
 ] -%}
 
 with
@@ -27,8 +33,8 @@ staged_rejects as (
 ),
 
 {%- set connector_entities = {
-    'int_ticket_messages_validated': {'zendesk': 'zendesk__ticket_comment'},
-    'int_ticket_status_changes_validated': {'zendesk': 'zendesk__ticket_field_history'},
+    'int_ticket_messages_validated': {'zendesk': 'zendesk__ticket_comment', 'intercom': 'intercom__conversation_part_history'},
+    'int_ticket_status_changes_validated': {'zendesk': 'zendesk__ticket_field_history', 'intercom': 'intercom__conversation_part_history'},
 } -%}
 {% for model, entity, keys in validated %}
 {{ model }} as (

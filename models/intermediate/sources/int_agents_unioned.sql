@@ -1,6 +1,7 @@
 {#
     Agents of every source system; Zendesk's are its agent and admin users, their team the name
-    of their default group (which picks the business-hours schedule, as a contract team does).
+    of their default group (which picks the business-hours schedule, as a contract team does);
+    Intercom's are its admins, their team from team_admin.
 #}
 {{ config(sw_keys_kept=true) }}
 
@@ -17,6 +18,30 @@ zendesk_users as (
 
 zendesk_groups as (
     select * from {{ ref('stg_zendesk__groups') }}
+),
+
+intercom_admins as (
+    select * from {{ ref('stg_intercom__admins') }}
+),
+
+intercom_team_admins as (
+    select * from {{ ref('stg_intercom__team_admins') }}
+),
+
+intercom_teams as (
+    select * from {{ ref('stg_intercom__teams') }}
+),
+
+-- an admin in several teams works on the schedule of the first by name
+intercom_admin_teams as (
+    select
+        intercom_team_admins.admin_id,
+        min(intercom_teams.team_name) as team_name,
+        max(greatest(intercom_team_admins._loaded_at, intercom_teams._loaded_at)) as team_loaded_at
+    from intercom_team_admins
+    inner join intercom_teams
+        on intercom_team_admins.team_id = intercom_teams.team_id
+    group by intercom_team_admins.admin_id
 ),
 
 unioned as (
@@ -52,6 +77,26 @@ unioned as (
     from zendesk_users
     left join zendesk_groups
         on zendesk_users.default_group_id = zendesk_groups.group_id
+    union all
+    select
+        intercom_admins.admin_id as agent_id,
+        intercom_admins.admin_name as agent_name,
+        intercom_admins.email_hash,
+        intercom_admin_teams.team_name as team,
+        -- Intercom admins carry no time zone
+        cast(null as {{ dbt.type_string() }}) as timezone,
+        cast(null as {{ dbt.type_timestamp() }}) as hired_at,
+        cast(null as {{ dbt.type_timestamp() }}) as left_at,
+        'intercom' as source_system,
+        intercom_admins.source_admin_id as source_agent_id,
+        intercom_admins._source_file,
+        intercom_admins._source_line,
+        greatest(
+            intercom_admins._loaded_at, coalesce(intercom_admin_teams.team_loaded_at, intercom_admins._loaded_at)
+        ) as _loaded_at
+    from intercom_admins
+    left join intercom_admin_teams
+        on intercom_admins.admin_id = intercom_admin_teams.admin_id
 ),
 
 final as (

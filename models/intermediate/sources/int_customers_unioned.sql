@@ -1,6 +1,6 @@
 {#
     Customers of every source system; Zendesk's are its end users (tier: Zendesk has none, so
-    standard; country unknown).
+    standard; country unknown); Intercom's its contacts (users and leads).
 #}
 {{ config(sw_keys_kept=true) }}
 
@@ -13,6 +13,11 @@ contract_customers as (
 zendesk_users as (
     select * from {{ ref('stg_zendesk__users') }}
     where user_role = 'end-user'
+),
+
+intercom_contacts as (
+    select * from {{ ref('stg_intercom__contacts') }}
+    where contact_role in ('user', 'lead')
 ),
 
 unioned as (
@@ -45,6 +50,21 @@ unioned as (
         _source_line,
         _loaded_at
     from zendesk_users
+    union all
+    select
+        contact_id as customer_id,
+        contact_name_hash as customer_name_hash,
+        email_hash,
+        'standard' as customer_tier,
+        cast(null as {{ dbt.type_string() }}) as country,
+        created_at,
+        cast(null as {{ dbt.type_timestamp() }}) as churned_at,
+        'intercom' as source_system,
+        source_contact_id as source_customer_id,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from intercom_contacts
 ),
 
 final as (

@@ -1,4 +1,7 @@
-{# Status changes of every source system; Zendesk's come from ticket_field_history (field status). #}
+{#
+    Status changes of every source system; Zendesk's come from ticket_field_history (field
+    status), Intercom's from close/open/snooze parts.
+#}
 {{ config(sw_keys_kept=true) }}
 
 with
@@ -9,6 +12,10 @@ contract_changes as (
 
 zendesk_changes as (
     select * from {{ ref('stg_zendesk__ticket_status_changes') }}
+),
+
+intercom_changes as (
+    select * from {{ ref('stg_intercom__conversation_status_changes') }}
 ),
 
 unioned as (
@@ -31,6 +38,16 @@ unioned as (
         _source_line,
         _loaded_at
     from zendesk_changes
+    union all
+    select
+        ticket_id,
+        changed_at,
+        status,
+        'intercom' as source_system,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from intercom_changes
 ),
 
 final as (
