@@ -142,8 +142,8 @@ def _register_generate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="write synthetic extracts into a landing folder")
     _add_generate_options(p, with_out=True)
     p.add_argument(
-        "--format", choices=("contract", "zendesk"), default="contract",
-        help="contract: the input contract's folders; zendesk: Fivetran Zendesk connector tables",
+        "--format", choices=("contract", "zendesk", "intercom"), default="contract",
+        help="contract: the input contract's folders; zendesk|intercom: Fivetran connector tables",
     )
 
     def run(args: argparse.Namespace) -> int:
@@ -158,6 +158,17 @@ def _register_generate(sub: argparse._SubParsersAction) -> None:
             print(f"Generated Zendesk connector tables into {out / 'zendesk'}:")
             for name, n in counts.items():
                 print(f"  {name:<24} {n:>12,}")
+            return 0
+        if args.format == "intercom":
+            from .generate_intercom import generate_intercom
+
+            counts = generate_intercom(
+                out, conversations=args.tickets, days=args.days, seed=args.seed, end_date=args.end_date,
+                bad_rows=args.bad_rows_share > 0,
+            )
+            print(f"Generated Intercom connector tables into {out / 'intercom'}:")
+            for name, n in counts.items():
+                print(f"  {name:<26} {n:>12,}")
             return 0
         _run_generate(out, args)
         return 0

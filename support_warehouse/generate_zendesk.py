@@ -35,8 +35,8 @@ def _ts(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _write(out: Path, table: str, columns: list[str], rows: list[dict]) -> None:
-    folder = out / "zendesk" / table
+def _write(out: Path, table: str, columns: list[str], rows: list[dict], system: str = "zendesk") -> None:
+    folder = out / system / table
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
