@@ -255,6 +255,9 @@ CONNECTOR_TABLES: dict[str, Entity] = {
         _connector("zendesk", "schedule_holiday", ("id",), (
             "id", "schedule_id", "name", "start_date", "end_date", "_fivetran_synced",
         )),
+        _connector("zendesk", "satisfaction_rating", ("id",), (
+            "id", "ticket_id", "score", "created_at", "updated_at", "_fivetran_synced",
+        ), optional=("_fivetran_deleted", "assignee_id", "requester_id")),
         _connector("zendesk", "ticket_schedule", ("ticket_id", "created_at"), (
             "ticket_id", "schedule_id", "created_at", "_fivetran_synced",
         ), optional=()),

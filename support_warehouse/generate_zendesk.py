@@ -1,7 +1,7 @@
 """Synthetic Zendesk extracts in the layout Fivetran's Zendesk connector lands (issue 23).
 
 ``<out>/zendesk/<table>/<table>.csv`` for ticket, ticket_comment, ticket_field_history, user,
-group, schedule, schedule_holiday and ticket_schedule, with the connector's column names (``_fivetran_synced``, ``_fivetran_deleted``). Tickets
+group, schedule, schedule_holiday, ticket_schedule and satisfaction_rating (CSAT good/bad), with the connector's column names (``_fivetran_synced``, ``_fivetran_deleted``). Tickets
 are reopened, unassigned, unanswered or still open in realistic shares, agents sit in several time
 zones (Zendesk's Rails zone names), comments include internal notes. ``bad_rows=True`` adds one
 row per rejection rule the staging models apply (unknown status, comment on a missing ticket,
@@ -33,6 +33,10 @@ TYPES = ("question", "incident", "problem", "task", "")
 def _ts(value: datetime) -> str:
     # Fivetran lands UTC timestamps without an offset.
     return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
 
 
 def _write(out: Path, table: str, columns: list[str], rows: list[dict], system: str = "zendesk") -> None:
@@ -155,6 +159,19 @@ def generate_zendesk(
             "_fivetran_synced": synced, "_fivetran_deleted": "false",
         })
 
+    # CSAT: solved tickets are offered a survey; some answer good or bad, some never answer
+    ratings = []
+    for t in ticket_rows:
+        if t["status"] not in ("solved", "closed"):
+            continue
+        offered = _parse(t["updated_at"])
+        score = rng.choice(("good", "good", "good", "bad", "offered", "unoffered"))
+        answered = offered + timedelta(hours=rng.uniform(1, 30)) if score in ("good", "bad") else offered
+        ratings.append({"id": 800_000 + t["id"], "ticket_id": t["id"], "score": score,
+                        "requester_id": t["requester_id"], "assignee_id": t["assignee_id"],
+                        "created_at": _ts(offered), "updated_at": _ts(min(answered, extract_at)),
+                        "_fivetran_synced": synced, "_fivetran_deleted": "false"})
+
     schedule_rows = []
     for sid, (name, zone, intervals) in SCHEDULES.items():
         for day in range(1, 6):  # Monday to Friday; Zendesk counts minutes from Sunday 00:00
@@ -197,8 +214,10 @@ def generate_zendesk(
                                "_fivetran_synced", "_fivetran_deleted"], ticket_rows)
     _write(out_dir, "ticket_comment", ["id", "ticket_id", "user_id", "public", "created", "body",
                                        "_fivetran_synced", "_fivetran_deleted"], comments)
+    _write(out_dir, "satisfaction_rating", ["id", "ticket_id", "score", "requester_id", "assignee_id", "created_at",
+                                            "updated_at", "_fivetran_synced", "_fivetran_deleted"], ratings)
     _write(out_dir, "ticket_field_history", ["ticket_id", "field_name", "updated", "value", "user_id",
                                              "_fivetran_synced"], history)
     return {"schedule": len(schedule_rows), "schedule_holiday": len(holiday_rows),
             "ticket_schedule": len(ticket_schedules), "ticket": len(ticket_rows), "ticket_comment": len(comments), "ticket_field_history": len(history),
-            "user": len(users), "group": len(groups)}
+            "user": len(users), "group": len(groups), "satisfaction_rating": len(ratings)}

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from connector_night import query as _query
+from connector_night import run_night
 from support_warehouse import config
 from support_warehouse.contract import CONNECTOR_TABLES, known_landing_folders
 from support_warehouse.generate_intercom import generate_intercom
@@ -25,37 +27,11 @@ AGREEMENT = 0.99
 
 @pytest.fixture(scope="module")
 def night(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from support_warehouse.refresh import refresh
+    def write(landing: Path) -> None:
+        generate_intercom(landing, conversations=300, days=60, seed=23, end_date=END, bad_rows=True)
+        assert sorted(p.name for p in landing.iterdir()) == ["intercom"]
 
-    root = tmp_path_factory.mktemp("intercom")
-    landing, warehouse, published = root / "landing", root / "warehouse.duckdb", root / "published"
-    generate_intercom(landing, conversations=300, days=60, seed=23, end_date=END, bad_rows=True)
-    assert sorted(p.name for p in landing.iterdir()) == ["intercom"]
-    mp = pytest.MonkeyPatch()
-    mp.delenv("SW_REPORTING_TZ", raising=False)
-    mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
-    env = {
-        "SW_LANDING_DIR": landing, "SW_WAREHOUSE_PATH": warehouse, "SW_PUBLISH_DIR": published,
-        "DAGSTER_HOME": root / "dagster", "SW_DBT_TARGET_PATH": root / "target", "SW_DBT_TARGET": "duckdb",
-        "SW_DAGSTER_LOG_LEVEL": "WARNING", "DAGSTER_DISABLE_TELEMETRY": "1",
-    }
-    for k, v in env.items():
-        mp.setenv(k, str(v))
-    mp.delenv("DBT_TARGET_PATH", raising=False)
-    mp.delenv("DBT_LOG_PATH", raising=False)
-    try:
-        report = refresh(landing, warehouse, "duckdb", publish_dir=published)
-    finally:
-        mp.undo()
-    return {"landing": landing, "warehouse": warehouse, "published": published, "report": report}
-
-
-def _query(warehouse: Path, sql: str) -> list[tuple]:
-    con = config.connect_build(warehouse, read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return run_night(tmp_path_factory, "intercom", write)
 
 
 def _rows(landing: Path, table: str) -> list[dict[str, str]]:
@@ -125,6 +101,31 @@ def test_fct_tickets_and_kpi_scorecard_from_intercom_only(night: dict) -> None:
     customers = _query(wh, "select count(*), count(*) filter (where email_hash like '%@%') from marts.dim_customers "
                            "where customer_id like 'intercom:%'")
     assert customers == [(100, 0)]
+
+
+def test_conversation_ratings_are_csat_on_the_csat_5_scale(night: dict) -> None:
+    wh = night["warehouse"]
+    history = [c for c in _rows(night["landing"], "conversation_history") if c["state"] != "escalated"]
+    rated = {k: v for k, v in _latest(history).items() if v["conversation_rating_value"]}
+    responses = _query(wh, """
+        select count(*), count(*) filter (where is_csat_satisfied), min(survey_scale), max(survey_scale)
+        from marts.fct_survey_responses where response_id like 'intercom:%'
+    """)
+    satisfied = sum(1 for c in rated.values() if int(c["conversation_rating_value"]) >= 4)
+    assert responses == [(len(rated), satisfied, "csat_5", "csat_5")]
+    assert len(rated) >= 30 and len(rated) - satisfied >= 5
+    # csat_score per month = ratings 4-5 / ratings x 100, dated by the first version carrying the rating
+    rated_at = {k: min(c["updated_at"] for c in history if c["id"] == k and c["conversation_rating_value"])
+                for k in rated}
+    by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for k, c in rated.items():
+        by_month[rated_at[k][:7]][0] += int(c["conversation_rating_value"]) >= 4
+        by_month[rated_at[k][:7]][1] += 1
+    scorecard = dict(_query(wh, """
+        select strftime(period_start, '%Y-%m'), value from marts.kpi_scorecard
+        where metric_id = 'csat_score' and period_grain = 'month' and dimension = 'all'
+    """))
+    assert scorecard == pytest.approx({m: 100.0 * s / n for m, (s, n) in by_month.items()})
 
 
 def test_bad_connector_rows_are_rejected_with_system_table_key_and_reason(night: dict) -> None:

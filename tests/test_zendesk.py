@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from connector_night import query as _query
+from connector_night import run_night
 from support_warehouse import config
 from support_warehouse.contract import CONNECTOR_TABLES, known_landing_folders
 from support_warehouse.generate_zendesk import HOLIDAY, SCHEDULES, generate_zendesk
@@ -26,40 +28,13 @@ AGREEMENT = 0.99
 
 @pytest.fixture(scope="module")
 def night(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from support_warehouse.refresh import refresh
+    def write(landing: Path) -> None:
+        # 60 days to 2026-11-30: the London schedule leaves summer time on 2026-10-25, the New York
+        # one on 2026-11-01, and Thanksgiving (a Zendesk schedule holiday) falls inside.
+        generate_zendesk(landing, tickets=300, days=60, seed=23, end_date=END, bad_rows=True)
+        assert sorted(p.name for p in landing.iterdir()) == ["zendesk"]
 
-    root = tmp_path_factory.mktemp("zendesk")
-    landing, warehouse, published = root / "landing", root / "warehouse.duckdb", root / "published"
-    # 60 days to 2026-11-30: the London schedule leaves summer time on 2026-10-25, the New York
-    # one on 2026-11-01, and Thanksgiving (a Zendesk schedule holiday) falls inside.
-    generate_zendesk(landing, tickets=300, days=60, seed=23, end_date=END, bad_rows=True)
-    assert sorted(p.name for p in landing.iterdir()) == ["zendesk"]
-    mp = pytest.MonkeyPatch()
-    mp.delenv("SW_REPORTING_TZ", raising=False)
-    mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
-    env = {
-        "SW_LANDING_DIR": landing, "SW_WAREHOUSE_PATH": warehouse, "SW_PUBLISH_DIR": published,
-        "DAGSTER_HOME": root / "dagster", "SW_DBT_TARGET_PATH": root / "target", "SW_DBT_TARGET": "duckdb",
-        "SW_DAGSTER_LOG_LEVEL": "WARNING", "DAGSTER_DISABLE_TELEMETRY": "1",
-    }
-    for k, v in env.items():
-        mp.setenv(k, str(v))
-    mp.delenv("DBT_TARGET_PATH", raising=False)
-    mp.delenv("DBT_LOG_PATH", raising=False)
-    try:
-        # the Dagster night: raw assets per connector table, dbt build, publish
-        report = refresh(landing, warehouse, "duckdb", publish_dir=published, engine="dagster")
-    finally:
-        mp.undo()
-    return {"landing": landing, "warehouse": warehouse, "published": published, "report": report}
-
-
-def _query(warehouse: Path, sql: str) -> list[tuple]:
-    con = config.connect_build(warehouse, read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return run_night(tmp_path_factory, "zendesk", write)
 
 
 def _rows(landing: Path, table: str) -> list[dict[str, str]]:
@@ -111,6 +86,32 @@ def test_fct_tickets_and_kpi_scorecard_from_zendesk_only(night: dict) -> None:
         where metric_id = 'tickets_created' and period_grain = 'month' and dimension = 'all'
     """))
     assert scorecard == {m: float(n) for m, n in raw_created.items()}
+
+
+def test_satisfaction_ratings_are_csat_on_the_csat_2_scale(night: dict) -> None:
+    wh = night["warehouse"]
+    ratings = [r for r in _rows(night["landing"], "satisfaction_rating") if r["score"] != "unoffered"]
+    responses = _query(wh, """
+        select count(*), count(*) filter (where is_responded), count(*) filter (where is_csat_satisfied),
+               min(survey_scale), max(survey_scale), count(*) filter (where response_id like 'zendesk:%')
+        from marts.fct_survey_responses
+    """)
+    good = sum(1 for r in ratings if r["score"] == "good")
+    answered = sum(1 for r in ratings if r["score"] in ("good", "bad"))
+    # offered-and-unanswered ratings are sent surveys without an answer; unoffered ones are no survey
+    assert responses == [(len(ratings), answered, good, "csat_2", "csat_2", len(ratings))]
+    assert good >= 20 and answered - good >= 5
+    # csat_score per month = good / (good + bad) x 100, dated by the rating time (updated_at)
+    by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in ratings:
+        if r["score"] in ("good", "bad"):
+            by_month[r["updated_at"][:7]][0] += r["score"] == "good"
+            by_month[r["updated_at"][:7]][1] += 1
+    scorecard = dict(_query(wh, """
+        select strftime(period_start, '%Y-%m'), value from marts.kpi_scorecard
+        where metric_id = 'csat_score' and period_grain = 'month' and dimension = 'all'
+    """))
+    assert scorecard == pytest.approx({m: 100.0 * g / n for m, (g, n) in by_month.items()})
 
 
 def test_bad_connector_rows_are_rejected_with_system_table_key_and_reason(night: dict) -> None:
@@ -278,8 +279,8 @@ def test_generate_format_zendesk_writes_the_connector_layout(tmp_path: Path) -> 
     assert main(["generate", "--format", "zendesk", "--out", str(tmp_path), "--tickets", "40", "--days", "20",
                  "--bad-rows-share", "0"]) == 0
     tables = sorted(p.name for p in (tmp_path / "zendesk").iterdir())
-    assert tables == ["group", "schedule", "schedule_holiday", "ticket", "ticket_comment", "ticket_field_history",
-                      "ticket_schedule", "user"]
+    assert tables == ["group", "satisfaction_rating", "schedule", "schedule_holiday", "ticket", "ticket_comment",
+                      "ticket_field_history", "ticket_schedule", "user"]
     assert len(_rows(tmp_path, "ticket")) == 40  # no bad rows asked for: no extra ticket
     header = (tmp_path / "zendesk" / "ticket" / "ticket.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert {"_fivetran_synced", "_fivetran_deleted", "via_channel", "requester_id"} <= set(header)

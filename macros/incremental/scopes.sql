@@ -66,7 +66,7 @@
 {%- endmacro %}
 
 {% macro int_survey_responses_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('stg_surveys__survey_responses', 'response_id') }}
+    {{ support_warehouse.sw_validated_scope('int_survey_responses_unioned', 'response_id') }}
 {%- endmacro %}
 
 {% macro int_ticket_messages_validated__scope() -%}

@@ -17,6 +17,7 @@
     ('base_zendesk__ticket_field_history', 'zendesk__ticket_field_history', ['ticket_id', 'field_name', 'changed_at']),
     ('base_zendesk__users', 'zendesk__user', ['user_id']),
     ('base_zendesk__groups', 'zendesk__group', ['group_id']),
+    ('base_zendesk__satisfaction_ratings', 'zendesk__satisfaction_rating', ['response_id']),
     ('base_intercom__conversations', 'intercom__conversation_history', ['ticket_id']),
     ('base_intercom__conversation_parts', 'intercom__conversation_part_history', ['message_id']),
     ('base_intercom__admins', 'intercom__admin', ['admin_id']),
@@ -34,6 +35,7 @@ staged_rejects as (
 
 {%- set connector_entities = {
     'int_ticket_messages_validated': {'zendesk': 'zendesk__ticket_comment', 'intercom': 'intercom__conversation_part_history'},
+    'int_survey_responses_validated': {'zendesk': 'zendesk__satisfaction_rating', 'intercom': 'intercom__conversation_history'},
     'int_ticket_status_changes_validated': {'zendesk': 'zendesk__ticket_field_history', 'intercom': 'intercom__conversation_part_history'},
 } -%}
 {% for model, entity, keys in validated %}
