@@ -26,7 +26,7 @@ from dagster import (
 
 from orchestration.raw import RAW_RETRY_POLICY, raw_asset_key, summarise_reasons
 from orchestration.resources import WarehouseResource
-from support_warehouse.contract import ENTITIES
+from support_warehouse.contract import LANDING_TABLES
 
 REJECTS_CHECK = "no_rejected_rows"
 REJECTS_MODEL = "rejected_rows"
@@ -45,7 +45,7 @@ def _quote(ident: str) -> str:
 
 def _rejects(con: Any, relation: str | None, run_id: str) -> dict[str, dict[str, Any]]:
     """entity -> {"total", "new", "reasons": [(stage, reason, count)]}."""
-    out: dict[str, dict[str, Any]] = {e: {"total": 0, "new": 0, "reasons": []} for e in ENTITIES}
+    out: dict[str, dict[str, Any]] = {e: {"total": 0, "new": 0, "reasons": []} for e in LANDING_TABLES}
     if con is None:
         return out
     import duckdb
@@ -100,7 +100,7 @@ def build_rejects_check(manifest: Mapping[str, Any], dbt_asset_key_for_model) ->
                 "stage and reason, and how many came in with this run's files."
             ),
         )
-        for entity in ENTITIES
+        for entity in LANDING_TABLES
     ]
 
     @multi_asset_check(

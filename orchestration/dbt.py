@@ -27,7 +27,7 @@ from orchestration.project import manifest_stale_reason
 from orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
 from orchestration.resources import RunLockResource
 from support_warehouse import config as sw_config
-from support_warehouse.contract import ENTITIES
+from support_warehouse.contract import LANDING_TABLES
 from support_warehouse.load import permanent_error
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -64,8 +64,9 @@ class SupportWarehouseDbtTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props.get("resource_type") == "source":
-            table = dbt_resource_props["name"]
-            if table in ENTITIES:
+            # connector tables: source zendesk, table ticket, identifier zendesk__ticket
+            table = dbt_resource_props.get("identifier") or dbt_resource_props["name"]
+            if table in LANDING_TABLES:
                 return raw_asset_key(table)
             if dbt_resource_props.get("source_name") == "loader" and table in LOADER_TABLES:
                 return loader_table_key(table)

@@ -22,7 +22,7 @@ from orchestration.resources import NightlyDbtCliResource, RunLockResource, Ware
 from orchestration.schedules import build_schedule
 from orchestration.sensors import build_sensor
 from support_warehouse.config import disable_transparent_huge_pages
-from support_warehouse.contract import ENTITIES
+from support_warehouse.contract import LANDING_TABLES
 
 
 def loader_table_specs() -> list[AssetSpec]:
@@ -32,7 +32,7 @@ def loader_table_specs() -> list[AssetSpec]:
             loader_table_key(table),
             group_name=RAW_GROUP,
             description=f"raw.{table} (loader bookkeeping, dbt source loader.{table}): {text}",
-            deps=[raw_asset_key(e) for e in ENTITIES],
+            deps=[raw_asset_key(e) for e in LANDING_TABLES],
             kinds={"duckdb"},
         )
         for table, text in LOADER_TABLES.items()

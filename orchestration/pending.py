@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from support_warehouse.contract import ENTITIES
+from support_warehouse.contract import LANDING_TABLES
 
 TAG_PREFIX = "support_warehouse"
 TRIGGER_TAG = f"{TAG_PREFIX}/trigger"
@@ -33,7 +33,7 @@ def find_pending(landing: Path, warehouse: Path) -> dict[str, list[Path]]:
 
 
 def _normalise(pending: dict) -> dict[str, list[Path]]:
-    return {e: sorted(Path(p) for p in files) for e, files in pending.items() if files and e in ENTITIES}
+    return {e: sorted(Path(p) for p in files) for e, files in pending.items() if files and e in LANDING_TABLES}
 
 
 def fingerprints(pending: dict[str, list[Path]], landing: Path) -> dict[str, str]:

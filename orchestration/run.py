@@ -16,7 +16,7 @@ from typing import Any
 
 from orchestration.pending import TRIGGER_TAG, find_pending, pending_tags
 from support_warehouse import config
-from support_warehouse.contract import ENTITIES
+from support_warehouse.contract import LANDING_TABLES
 
 
 DBT_STEP = "dbt_models"
@@ -185,9 +185,9 @@ def summarise(result: Any, instance: Any, home: Path) -> NightlyResult:
         status=run.status.value if run else ("SUCCESS" if result.success else "FAILURE"),
         dagster_home=home,
         tags=dict(run.tags) if run else {},
-        entities={e: EntityLoadSummary(e) for e in ENTITIES},
+        entities={e: EntityLoadSummary(e) for e in LANDING_TABLES},
     )
-    raw_keys = {("raw", e) for e in ENTITIES}
+    raw_keys = {("raw", e) for e in LANDING_TABLES}
     for ev in result.get_asset_check_evaluations():
         path = tuple(ev.asset_key.path)
         status = _check_status(ev)

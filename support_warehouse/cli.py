@@ -141,9 +141,36 @@ def _print_last_month(warehouse: Path) -> None:
 def _register_generate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="write synthetic extracts into a landing folder")
     _add_generate_options(p, with_out=True)
+    p.add_argument(
+        "--format", choices=("contract", "zendesk", "intercom"), default="contract",
+        help="contract: the input contract's folders; zendesk|intercom: Fivetran connector tables",
+    )
 
     def run(args: argparse.Namespace) -> int:
-        _run_generate(args.out or config.landing_dir(), args)
+        out = args.out or config.landing_dir()
+        if args.format == "zendesk":
+            from .generate_zendesk import generate_zendesk
+
+            counts = generate_zendesk(
+                out, tickets=args.tickets, days=args.days, seed=args.seed, end_date=args.end_date,
+                bad_rows=args.bad_rows_share > 0,
+            )
+            print(f"Generated Zendesk connector tables into {out / 'zendesk'}:")
+            for name, n in counts.items():
+                print(f"  {name:<24} {n:>12,}")
+            return 0
+        if args.format == "intercom":
+            from .generate_intercom import generate_intercom
+
+            counts = generate_intercom(
+                out, conversations=args.tickets, days=args.days, seed=args.seed, end_date=args.end_date,
+                bad_rows=args.bad_rows_share > 0,
+            )
+            print(f"Generated Intercom connector tables into {out / 'intercom'}:")
+            for name, n in counts.items():
+                print(f"  {name:<26} {n:>12,}")
+            return 0
+        _run_generate(out, args)
         return 0
 
     p.set_defaults(func=run)
@@ -186,10 +213,10 @@ def _register_prepare(sub: argparse._SubParsersAction) -> None:
 
 
 def landing_has_files(landing: Path) -> bool:
-    from .contract import ENTITIES
+    from .contract import LANDING_TABLES
     from .load import _entity_files
 
-    return any(_entity_files(landing, entity) for entity in ENTITIES)
+    return any(_entity_files(landing, entity) for entity in LANDING_TABLES)
 
 
 @command("demo")

@@ -18,6 +18,8 @@ class Entity:
     # Optional column -> logical type: files may leave it out (its values are then null), and the
     # raw table always has it, so staging can read it whether or not any file had it.
     optional: dict[str, str] = field(default_factory=dict)
+    # Connector tables: landing folder below the landing dir (e.g. "zendesk/ticket"; default: name).
+    folder: str | None = None
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -27,6 +29,10 @@ class Entity:
     def raw_columns(self) -> tuple[str, ...]:
         """The columns every raw table is created with: required, then optional."""
         return (*self.columns, *self.optional)
+
+    @property
+    def landing_folder(self) -> str:
+        return self.folder or self.name
 
 
 ENTITIES: dict[str, Entity] = {
@@ -222,13 +228,81 @@ SCALE_RANGES = {"csat_5": (1, 5), "csat_3": (1, 3), "csat_2": (1, 2), "nps_11": 
 # Survey type of each scale (a response whose scale belongs to another type is rejected).
 SCALE_TYPES = {"csat_5": "csat", "csat_3": "csat", "csat_2": "csat", "nps_11": "nps", "ces_7": "ces", "ces_10": "ces"}
 
-# Landing sub-folders of connector systems (<landing>/<system>/<table>/): their tables are read by
-# the system's own connector, so these folders are known, never reported as unknown. Add a system
-# here when its connector lands.
-CONNECTOR_SYSTEMS: tuple[str, ...] = ("zendesk", "intercom")
+
+# ------------------------------------------------------------------ connector tables (issue 23)
+# Tables of Fivetran's connectors, landed as the connector writes them under
+# <landing>/<system>/<table>/ and loaded into raw.<system>__<table> (VARCHAR, same ledger as the
+# contract entities). Their only "contract" is the columns the stg_<system>__* models read.
+
+
+def _connector(system: str, table: str, key: tuple[str, ...], columns: tuple[str, ...],
+               optional: tuple[str, ...] = ("_fivetran_deleted",)) -> Entity:
+    return Entity(
+        f"{system}__{table}", system, key, {c: "string" for c in columns},
+        optional={c: "string" for c in optional}, folder=f"{system}/{table}",
+    )
+
+
+CONNECTOR_TABLES: dict[str, Entity] = {
+    e.name: e
+    for e in [
+        _connector("zendesk", "ticket", ("id",), (
+            "id", "created_at", "updated_at", "status", "priority", "type", "via_channel",
+            "requester_id", "assignee_id", "group_id", "_fivetran_synced",
+        )),
+        _connector("zendesk", "ticket_comment", ("id",), (
+            "id", "ticket_id", "user_id", "public", "created", "_fivetran_synced",
+        )),
+        _connector("zendesk", "ticket_field_history", ("ticket_id", "field_name", "updated"), (
+            "ticket_id", "field_name", "updated", "value", "_fivetran_synced",
+        ), optional=("user_id",)),
+        _connector("zendesk", "user", ("id",), (
+            "id", "name", "email", "role", "time_zone", "created_at", "_fivetran_synced",
+        ), optional=("_fivetran_deleted", "default_group_id", "active")),
+        _connector("zendesk", "group", ("id",), ("id", "name", "_fivetran_synced")),
+        _connector("zendesk", "schedule", ("id", "start_time"), (
+            "id", "name", "time_zone", "start_time", "end_time", "_fivetran_synced",
+        )),
+        _connector("zendesk", "schedule_holiday", ("id",), (
+            "id", "schedule_id", "name", "start_date", "end_date", "_fivetran_synced",
+        )),
+        _connector("zendesk", "satisfaction_rating", ("id",), (
+            "id", "ticket_id", "score", "created_at", "updated_at", "_fivetran_synced",
+        ), optional=("_fivetran_deleted", "assignee_id", "requester_id")),
+        _connector("zendesk", "ticket_schedule", ("ticket_id", "created_at"), (
+            "ticket_id", "schedule_id", "created_at", "_fivetran_synced",
+        ), optional=()),
+        # Landed and kept in raw, not read: daylight-saving rules come from the IANA zone of the
+        # schedule's time zone (docs/sources/zendesk.md).
+        _connector("zendesk", "time_zone", ("time_zone",), (), optional=()),
+        _connector("zendesk", "daylight_time", ("time_zone", "year"), (), optional=()),
+        # Fivetran Intercom: *_history tables hold every version of a row (latest by updated_at)
+        _connector("intercom", "conversation_history", ("id", "updated_at"), (
+            "id", "created_at", "updated_at", "state", "source_type", "source_delivered_as",
+            "source_author_id", "assignee_id", "_fivetran_synced",
+        ), optional=("_fivetran_deleted", "conversation_rating_value")),
+        _connector("intercom", "conversation_part_history", ("id", "updated_at"), (
+            "id", "conversation_id", "part_type", "author_id", "author_type", "created_at",
+            "updated_at", "_fivetran_synced",
+        ), optional=("_fivetran_deleted", "body")),
+        _connector("intercom", "admin", ("id",), ("id", "name", "_fivetran_synced"),
+                   optional=("_fivetran_deleted", "email")),
+        _connector("intercom", "team", ("id",), ("id", "name", "_fivetran_synced")),
+        _connector("intercom", "team_admin", ("team_id", "admin_id"), (
+            "team_id", "admin_id", "_fivetran_synced",
+        )),
+        _connector("intercom", "contact_history", ("id", "updated_at"), (
+            "id", "role", "name", "email", "created_at", "updated_at", "_fivetran_synced",
+        )),
+    ]
+}
+
+# Every table the loader reads: the contract entities, then the connector tables.
+LANDING_TABLES: dict[str, Entity] = {**ENTITIES, **CONNECTOR_TABLES}
+
+CONNECTOR_SYSTEMS = tuple(dict.fromkeys(e.source for e in CONNECTOR_TABLES.values()))
 
 
 def known_landing_folders() -> frozenset[str]:
-    """Top-level folder names a landing folder may hold: contract entities and connector systems.
-    Anything else (a typo such as `ticket/`) is reported by support_warehouse.landing.survey."""
+    """Top-level landing folders the loader reads: one per contract entity, one per connector system."""
     return frozenset(ENTITIES) | frozenset(CONNECTOR_SYSTEMS)

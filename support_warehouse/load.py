@@ -60,7 +60,8 @@ from typing import TypeVar
 import duckdb
 
 from . import config
-from .contract import ENTITIES, LINEAGE_COLUMNS
+from .contract import LANDING_TABLES, LINEAGE_COLUMNS
+from .landing import classify_suffix, survey
 
 T = TypeVar("T")
 
@@ -71,17 +72,6 @@ LOADED_FILES = f"{RAW_SCHEMA}._loaded_files"
 LOAD_REJECTS = f"{RAW_SCHEMA}._load_rejects"
 
 # Suffix -> (format, compression). Longest suffixes first.
-_SUFFIXES: tuple[tuple[str, str, str | None], ...] = (
-    (".csv.gz", "csv", "gzip"),
-    (".jsonl.gz", "jsonl", "gzip"),
-    (".ndjson.gz", "jsonl", "gzip"),
-    (".csv", "csv", None),
-    (".jsonl", "jsonl", None),
-    (".ndjson", "jsonl", None),
-    (".json", "json", None),
-    (".parquet", "parquet", None),
-)
-
 _DELIMITERS = (",", ";", "\t", "|")
 _CHUNK = 8 * 1024 * 1024
 # read_csv buffer for the raw inserts. With DuckDB's default (32 MB) an order-preserving parallel
@@ -259,7 +249,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         "_loaded_files" in existing
         and "_load_rejects" in existing
         and all(
-            {*e.raw_columns, *LINEAGE_COLUMNS} <= existing.get(name, set()) for name, e in ENTITIES.items()
+            {*e.raw_columns, *LINEAGE_COLUMNS} <= existing.get(name, set())
+            for name, e in LANDING_TABLES.items()
         )
     )
     if complete:
@@ -267,7 +258,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(_LOADED_FILES_DDL)
     con.execute(_LOAD_REJECTS_DDL)
-    for name, entity in ENTITIES.items():
+    for name, entity in LANDING_TABLES.items():
         cols = [f"{_q(c)} varchar" for c in entity.raw_columns]
         cols += [f"{_q(c)} {lineage_types[c]}" for c in LINEAGE_COLUMNS]
         con.execute(f"create table if not exists {RAW_SCHEMA}.{_q(name)} ({', '.join(cols)})")
@@ -302,16 +293,8 @@ class _File:
     scan_job: _ScanJob | None = None  # _scan running in the background while DuckDB reads the file
 
 
-def _classify_suffix(name: str) -> tuple[str, str | None] | None:
-    low = name.lower()
-    for suffix, fmt, comp in _SUFFIXES:
-        if low.endswith(suffix) and len(low) > len(suffix):
-            return fmt, comp
-    return None
-
-
 def _entity_files(landing_dir: Path, entity: str) -> list[_File]:
-    root = Path(landing_dir) / entity
+    root = Path(landing_dir) / _folder(entity)
     if not root.is_dir():
         return []
     found: list[_File] = []
@@ -320,7 +303,7 @@ def _entity_files(landing_dir: Path, entity: str) -> list[_File]:
         for fname in filenames:
             if fname.startswith(("_", ".")):
                 continue
-            kind = _classify_suffix(fname)
+            kind = classify_suffix(fname)
             if kind is None:
                 continue
             p = Path(dirpath) / fname
@@ -342,6 +325,11 @@ def _entity_files(landing_dir: Path, entity: str) -> list[_File]:
             )
     found.sort(key=lambda f: f.rel)
     return found
+
+
+def _folder(entity: str) -> str:
+    """Landing folder of a raw table: the entity's name, or <system>/<table> for a connector table."""
+    return LANDING_TABLES[entity].landing_folder if entity in LANDING_TABLES else entity
 
 
 def _digest(f: _File, want_blank_lines: bool) -> None:
@@ -511,7 +499,7 @@ def pending_files(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> dict[str
     Read-only (works on a read-only connection and on a database without raw tables yet).
     """
     out: dict[str, list[Path]] = {}
-    for entity in ENTITIES:
+    for entity in LANDING_TABLES:
         new, _ = _split_new(con, Path(landing_dir), entity)
         if new:
             out[entity] = [f.path for f in new]
@@ -543,7 +531,7 @@ def _normalise_name(raw: str | None, position: int) -> str:
 
 def _check_required(entity: str, f: _File, columns: Iterable[str]) -> None:
     present = set(columns)
-    missing = [c for c in ENTITIES[entity].required if c not in present]
+    missing = [c for c in LANDING_TABLES[entity].required if c not in present]
     if not missing:
         return
     msg = f"{entity}: {f.display} is missing required column '{missing[0]}'"
@@ -1140,8 +1128,8 @@ def load_entity(
     copy (other content) loads. Raises for the environment (permission denied, disk full, out of
     memory, a lock) and for programmer errors (unknown entity, a transaction already open on ``con``).
     """
-    if entity not in ENTITIES:
-        raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(ENTITIES)}")
+    if entity not in LANDING_TABLES:
+        raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(LANDING_TABLES)}")
     landing_dir = Path(landing_dir)
     load_id = load_id or new_load_id()
     ensure_raw_schema(con)
@@ -1271,12 +1259,10 @@ def load_all(
     load_id = load_id or new_load_id()
     ensure_raw_schema(con)
     landing_dir = Path(landing_dir)
-    from .landing import survey
-
     for problem in survey(landing_dir).problems():
         log.warning("%s", problem)
     return side_by_side(
-        con, landing_dir, list(ENTITIES), lambda cursor, entity: load_entity(cursor, landing_dir, entity, load_id)
+        con, landing_dir, list(LANDING_TABLES), lambda cursor, entity: load_entity(cursor, landing_dir, entity, load_id)
     )
 
 
@@ -1306,7 +1292,7 @@ def side_by_side(
         finally:
             cursor.close()
 
-    largest_first = sorted(entities, key=lambda e: -_folder_bytes(Path(landing_dir) / e))
+    largest_first = sorted(entities, key=lambda e: -_folder_bytes(Path(landing_dir) / _folder(e)))
     with ThreadPoolExecutor(max_workers=max(1, workers or config.duckdb_threads()), thread_name_prefix="load") as pool:
         futures = {entity: pool.submit(run, entity) for entity in largest_first}
     return {entity: futures[entity].result() for entity in entities}

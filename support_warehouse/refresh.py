@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from . import config, load
-from .contract import ENTITIES
+from .contract import LANDING_TABLES
 from .dbt_runner import DbtRunSummary, run_dbt, summarize
 from .publish import PublishError, PublishResult, publish as publish_marts
 
@@ -162,8 +162,9 @@ def _count_staging_rejects(report: RefreshReport) -> None:
         if counts is None:
             report.staging_rejects_note = report.staging_rejects_note or "audit.rejected_rows does not exist yet"
         else:
-            for entity in ENTITIES:
-                report.entities[entity].rejected_staging = counts.get(entity, 0)
+            for entity in LANDING_TABLES:
+                if entity in report.entities:
+                    report.entities[entity].rejected_staging = counts.get(entity, 0)
     else:
         report.staging_rejects_note = f"no build database yet ({db})"
 

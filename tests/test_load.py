@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from support_warehouse import load
-from support_warehouse.contract import ENTITIES, LINEAGE_COLUMNS
+from support_warehouse.contract import ENTITIES, LANDING_TABLES, LINEAGE_COLUMNS
 
 from conftest import customer_row, ticket_row  # tests/ is on sys.path (rootdir conftest)
 
@@ -72,7 +72,7 @@ def test_ensure_raw_schema_creates_every_table_with_contract_columns(con):
 
 def test_load_all_on_empty_landing_creates_tables_and_loads_nothing(con, landing):
     results = load.load_all(con, landing.root)
-    assert set(results) == set(ENTITIES)
+    assert set(results) == set(LANDING_TABLES)  # contract entities and connector tables
     assert all(r.ok and not r.files_loaded for r in results.values())
     assert _rows(con, "select count(*) from raw.tickets") == [(0,)]
     # Landing dir that does not exist at all is fine too.
@@ -555,7 +555,7 @@ def test_side_by_side_loads_equal_one_at_a_time(landing, tmp_path, monkeypatch):
         try:
             results = load.load_all(c, landing.root, load_id="L1")
             assert results["tickets"].rows_loaded == 500 and results["customers"].rows_loaded == 40
-            assert list(results) == list(ENTITIES)
+            assert list(results) == list(LANDING_TABLES)
             snaps.append((_snapshot(c), _rejects(c, "customers"),
                           _rows(c, "select file_path, entity, rows_loaded, status from raw._loaded_files order by 1")))
         finally:

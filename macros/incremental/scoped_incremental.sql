@@ -341,14 +341,16 @@
 {% macro sw_touched_tickets(status_changes=true, calls=true) -%}
     {%- set since = support_warehouse.sw_since() -%}
     select ticket_id as scope_key
-    from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }}
+    from {{ support_warehouse.sw_relation('int_tickets_unioned') }}
     where _loaded_at > {{ since }}
     union
     {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('ticket_messages', 'helpdesk'), 'message_id', 'ticket_id') }}
+    union
+    {{ support_warehouse.sw_changed_connector_messages() }}
     {%- if status_changes %}
     union
     select ticket_id as scope_key
-    from {{ support_warehouse.sw_relation('stg_helpdesk__ticket_status_changes') }}
+    from {{ support_warehouse.sw_relation('int_ticket_status_changes_unioned') }}
     where _loaded_at > {{ since }}
     {%- endif %}
     {%- if calls %}
@@ -357,23 +359,23 @@
     {%- endif %}
     union
     select tickets.ticket_id as scope_key
-    from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }} as tickets
+    from {{ support_warehouse.sw_relation('int_tickets_unioned') }} as tickets
     where
         tickets.customer_id in (
-            select customer_id from {{ support_warehouse.sw_relation('stg_helpdesk__customers') }}
+            select customer_id from {{ support_warehouse.sw_relation('int_customers_unioned') }}
             where _loaded_at > {{ since }}
         )
         or tickets.assignee_id in (
-            select agent_id from {{ support_warehouse.sw_relation('stg_helpdesk__agents') }}
+            select agent_id from {{ support_warehouse.sw_relation('int_agents_unioned') }}
             where _loaded_at > {{ since }}
         )
     union
     select messages.ticket_id as scope_key
-    from {{ support_warehouse.sw_relation('stg_helpdesk__ticket_messages') }} as messages
+    from {{ support_warehouse.sw_relation('int_ticket_messages_unioned') }} as messages
     where
         messages.author_type = 'agent'
         and messages.author_id in (
-            select agent_id from {{ support_warehouse.sw_relation('stg_helpdesk__agents') }}
+            select agent_id from {{ support_warehouse.sw_relation('int_agents_unioned') }}
             where _loaded_at > {{ since }}
         )
 {%- endmacro %}
@@ -388,6 +390,17 @@
     select {{ key_column }} as scope_key
     from {{ support_warehouse.sw_relation(staged_model) }}
     where ticket_id in (
-        select ticket_id from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }} where _loaded_at > {{ since }}
+        select ticket_id from {{ support_warehouse.sw_relation('int_tickets_unioned') }} where _loaded_at > {{ since }}
     )
+{%- endmacro %}
+
+{#
+    Tickets of connector messages (Zendesk comments) whose staged version or author changed: the
+    contract's messages are covered by every raw version (sw_all_versions); a connector's staged
+    table is rebuilt whole, its rows carry the load time of what they were built from.
+#}
+{% macro sw_changed_connector_messages() -%}
+    select ticket_id as scope_key
+    from {{ support_warehouse.sw_relation('int_ticket_messages_unioned') }}
+    where source_system <> 'contract' and _loaded_at > {{ support_warehouse.sw_since() }}
 {%- endmacro %}

@@ -66,15 +66,15 @@
 {%- endmacro %}
 
 {% macro int_survey_responses_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('stg_surveys__survey_responses', 'response_id') }}
+    {{ support_warehouse.sw_validated_scope('int_survey_responses_unioned', 'response_id') }}
 {%- endmacro %}
 
 {% macro int_ticket_messages_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('stg_helpdesk__ticket_messages', 'message_id') }}
+    {{ support_warehouse.sw_validated_scope('int_ticket_messages_unioned', 'message_id') }}
 {%- endmacro %}
 
 {% macro int_ticket_status_changes_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('stg_helpdesk__ticket_status_changes', 'ticket_id') }}
+    {{ support_warehouse.sw_validated_scope('int_ticket_status_changes_unioned', 'ticket_id') }}
 {%- endmacro %}
 
 {# Reader and staging rejects: the files loaded since the watermark. #}
@@ -86,15 +86,15 @@
 
 {# Staged customers and agents whose latest version changed (tier, team). #}
 {% macro sw_changed_customers() -%}
-    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__customers'), 'customer_id') }}
+    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('int_customers_unioned'), 'customer_id') }}
 {%- endmacro %}
 
 {% macro sw_changed_agents() -%}
-    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__agents'), 'agent_id') }}
+    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('int_agents_unioned'), 'agent_id') }}
 {%- endmacro %}
 
 {% macro sw_changed_tickets() -%}
-    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__tickets'), 'ticket_id') }}
+    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('int_tickets_unioned'), 'ticket_id') }}
 {%- endmacro %}
 
 {#
@@ -141,7 +141,7 @@
     select response_id as scope_key
     from {{ support_warehouse.sw_relation('int_survey_responses_validated') }}
     where ticket_id in (
-        {{ support_warehouse.sw_keys_of_changed_people('stg_helpdesk__tickets', 'ticket_id', 'assignee_id') }}
+        {{ support_warehouse.sw_keys_of_changed_people('int_tickets_unioned', 'ticket_id', 'assignee_id') }}
     )
 {%- endmacro %}
 
@@ -169,19 +169,21 @@
 {% macro int_tickets_enriched__scope() -%}
     {{ support_warehouse.sw_changed_tickets() }}
     union
-    {{ support_warehouse.sw_keys_of_changed_people('stg_helpdesk__tickets', 'ticket_id', 'assignee_id') }}
+    {{ support_warehouse.sw_keys_of_changed_people('int_tickets_unioned', 'ticket_id', 'assignee_id') }}
 {%- endmacro %}
 
 {# Reply pairing: tickets of changed messages (every version) and changed tickets (validity). #}
 {% macro int_ticket_replies_paired__scope() -%}
     {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('ticket_messages', 'helpdesk'), 'message_id', 'ticket_id') }}
     union
+    {{ support_warehouse.sw_changed_connector_messages() }}
+    union
     {{ support_warehouse.sw_changed_tickets() }}
 {%- endmacro %}
 
 {# Status history: changed status changes and changed tickets (creation, current status). #}
 {% macro int_ticket_status_intervals_sequenced__scope() -%}
-    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_helpdesk__ticket_status_changes'), 'ticket_id') }}
+    {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('int_ticket_status_changes_unioned'), 'ticket_id') }}
     union
     {{ support_warehouse.sw_changed_tickets() }}
 {%- endmacro %}
@@ -267,7 +269,7 @@
 
     groups as (
         select customer_id, ticket_type
-        from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }}
+        from {{ support_warehouse.sw_relation('int_tickets_unioned') }}
         where ticket_id in (select scope_key from seed)
         union
         select customer_id, ticket_type
@@ -278,7 +280,7 @@
     select scope_key from seed
     union
     select tickets.ticket_id
-    from {{ support_warehouse.sw_relation('stg_helpdesk__tickets') }} as tickets
+    from {{ support_warehouse.sw_relation('int_tickets_unioned') }} as tickets
     inner join groups
         on
             tickets.customer_id = groups.customer_id

@@ -99,6 +99,7 @@
         when {{ survey_type }} <> 'csat' or {{ score }} is null then null
         when {{ scale }} = 'csat_5' then {{ score }} >= 4
         when {{ scale }} = 'csat_3' then {{ score }} = 3
+        -- Zendesk's good/bad satisfaction ratings (1 bad, 2 good)
         when {{ scale }} = 'csat_2' then {{ score }} = 2
     end
 {%- endmacro %}

@@ -20,7 +20,7 @@ tickets as (
     select
         ticket_id,
         created_at as ticket_created_at
-    from {{ ref('stg_helpdesk__tickets') }}
+    from {{ ref('int_tickets_unioned') }}
 ),
 
 joined as (

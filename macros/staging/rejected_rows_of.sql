@@ -1,12 +1,22 @@
 {# One entity's rejected rows in the shape of audit.rejected_rows. #}
 {# `relation=true`: `model` names a CTE or relation to read as is, not a model to ref(). #}
-{% macro rejected_rows_of(model, entity, key_columns, stage, relation=false) -%}
+{# `connector_entities`: source_system -> entity for rows of connector tables (e.g. zendesk -> zendesk__ticket_comment). #}
+{% macro rejected_rows_of(model, entity, key_columns, stage, relation=false, connector_entities=none) -%}
     {%- set key_parts = [] -%}
     {%- for key in key_columns -%}
         {%- do key_parts.append("coalesce(cast(" ~ key ~ " as " ~ dbt.type_string() ~ "), '')") -%}
     {%- endfor -%}
     select
+        {%- if connector_entities %}
+        case source_system
+            {%- for system, system_entity in connector_entities.items() %}
+            when '{{ system }}' then '{{ system_entity }}'
+            {%- endfor %}
+            else '{{ entity }}'
+        end as entity,
+        {%- else %}
         '{{ entity }}' as entity,
+        {%- endif %}
         _source_file as source_file,
         _source_line as source_line,
         {{ key_parts | join(" || '|' || ") }} as record_key,

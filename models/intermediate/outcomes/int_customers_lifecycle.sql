@@ -1,7 +1,7 @@
 with
 
 customers as (
-    select * from {{ ref('stg_helpdesk__customers') }}
+    select * from {{ ref('int_customers_unioned') }}
 ),
 
 final as (

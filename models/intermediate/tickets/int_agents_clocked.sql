@@ -1,17 +1,17 @@
 {#
     The clock an agent's days are counted on (docs/metrics.md: per-agent days in the agent's own
     timezone): the agent's own IANA timezone when the engine knows it, else the team schedule's
-    timezone (seed business_hours), else the 'default' schedule's, else UTC. One row per agent.
+    timezone (int_business_hours_unioned: the seed's schedules and a connector's own), else the 'default' schedule's, else UTC. One row per agent.
 #}
 
 with
 
 agents as (
-    select * from {{ ref('stg_helpdesk__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 ),
 
 business_hours as (
-    select * from {{ ref('business_hours') }}
+    select * from {{ ref('int_business_hours_unioned') }}
 ),
 
 schedules as (

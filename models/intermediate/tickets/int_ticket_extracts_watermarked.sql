@@ -3,7 +3,7 @@
 with
 
 tickets as (
-    select * from {{ ref('stg_helpdesk__tickets') }}
+    select * from {{ ref('int_tickets_unioned') }}
 ),
 
 messages as (

@@ -8,7 +8,7 @@ status_changes as (
 ),
 
 tickets as (
-    select * from {{ ref('stg_helpdesk__tickets') }}
+    select * from {{ ref('int_tickets_unioned') }}
     where {{ sw_in_scope('ticket_id') }}
 ),
 

@@ -3,20 +3,20 @@
 with
 
 tickets as (
-    select * from {{ ref('stg_helpdesk__tickets') }}
+    select * from {{ ref('int_tickets_unioned') }}
     where {{ sw_in_scope('ticket_id') }}
 ),
 
 customers as (
-    select * from {{ ref('stg_helpdesk__customers') }}
+    select * from {{ ref('int_customers_unioned') }}
 ),
 
 agents as (
-    select * from {{ ref('stg_helpdesk__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 ),
 
 business_hours as (
-    select * from {{ ref('business_hours') }}
+    select * from {{ ref('int_business_hours_unioned') }}
 ),
 
 schedules as (
@@ -37,9 +37,12 @@ joined as (
         tickets.status,
         tickets.assignee_id,
         agents.team as assignee_team,
-        team_schedules.schedule_id as team_schedule_id,
+        -- the schedule the source system gave the ticket wins over its assignee's team's
+        coalesce(system_schedules.schedule_id, team_schedules.schedule_id) as team_schedule_id,
         tickets.created_at,
-        tickets.updated_at
+        tickets.updated_at,
+        tickets.source_system,
+        tickets.source_ticket_id
     from tickets
     left join customers
         on tickets.customer_id = customers.customer_id
@@ -47,6 +50,8 @@ joined as (
         on tickets.assignee_id = agents.agent_id
     left join schedules as team_schedules
         on lower(trim(agents.team)) = lower(trim(team_schedules.schedule_id))
+    left join schedules as system_schedules
+        on tickets.system_schedule_id = system_schedules.schedule_id
 ),
 
 scheduled as (
@@ -72,7 +77,9 @@ final as (
         schedules.timezone as schedule_timezone,
         scheduled.team_schedule_id is null as uses_default_schedule,
         scheduled.created_at,
-        scheduled.updated_at
+        scheduled.updated_at,
+        scheduled.source_system,
+        scheduled.source_ticket_id
     from scheduled
     left join schedules
         on scheduled.schedule_id = schedules.schedule_id

@@ -3,11 +3,11 @@
 with
 
 business_hours as (
-    select * from {{ ref('business_hours') }}
+    select * from {{ ref('int_business_hours_unioned') }}
 ),
 
 holidays as (
-    select * from {{ ref('holidays') }}
+    select * from {{ ref('int_holidays_unioned') }}
 ),
 
 dates as (

@@ -1,5 +1,5 @@
 {{ config(**sw_incremental_config('message_id')) }}
 
 {{ validate_ticket_reference(
-    'stg_helpdesk__ticket_messages', ticket_required=true, event_column='created_at', scope_key='message_id'
+    'int_ticket_messages_unioned', ticket_required=true, event_column='created_at', scope_key='message_id'
 ) }}

@@ -1,11 +1,11 @@
 with
 
 agents as (
-    select * from {{ ref('stg_helpdesk__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 ),
 
 business_hours as (
-    select * from {{ ref('business_hours') }}
+    select * from {{ ref('int_business_hours_unioned') }}
 ),
 
 schedules as (

@@ -4,7 +4,7 @@
 with
 
 customers as (
-    select * from {{ ref('stg_helpdesk__customers') }}
+    select * from {{ ref('int_customers_unioned') }}
     where {{ sw_in_scope('customer_id') }}
 ),
 

@@ -10,11 +10,11 @@ calls as (
 ),
 
 customers as (
-    select * from {{ ref('stg_helpdesk__customers') }}
+    select * from {{ ref('int_customers_unioned') }}
 ),
 
 agents as (
-    select * from {{ ref('stg_helpdesk__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 ),
 
 timed as (

@@ -5,7 +5,7 @@ reviews as (
 ),
 
 customers as (
-    select * from {{ ref('stg_helpdesk__customers') }}
+    select * from {{ ref('int_customers_unioned') }}
 ),
 
 orders as (

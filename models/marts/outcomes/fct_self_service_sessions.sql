@@ -9,7 +9,7 @@ sessions as (
 ),
 
 customers as (
-    select * from {{ ref('stg_helpdesk__customers') }}
+    select * from {{ ref('int_customers_unioned') }}
 ),
 
 final as (

@@ -10,15 +10,15 @@ responses as (
 ),
 
 tickets as (
-    select * from {{ ref('stg_helpdesk__tickets') }}
+    select * from {{ ref('int_tickets_unioned') }}
 ),
 
 customers as (
-    select * from {{ ref('stg_helpdesk__customers') }}
+    select * from {{ ref('int_customers_unioned') }}
 ),
 
 agents as (
-    select * from {{ ref('stg_helpdesk__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 ),
 
 attributed as (

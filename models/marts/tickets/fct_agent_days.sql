@@ -5,7 +5,7 @@ shifts as (
 ),
 
 agents as (
-    select * from {{ ref('stg_helpdesk__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 ),
 
 replies as (

@@ -14,7 +14,7 @@ tickets as (
 ),
 
 agents as (
-    select * from {{ ref('stg_helpdesk__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 ),
 
 joined as (

@@ -39,7 +39,7 @@ calls as (
 ),
 
 agents as (
-    select * from {{ ref('stg_helpdesk__agents') }}
+    select * from {{ ref('int_agents_unioned') }}
 ),
 
 watermark as (
@@ -367,6 +367,12 @@ final as (
             when has_sla_due and sla_measured_at > sla_due_at
                 then {{ minutes_between('sla_due_at', 'sla_measured_at') }}
         end as sla_breach_minutes,
+        -- fivetran/dbt_zendesk's touch counts: public agent replies on a ticket solved now
+        is_currently_solved and agent_reply_count = 1 as is_one_touch_resolution,
+        is_currently_solved and agent_reply_count = 2 as is_two_touch_resolution,
+        is_currently_solved and agent_reply_count > 2 as is_multi_touch_resolution,
+        source_system,
+        source_ticket_id,
         as_of_at
     from flagged
 )
