@@ -26,7 +26,7 @@ from dagster import (
 
 from orchestration.raw import RAW_RETRY_POLICY, raw_asset_key, summarise_reasons
 from orchestration.resources import WarehouseResource
-from support_warehouse.contract import LANDING_TABLES
+from support_warehouse.contract import ENTITIES, LANDING_TABLES
 
 REJECTS_CHECK = "no_rejected_rows"
 REJECTS_MODEL = "rejected_rows"

@@ -130,16 +130,17 @@ def test_conversation_ratings_are_csat_on_the_csat_5_scale(night: dict) -> None:
 
 def test_bad_connector_rows_are_rejected_with_system_table_key_and_reason(night: dict) -> None:
     rejected = sorted(_query(night["warehouse"], """
-        select entity, source_file, record_key, reason, rejected_stage from audit.rejected_rows
+        select entity, source_file, record_key, reason, rejected_stage, offending_value from audit.rejected_rows
     """))
     parts = "intercom/conversation_part_history/conversation_part_history.csv"
+    # The reason names the rule (it is published); the raw value stays in offending_value (build only).
     assert rejected == [
         ("intercom__conversation_history", "intercom/conversation_history/conversation_history.csv",
-         "intercom:2999001", "unknown state: 'escalated'", "staging"),
+         "intercom:2999001", "unknown state", "staging", "escalated"),
         ("intercom__conversation_part_history", parts, rejected[1][2],
-         "unknown ticket: 'intercom:424242' is not in tickets", "reference"),
+         "unknown ticket: ticket_id is not in tickets", "reference", "intercom:424242"),
         ("intercom__conversation_part_history", parts, rejected[2][2],
-         "created_at is missing or not an ISO-8601 timestamp: 'yesterday-ish'", "staging"),
+         "created_at is missing or not an ISO-8601 timestamp", "staging", "yesterday-ish"),
     ]
 
 

@@ -146,3 +146,13 @@
         else {{ support_warehouse.clean_code(column) }}
     end
 {%- endmacro %}
+
+{#
+    A connector base model's verdict columns from one rule list: `reject_reason` (the rule, never
+    the value: it is published) and `offending_value` (the raw value, kept in the build's audit
+    schema only), as check_rows gives the contract's base models.
+#}
+{% macro connector_reject_columns(rules) -%}
+    {{ support_warehouse.reject_reason(rules) }} as reject_reason,
+        {{ support_warehouse.reject_reason(rules, 'value') }} as offending_value
+{%- endmacro %}

@@ -20,9 +20,9 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['admin_id is null', "'key id is missing'"],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

@@ -23,10 +23,10 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['contact_id is null', "'key id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

@@ -27,12 +27,12 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['message_id is null', "'key id is missing'"],
             ['ticket_id is null', "'conversation_id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_text')],
             [untyped('updated_at', 'updated_text'), reason_with_value('updated_at is not an ISO-8601 timestamp', 'updated_text')],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

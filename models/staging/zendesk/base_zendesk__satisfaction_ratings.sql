@@ -25,16 +25,16 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['response_id is null', "'key id is missing'"],
             ['ticket_id is null', "'ticket_id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
             [untyped('updated_at', 'updated_at_text'), reason_with_value('updated_at is not an ISO-8601 timestamp', 'updated_at_text')],
             [
                 "score_code is null or score_code not in ('good', 'bad', 'offered', 'unoffered')",
-                "'unknown score: ''' || coalesce(score_code, '') || ''''",
+                reason_with_value('unknown score', 'score_code'),
             ],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

@@ -22,12 +22,12 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['holiday_id is null or schedule_id is null', "'key id or schedule_id is missing'"],
             ['start_date is null', reason_with_value('start_date is not a date', 'start_date_text')],
             ['end_date is null', reason_with_value('end_date is not a date', 'end_date_text')],
             ['end_date < start_date', "'end_date is before start_date'"],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

@@ -23,7 +23,7 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['schedule_id is null', "'key id is missing'"],
             ['week_start_minute is null', reason_with_value('start_time is missing or not a whole number', 'start_time_text')],
             ['week_end_minute is null', reason_with_value('end_time is missing or not a whole number', 'end_time_text')],
@@ -33,7 +33,7 @@ final as (
                 ~ ' or week_end_minute - 1440 * floor(week_start_minute / 1440) > 1440',
                 "'interval is empty, outside the week or crosses midnight'",
             ],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

@@ -23,12 +23,12 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['message_id is null', "'key id is missing'"],
             ['ticket_id is null', "'ticket_id is missing'"],
             ['created_at is null', reason_with_value('created is missing or not an ISO-8601 timestamp', 'created_text')],
             [untyped('is_public', 'public_text'), reason_with_value('public is not a boolean', 'public_text')],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

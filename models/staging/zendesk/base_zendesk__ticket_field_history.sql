@@ -19,14 +19,14 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['ticket_id is null or field_name is null', "'key ticket_id, field_name is missing'"],
             ['changed_at is null', reason_with_value('updated is missing or not an ISO-8601 timestamp', 'updated_text')],
             [
                 "field_name = 'status' and " ~ not_accepted(zendesk_status('field_value'), 'ticket_status'),
-                "'unknown status: ''' || coalesce(field_value, '') || ''''",
+                reason_with_value('unknown status', 'field_value'),
             ],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

@@ -18,10 +18,10 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['ticket_id is null or schedule_id is null', "'ticket_id or schedule_id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 

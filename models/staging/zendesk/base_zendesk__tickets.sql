@@ -29,13 +29,13 @@ typed as (
 final as (
     select
         *,
-        {{ reject_reason([
+        {{ connector_reject_columns([
             ['ticket_id is null', "'key id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
             [untyped('updated_at', 'updated_at_text'), reason_with_value('updated_at is not an ISO-8601 timestamp', 'updated_at_text')],
-            [not_accepted('status', 'ticket_status'), "'unknown status: ''' || coalesce(status, '') || ''''"],
+            [not_accepted('status', 'ticket_status'), reason_with_value('unknown status', 'status')],
             ['updated_at < created_at', "'negative duration: updated_at is before created_at'"],
-        ]) }} as reject_reason
+        ]) }}
     from typed
 )
 
