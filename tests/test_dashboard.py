@@ -180,3 +180,56 @@ def test_cli_serves_the_app_on_the_given_publish_dir(tmp_path: Path, monkeypatch
     assert cmd[cmd.index("--server.port") + 1] == "8600"
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert env["SW_PUBLISH_DIR"] == str(tmp_path.resolve())
+
+
+def test_volume_ticket_types_follow_the_grain_and_flag_new_types_and_spikes(published: Path) -> None:
+    """Month grain: the ticket types table is the last complete month of ticket_type_trends (month
+    rows), with its month-over-month change; flags name new types and spikes."""
+    at = page("volume").run()
+    at.radio(key="volume_grain").set_value("month").run()
+    assert_clean(at, "volume month")
+    (last,) = read(published, """select max(period_start) from ticket_type_trends
+                                 where period_grain = 'month' and is_complete_period""")[0]
+    rows = read(published, f"""select ticket_type, tickets, tickets_change from ticket_type_trends
+                               where period_grain = 'month' and period_start = date '{last}'""")
+    table = at.dataframe[0].value
+    assert sorted(table["Type"]) == sorted(r[0] for r in rows)
+    shown = dict(zip(table["Type"], table["Tickets"], strict=True))
+    assert shown == {r[0]: r[1] for r in rows}
+    assert "Change vs prev. month" in table.columns
+    at.radio(key="volume_grain").set_value("day").run()
+    assert_clean(at, "volume day")
+    flagged = read(published, "select count(*) from ticket_type_trends where period_grain = 'day' and (is_spike or is_new_type)")[0][0]
+    assert flagged > 0, "the demo has spikes or new types to show"
+
+
+def test_speed_heatmap_counts_each_conversation_once(published: Path) -> None:
+    """The weekday x hour heatmap reads one period_grain and channel 'all': over the whole history
+    (day grain) its cells add up to the history's conversations per week, not a multiple."""
+    at = page("speed").run()
+    at.radio(key="speed_grain").set_value("day").run()
+    assert_clean(at, "speed day")
+    (expected,) = read(published, """select sum(conversations_per_week_avg) from response_time_by_hour
+                                     where period_grain = 'all' and channel = 'all'""")[0]
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    chart = next(c for c in elements(at, "vega_lite_chart") if "conversations_per_week" in c.proto.spec)
+    cells = [convert_arrow_bytes_to_pandas_df(ds.data.data) for ds in chart.proto.datasets]
+    cells = [df for df in cells if "conversations_per_week" in df]
+    assert cells and not cells[0].empty, "the heatmap has data"
+    assert cells[0]["conversations_per_week"].sum() == pytest.approx(expected)
+
+
+def test_overview_tiles_show_small_samples_as_such(published: Path) -> None:
+    """A tile whose last complete week is below its metric's minimum sample says 'small sample',
+    not on or off target."""
+    as_of = read(published, "select max(as_of_at)::date from fct_tickets")[0][0]
+    last_complete = as_of - timedelta(days=as_of.weekday() + (0 if as_of.weekday() == 6 else 7))
+    small = read(published, f"""select count(*) from kpi_scorecard where period_grain = 'week' and dimension = 'all'
+                                and period_start = date '{last_complete}' and target_status = 'small_sample'""")[0][0]
+    at = page("overview").run()
+    assert_clean(at, "overview")
+    captions = [c.value for c in at.caption if c.value.startswith(f"{last_complete:%d %b %Y}")]
+    marked = [c for c in captions if "small sample" in c]
+    assert len(marked) == small
+    assert not any("on target" in c or "off target" in c for c in marked)

@@ -13,7 +13,8 @@ from support_warehouse.dashboard import data
 
 GRAINS = ("day", "week", "month")
 # Dimension filters, in the order the sidebar offers them (kpi_scorecard's dimension names).
-DIMENSIONS = {"channel": "Channel", "team": "Team", "agent": "Agent", "tier": "Customer tier", "marketplace": "Marketplace"}
+DIMENSIONS = {"channel": "Channel", "team": "Team", "agent": "Agent", "tier": "Customer tier", "marketplace": "Marketplace",
+              "priority": "Priority"}
 # How many periods of each grain a page shows by default.
 DEFAULT_PERIODS = {"day": 28, "week": 12, "month": 6}
 GRAIN_DAYS = {"day": 1, "week": 7, "month": 31}
@@ -67,6 +68,14 @@ def start(title: str, intro: str | None = None) -> data.Publication:
     if intro:
         st.caption(intro)
     return pub
+
+
+def columns(pub: data.Publication, table: str) -> set[str]:
+    """Columns of a published table (cached per publication; empty when it is not published)."""
+    if not pub.has(table):
+        return set()
+    df = q(pub, "select column_name from duckdb_columns() where database_name = 'marts' and table_name = ?", table)
+    return set(df["column_name"])
 
 
 def catalog(pub: data.Publication) -> pd.DataFrame:
@@ -160,9 +169,13 @@ def period_floor(grain: str, day: date) -> date:
 def scorecard(pub: data.Publication, metric_ids: list[str], f: Filters, *, cut: bool = True) -> pd.DataFrame:
     """Scorecard rows of the metrics at the filters' grain and range. With a cut, a metric that has
     the dimension is read at that value; one without it keeps its 'all' value (column `cut`)."""
-    cols = ["metric_id", "period_start", "value", "numerator", "denominator", "target", "meets_target", "cut"]
+    cols = ["metric_id", "period_start", "value", "numerator", "denominator", "target", "meets_target",
+            "target_status", "cut"]
     if not pub.has("kpi_scorecard") or not metric_ids:
         return pd.DataFrame(columns=cols)
+    # target_status (met, missed, small_sample, no_value, no_target) came with minimum samples;
+    # an older publication has only meets_target.
+    status = "target_status" if "target_status" in columns(pub, "kpi_scorecard") else "cast(null as varchar)"
     cat = catalog(pub)
     dims = dict(zip(cat["metric_id"], cat["dimensions"].fillna(""), strict=True))
     use_cut = cut and f.dimension != "all"
@@ -171,7 +184,8 @@ def scorecard(pub: data.Publication, metric_ids: list[str], f: Filters, *, cut: 
     placeholders = lambda ids: ", ".join("?" for _ in ids)  # noqa: E731
     parts, params = [], []
     base = (
-        "select metric_id, period_start, value, numerator, denominator, target, meets_target, {label} as cut "
+        "select metric_id, period_start, value, numerator, denominator, target, meets_target, "
+        f"{status} as target_status, {{label}} as cut "
         "from kpi_scorecard where period_grain = ? and period_start between ? and ? "
         "and dimension = ? and dimension_value = ? and metric_id in ({ids})"
     )

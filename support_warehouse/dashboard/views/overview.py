@@ -130,7 +130,14 @@ def tile(row: pd.Series) -> None:
         target = f"target {sign} {common.fmt(row['target_value'], unit)}"
     else:
         target = "no target"
-    mark = "" if pd.isna(status) else (":green[● on target]" if status else ":red[● off target]")
+    target_status = last.get("target_status")
+    if target_status == "small_sample":  # too few cases to judge: neither on nor off target
+        n = last.get("denominator")
+        mark = ":orange[● small sample]" + (f" (n = {n:,.0f})" if pd.notna(n) else "")
+    elif pd.isna(status):
+        mark = ""
+    else:
+        mark = ":green[● on target]" if status else ":red[● off target]"
     when = f"{last['period_start']:%d %b %Y}" + (" (running)" if running else "")
     cut = " · all (no such cut)" if f.dimension != "all" and last["cut"] == "all" else ""
     st.caption(f"{when} · {target} {mark}{cut}")

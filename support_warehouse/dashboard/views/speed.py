@@ -74,21 +74,49 @@ st.subheader("When conversations arrive and how fast they are answered (weekday 
 if not pub.has("response_time_by_hour"):
     common.empty("This publication has no response_time_by_hour table.")
 else:
-    channel = f.value if f.dimension == "channel" else None
-    heat = common.q(
-        pub,
-        """select iso_day_of_week, any_value(day_name) as day_name, hour_of_day,
-                  sum(conversations_per_week_avg) as conversations_per_week,
-                  sum(first_response_minutes_mean * tickets_answered) / nullif(sum(tickets_answered), 0)
-                      as first_response_minutes_mean
-           from response_time_by_hour where (? is null or channel = ?)
-           group by 1, 3 order by 1, 3""",
-        channel, channel,
-    )
-    if heat.empty:
-        common.empty("No conversations in the history of response_time_by_hour for this cut.")
+    channel = f.value if f.dimension == "channel" else "all"
+    # One set of rows per period_grain ('all' = the whole history, per channel too; 'week' and
+    # 'month' for all channels only): read one grain, never sum across them or across channels.
+    per_period = "period_grain" in common.columns(pub, "response_time_by_hour")
+    use_periods = per_period and f.grain in ("week", "month") and channel == "all"
+    if use_periods:  # the chosen grain and range; volumes per week observed over the range
+        heat = common.q(
+            pub,
+            """with cells as (
+                   select * from response_time_by_hour
+                   where period_grain = ? and channel = 'all' and period_start between ? and ?
+               ),
+               weeks as (select sum(weeks_observed) as weeks from (select distinct period_start, weeks_observed from cells))
+               select iso_day_of_week, any_value(day_name) as day_name, hour_of_day,
+                      sum(conversations_total) / any_value(weeks.weeks) as conversations_per_week,
+                      sum(first_response_minutes_mean * tickets_answered) / nullif(sum(tickets_answered), 0)
+                          as first_response_minutes_mean
+               from cells cross join weeks
+               group by 1, 3 order by 1, 3""",
+            f.grain, common.period_floor(f.grain, f.start), f.end,
+        )
+        scope = (f"{f.grain.capitalize()}s starting {common.period_floor(f.grain, f.start):%d %b %Y} to {f.end:%d %b %Y} "
+                 "(the period range), all channels: averages per week observed.")
     else:
-        st.caption("Whole history of the publication (not the period range): averages per week.")
+        heat = common.q(
+            pub,
+            f"""select iso_day_of_week, any_value(day_name) as day_name, hour_of_day,
+                      sum(conversations_per_week_avg) as conversations_per_week,
+                      sum(first_response_minutes_mean * tickets_answered) / nullif(sum(tickets_answered), 0)
+                          as first_response_minutes_mean
+               from response_time_by_hour where channel = ?{" and period_grain = 'all'" if per_period else ""}
+               group by 1, 3 order by 1, 3""",
+            channel,
+        )
+        why = ("per channel only over the whole history" if channel != "all"
+               else "no weekday × hour rows per day: pick week or month to follow the range" if per_period else "")
+        scope = f"Whole history of the publication (not the period range{': ' + why if why else ''}): averages per week."
+    if heat.empty:
+        common.empty("No conversations in response_time_by_hour for this cut and range.")
+    else:
+        not_cut = ("" if f.dimension in ("all", "channel")
+                   else f" Not cut by {common.DIMENSIONS.get(f.dimension, f.dimension).lower()}: showing all.")
+        st.caption(f"{scope} Colours stop at the 95th percentile of the cells (exact values in the tooltips).{not_cut}")
         days = list(heat.sort_values("iso_day_of_week")["day_name"].unique())
         left, right = st.columns(2)
         for col, field, title, scheme in (
@@ -96,10 +124,14 @@ else:
             (right, "first_response_minutes_mean", "First response mean (minutes)", "oranges"),
         ):
             with col:
+                top = heat[field].quantile(0.95)
+                top = float(top) if pd.notna(top) and top > 0 else 1.0
                 chart = alt.Chart(heat).mark_rect().encode(
                     x=alt.X("hour_of_day:O", title="Hour of day (reporting timezone)"),
                     y=alt.Y("day_name:N", sort=days, title="Weekday", axis=alt.Axis(labelOverlap=False)),
-                    color=alt.Color(f"{field}:Q", title=title, scale=alt.Scale(scheme=scheme)),
+                    # Colours up to the 95th percentile: one slow cell would wash out the rest.
+                    color=alt.Color(f"{field}:Q", title=title, scale=alt.Scale(
+                        scheme=scheme, domainMin=0, domainMax=top, clamp=True)),
                     tooltip=["day_name:N", "hour_of_day:O", alt.Tooltip(f"{field}:Q", format=",.1f", title=title)],
                 )
                 st.altair_chart(chart.properties(height=260, title=title), width="stretch")
