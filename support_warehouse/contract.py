@@ -1,4 +1,4 @@
-"""The input contract of SPEC §1, in one place.
+"""The input contract of docs/input_contract.md, in one place.
 
 The generator writes it, the loader enforces the required columns, the dbt staging
 models type it, and the tests read it. Types are the logical types staging casts to.

@@ -1,4 +1,4 @@
-"""Realistic demo extracts for every entity of the input contract (SPEC §1).
+"""Realistic demo extracts for every entity of the input contract (docs/input_contract.md).
 
 `generate()` simulates a support organisation over a window of days: customers, agents in
 follow-the-sun teams with daily shifts (DST-aware), tickets arriving by hour and weekday, their
@@ -163,7 +163,7 @@ WEEKDAY_PROFILE = np.array([1.18, 1.12, 1.08, 1.05, 0.98, 0.62, 0.55])  # Monday
 
 # ---------------------------------------------------------------- bad rows
 
-# rule -> columns it is applied to, per entity. Every rule class of SPEC §1 appears somewhere.
+# rule -> columns it is applied to, per entity. Every rule class of docs/input_contract.md appears somewhere.
 BAD_ROW_RULES: dict[str, dict[str, tuple[str, ...]]] = {
     "customers": {"malformed_timestamp": ("created_at",), "unknown_value": ("tier",), "duplicate_key": ("country",)},
     "agents": {"malformed_timestamp": ("hired_at",), "duplicate_key": ("team",)},

@@ -1,4 +1,4 @@
-"""Publish the night's marts for BI readers, atomically (SPEC §3, issue 7).
+"""Publish the night's marts for BI readers, atomically (docs/marts_contract.md, issue 7).
 
 BI tools never read the build database (dbt rebuilds it table by table, so a reader could see
 half a night, and a reader's lock could block the next build). After a night's load, build and

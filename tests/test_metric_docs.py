@@ -78,3 +78,22 @@ def test_target_text_by_hand():
     assert metric_docs.target_text(house) == (
         "<= 2.5 (house default: no article gives one); judged from at least 20 observations")
     assert metric_docs.target_text(None) == "none"
+
+
+def test_no_file_points_at_a_spec_outside_the_repository():
+    """The project carries its own definitions: code and docs cite docs/metrics.md (and the
+    contracts in docs/), never a spec document outside the repository."""
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    offenders = []
+    for name in tracked.splitlines():
+        path = REPO_ROOT / name
+        if not path.is_file() or path.suffix in {".parquet", ".duckdb", ".png"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        # spelled in pieces so this file does not match itself
+        for needle in ("SPEC" + " §", "SPEC" + ".md", "shared" + "/seeds"):
+            if needle in text:
+                offenders.append(f"{name}: {needle}")
+    assert not offenders, offenders

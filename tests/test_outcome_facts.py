@@ -6,7 +6,7 @@ then recomputes monthly CSAT, NPS, CES, answered-call rate, average wait, call s
 negative feedback rate and churn with pandas straight from the landing CSV files, and asserts they
 agree month by month with the published kpi_scorecard (dimension 'all').
 
-The independent side applies the contract the way SPEC §1 states it, without reading any dbt
+The independent side applies the contract the way docs/input_contract.md states it, without reading any dbt
 code: rows listed in the generator's `_bad_rows.json` are dropped (every rule except
 duplicate_key), and for a key repeated in a file the later line wins (the duplicate_key rule).
 Months are UTC calendar months (reporting timezone left at its UTC default).

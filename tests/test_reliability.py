@@ -5,7 +5,7 @@ SW_WAREHOUSE_PATH / SW_PUBLISH_DIR / SW_LANDING_DIR / DAGSTER_HOME / SW_DBT_TARG
 DBT_TARGET_PATH / DBT_LOG_PATH too): nothing touches data/ or target/ of the repository.
 
 One "golden" night is built once per module with the real refresh (loader + dbt build + publish):
-a clean first night plus a second night holding one file per bad-input class of SPEC §1, each next
+a clean first night plus a second night holding one file per bad-input class of docs/input_contract.md, each next
 to good rows. The bad-input tests read that night; the tests that change state (missing column,
 injected failure, re-runs, concurrent readers, Dagster) work on a copy of it.
 """
@@ -116,7 +116,7 @@ def write_first_night(landing: Path) -> None:
 
 
 def write_bad_night(landing: Path) -> None:
-    """Second night: one file per bad-input class of SPEC §1, each with good rows beside the bad."""
+    """Second night: one file per bad-input class of docs/input_contract.md, each with good rows beside the bad."""
     # malformed timestamp, unknown channel, unknown status, an extra column, a key updated from the
     # first night (T2), and a key twice in the file with different payloads (T6: line 8 wins).
     _write(landing / "tickets/tickets_2026-10-02.csv",
@@ -360,7 +360,7 @@ def kpi_table(contents: dict[str, list[tuple]]) -> str:
     return "kpi_scorecard" if "kpi_scorecard" in contents else sorted(contents)[0]
 
 
-# ------------------------------------------------------------------------- bad input (SPEC §1)
+# ------------------------------------------------------------------------- bad input (docs/input_contract.md)
 
 
 @pytest.mark.parametrize("case", sorted(BAD_ROWS))

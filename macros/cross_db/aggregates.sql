@@ -1,4 +1,4 @@
-{# Continuous percentile (SPEC §2: medians and p90 are percentile_cont). #}
+{# Continuous percentile (docs/metrics.md: medians and p90 are percentile_cont). #}
 {% macro percentile_cont(expr, fraction) -%}
     {{ return(adapter.dispatch('percentile_cont', 'support_warehouse')(expr, fraction)) }}
 {%- endmacro %}

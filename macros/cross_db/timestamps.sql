@@ -81,7 +81,7 @@
     ({{ support_warehouse.seconds_between(start_ts, end_ts) }} / 60.0)
 {%- endmacro %}
 
-{# Reporting-timezone calendar date of a UTC timestamp (SPEC §2: periods in the reporting timezone). #}
+{# Reporting-timezone calendar date of a UTC timestamp (docs/metrics.md: periods in the reporting timezone). #}
 {% macro reporting_date(ts) -%}
     {%- set tz = var('reporting_timezone', 'UTC') -%}
     {%- if tz == 'UTC' -%}

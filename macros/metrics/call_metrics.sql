@@ -1,5 +1,5 @@
 {#
-    Phone formulas (SPEC §2, speed), aggregate expressions over fct_calls rows (date by queued_date).
+    Phone formulas (docs/metrics.md, speed), aggregate expressions over fct_calls rows (date by queued_date).
     Offered calls = every validated call, answered or abandoned. Signatures:
 
       answered_call_rate(answered='is_answered')                         % of offered calls answered, 0-100

@@ -1,5 +1,5 @@
 {#
-    Churn formula (SPEC §2: customers active at period start whose churned_at falls in the period
+    Churn formula (docs/metrics.md: customers active at period start whose churned_at falls in the period
     / customers active at start), an aggregate expression over int_churn_periods_counted rows
     (customers counted per customer tier and day, ISO week, month, quarter or year: who counts as
     active at the start and as churned is decided there, once); filter one period_grain and group

@@ -1,5 +1,5 @@
 {#
-    Marketplace feedback and order-health formulas (SPEC §2, customer outcome). Aggregate
+    Marketplace feedback and order-health formulas (docs/metrics.md, customer outcome). Aggregate
     expressions: feedback over fct_reviews rows (date by created_date), order health over
     fct_orders rows (date by ordered_date). Signatures:
 

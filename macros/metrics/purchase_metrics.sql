@@ -1,5 +1,5 @@
 {#
-    Purchase-behaviour formulas (SPEC §2, customer outcome), aggregate expressions over
+    Purchase-behaviour formulas (docs/metrics.md, customer outcome), aggregate expressions over
     int_customer_order_periods rows (one row per customer, period_grain and period_start with an
     order in the period); filter one period_grain and group by period_start. Signatures:
 

@@ -1,5 +1,5 @@
 {#
-    Self-service formula (SPEC §2: sessions resolved without a ticket / (those + tickets created)).
+    Self-service formula (docs/metrics.md: sessions resolved without a ticket / (those + tickets created)).
     Its two counts come from different facts, so the parts are separate. Signatures:
 
       self_service_rate_numerator(resolved='is_resolved_without_ticket')

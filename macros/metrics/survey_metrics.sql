@@ -1,5 +1,5 @@
 {#
-    Survey formulas (SPEC §2, customer outcome), aggregate expressions over fct_survey_responses rows.
+    Survey formulas (docs/metrics.md, customer outcome), aggregate expressions over fct_survey_responses rows.
     Date survey answers by responded_date; date survey_response_rate by sent_date. Signatures:
 
       csat_score(satisfied='is_csat_satisfied')                % satisfied of CSAT answers, 0-100

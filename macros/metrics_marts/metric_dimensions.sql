@@ -1,5 +1,5 @@
 {#
-    The scorecard dimensions (SPEC §3, plus the ticket priority for speed metrics) and the
+    The scorecard dimensions (docs/marts_contract.md, plus the ticket priority for speed metrics) and the
     observation column each one reads. Every metric row in the int_metric_* models carries these
     columns; a metric is cut by the dimensions the
     seed metric_catalog lists for it (column `dimensions`, space separated).

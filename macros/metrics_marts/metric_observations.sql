@@ -6,7 +6,7 @@
     aggregate_metric_observations can cut and roll them up to any dimension and grain.
 
     source      CTE or relation to read (a fact)
-    date        SQL date every metric of this cube is dated by (SPEC §2 dating rules); rows
+    date        SQL date every metric of this cube is dated by (docs/metrics.md dating rules); rows
                 where it is null are skipped
     metrics     list; each item is either a metric_id whose formula macros exist in
                 macros/metrics/ (<metric_id>_numerator() and <metric_id>_denominator(), called

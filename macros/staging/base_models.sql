@@ -359,7 +359,7 @@ final as (
         author_id,
         coalesce(is_public, true) as is_public,
         created_at,
-        -- Only public agent messages are responses; bots, system events and internal notes are not (SPEC §2).
+        -- Only public agent messages are responses; bots, system events and internal notes are not (docs/metrics.md).
         author_type = 'agent' and coalesce(is_public, true) as is_agent_reply,
         author_type = 'customer' and coalesce(is_public, true) as is_customer_message,
         reject_reason,

@@ -1,7 +1,7 @@
 {#
     Body of an int_<entity>s_validated model: the staged rows of `staged_model`, each with the
     reject_reason of the first cross-entity rule it breaks (null = good). Staging cannot join, so
-    references between extracts (SPEC §1: unknown ticket, reply before its ticket exists) are
+    references between extracts (docs/input_contract.md: unknown ticket, reply before its ticket exists) are
     checked here; audit.rejected_rows collects what fails.
     `event_column`: when set, the row must not precede its ticket's creation.
     `scope_key`: the model is incremental (macros/incremental/) and replaces rows per this key.

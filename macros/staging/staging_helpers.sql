@@ -162,7 +162,7 @@ from (
 where version_rank = 1
 {%- endmacro %}
 
-{# Rule: a code outside its accepted values (SPEC §1); `values` names a list in var('accepted_values'). #}
+{# Rule: a code outside its accepted values (docs/input_contract.md); `values` names a list in var('accepted_values'). #}
 {% macro not_accepted(column, values, required=true) -%}
     {%- set allowed = var('accepted_values')[values] -%}
     (

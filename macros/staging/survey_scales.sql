@@ -1,4 +1,4 @@
-{# Inclusive score range of each survey scale (SPEC §1); contract.SCALE_RANGES mirrors it. #}
+{# Inclusive score range of each survey scale (docs/input_contract.md); contract.SCALE_RANGES mirrors it. #}
 {% macro survey_scale_ranges() -%}
     {{ return({'csat_5': [1, 5], 'csat_3': [1, 3], 'csat_2': [1, 2], 'nps_11': [0, 10], 'ces_7': [1, 7], 'ces_10': [1, 10]}) }}
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {#
-    Every row that did not make it into the facts, with file, line, key and reason (SPEC §1):
+    Every row that did not make it into the facts, with file, line, key and reason (docs/input_contract.md):
     the reader's rejects, rows breaking a typing or value rule, and rows breaking a reference rule.
     A key superseded by a later version is not a reject: it stays queryable in raw.
 #}

@@ -1,5 +1,5 @@
 {#
-    Ticket metrics from one pass of fct_tickets per dating rule (SPEC §2): creation-dated
+    Ticket metrics from one pass of fct_tickets per dating rule (docs/metrics.md): creation-dated
     metrics by created_date, solve-dated metrics by first_solved_date. Dimensions: channel,
     ticket_type, customer tier, and the assignee (agent, team); SLA metrics use the first replier
     (else the assignee) as agent and team, the person who met or missed the target.

@@ -1,5 +1,5 @@
 {#
-    The churn population counted per customer tier, period grain and period (SPEC churn_rate),
+    The churn population counted per customer tier, period grain and period (docs/metrics.md, churn_rate),
     from running sums over a period spine instead of customer x period rows (500k customers over
     1,500 days would be hundreds of millions of rows). Exact because periods are contiguous:
       active at the start of p = customers who became active in a period before p

@@ -12,7 +12,7 @@ messages as (
 ),
 
 -- Only public agent messages are replies and only public customer messages ask: bot and system
--- messages (auto-replies) and internal notes (is_public false) neither answer nor ask (SPEC §2).
+-- messages (auto-replies) and internal notes (is_public false) neither answer nor ask (docs/metrics.md).
 typed_messages as (
     select
         message_id,

@@ -1,5 +1,5 @@
 {#
-    The long scorecard (SPEC §3): one row per metric, period (day, ISO week, month) and dimension
+    The long scorecard (docs/marts_contract.md): one row per metric, period (day, ISO week, month) and dimension
     value with data. Each aggregation path of the catalog produces numerator and denominator;
     the value follows from them by the metric's value_type (macro metric_value), so BI tools can
     re-aggregate ratios as sum(numerator) / sum(denominator). A target is judged only on a

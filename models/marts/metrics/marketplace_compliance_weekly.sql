@@ -5,7 +5,7 @@
     kpi_scorecard (week grain):
       - 24 h reply compliance: tickets of the week answered within 24 h (response_rate_24h,
         target in seeds/metric_targets.csv: >= 90 %)
-      - Facebook "very responsive" badge (SPEC §2, 003): response_rate_7d >= 90 % and a mean
+      - Facebook "very responsive" badge (docs/metrics.md, 003): response_rate_7d >= 90 % and a mean
         first response <= 5 minutes over the trailing 7 days (for a complete ISO week, the week
         itself); vars very_responsive_min_rate_pct and very_responsive_max_minutes. Computed for
         every channel, awarded by Facebook only.

@@ -1,5 +1,5 @@
 {#
-    Every metric of seeds/metric_catalog.csv (the one list of SPEC §2 metric_ids, plus the
+    Every metric of seeds/metric_catalog.csv (the one list of the articles' metric_ids, docs/metrics.md, plus the
     documented extras) has at least one non-null value for dimension 'all' at every grain the
     catalog lists for it. Fails with one row per missing metric and grain.
     Warn, not error: a night whose extracts lack a whole source (no telephony, say) must
