@@ -256,7 +256,7 @@ def test_per_ticket_metrics_agree_with_fivetran_definitions(night: dict) -> None
 # ------------------------------------------------------------------------------ loader only
 
 
-def test_connector_file_missing_a_column_read_fails_its_table_naming_file_and_column(con, landing, caplog) -> None:
+def test_connector_file_missing_a_column_read_is_quarantined_naming_file_and_column(con, landing, caplog) -> None:
     from support_warehouse import load
 
     landing.write("zendesk/group", "g.csv", "id,name,_fivetran_synced\n1,Support,2026-11-01 00:00:00\n")
@@ -264,11 +264,13 @@ def test_connector_file_missing_a_column_read_fails_its_table_naming_file_and_co
     landing.write("zendesk/not_a_table_yet", "x.csv", "a\n1\n")
     results = load.load_all(con, landing.root)
     assert results["zendesk__group"].rows_loaded == 1 and results["zendesk__group"].error is None
-    assert results["zendesk__ticket_comment"].error == (
+    # like a contract entity's file: set aside whole, with the reason; the table's load goes on
+    comments = results["zendesk__ticket_comment"]
+    assert comments.error is None and comments.rows_loaded == 0
+    assert list(comments.files_quarantined.values()) == [
         f"zendesk__ticket_comment: {landing.root.name}/zendesk/ticket_comment/c.jsonl is missing required column "
         "'created' (also missing: '_fivetran_synced')"
-    )
-    assert results["zendesk__ticket_comment"].rows_loaded == 0
+    ]
     # optional connector columns exist in raw even when no file had them (staging reads them)
     assert con.execute("select name, _fivetran_deleted from raw.zendesk__group").fetchall() == [("Support", None)]
     assert "no contract entity" not in caplog.text  # the zendesk folder is a known landing folder
