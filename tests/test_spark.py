@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from support_warehouse import config
+from support_warehouse.contract import ENTITIES
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -380,7 +381,8 @@ def engines(tmp_path_factory):
         load.raise_for_errors(duck_results)
     finally:
         con.close()
-    duck_quarantined = {e: sorted(r.files_quarantined) for e, r in duck_results.items()}
+    # the Spark loader reads the contract entities (connector tables build empty there)
+    duck_quarantined = {e: sorted(r.files_quarantined) for e, r in duck_results.items() if e in ENTITIES}
     res = run_dbt(["build"], target="duckdb", warehouse=warehouse,
                   target_path=base / "target-duckdb", log_path=base / "logs-duckdb")
     assert res.exception is None, f"dbt build could not run on DuckDB: {res.exception}"
