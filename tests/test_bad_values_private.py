@@ -5,6 +5,8 @@ Three real nights (loader + dbt build + publish) on the small clean night of tes
   night 1  the clean night;
   night 2  tickets created in 2099 and in 1990 (T50, T51), T0 updated in 2099 (a bad later version
            of a staged ticket), a customer's name in a timestamp column (T53), and a good ticket;
+           beside them, connector tables as Fivetran lands them: a Zendesk ticket created in 2099
+           and one updated in 2099, an Intercom conversation created in 1990.
   night 3  corrected versions of T50 and T0 with normal timestamps.
 """
 
@@ -36,6 +38,14 @@ def write_implausible_night(landing: Path) -> None:
            + "T0,C3,email,billing,normal,solved,A2,2026-09-28T08:00:00Z,2099-01-01T00:00:00Z\n"
            + f"T53,C2,email,billing,normal,open,A1,{NAME_IN_TIMESTAMP},2026-10-03T08:00:00Z\n"
            + "T54,C2,email,billing,normal,open,A1,2026-10-03T07:00:00Z,2026-10-03T07:30:00Z\n")
+    # connector tables go through the same plausible window (their base models' rule lists)
+    _write(landing / "zendesk/ticket/ticket_2026-10-03.csv",
+           "id,created_at,updated_at,status,priority,type,via_channel,requester_id,assignee_id,group_id,_fivetran_synced\n"
+           "901,2099-10-03T08:00:00Z,2099-10-03T08:00:00Z,open,normal,question,email,7,8,9,2026-10-03T09:00:00Z\n"
+           "902,2026-10-01T08:00:00Z,2099-01-01T00:00:00Z,open,normal,question,email,7,8,9,2026-10-03T09:00:00Z\n")
+    _write(landing / "intercom/conversation_history/conversation_history_2026-10-03.csv",
+           "id,created_at,updated_at,state,source_type,source_delivered_as,source_author_id,assignee_id,_fivetran_synced\n"
+           "801,1990-10-03T08:00:00Z,1990-10-03T09:00:00Z,open,email,customer_initiated,7,8,2026-10-03T09:00:00Z\n")
 
 
 def write_corrections(landing: Path) -> None:
@@ -61,6 +71,10 @@ def _snapshot(n: Night) -> dict:
         "rejects": n.query(
             "select record_key, reason, offending_value from audit.rejected_rows "
             "where entity = 'tickets' order by record_key"
+        ),
+        "connector_rejects": n.query(
+            "select entity, record_key, reason, offending_value from audit.rejected_rows "
+            "where entity in ('zendesk__ticket', 'intercom__conversation_history') order by record_key"
         ),
         "published_as_of": n.query_published("select distinct as_of_at from fct_tickets"),
     }
@@ -101,6 +115,17 @@ def test_implausible_timestamps_are_rejected_with_their_reason(nights: Nights) -
     assert tickets["T54"] == "open"
     assert "T50" not in tickets and "T51" not in tickets and "T53" not in tickets
     assert tickets["T0"] == "open"
+
+
+def test_connector_timestamps_outside_the_window_are_rejected_too(nights: Nights) -> None:
+    # the first rule a row breaks is its reason: 801's created_at (1990), 901's created_at (2099),
+    # 902's updated_at (2099; its created_at 2026-10-01 is inside the window)
+    assert nights.after_bad["connector_rejects"] == [
+        ("intercom__conversation_history", "intercom:801", f"created_at {PLAUSIBLE}", "1990-10-03 08:00:00"),
+        ("zendesk__ticket", "zendesk:901", f"created_at {PLAUSIBLE}", "2099-10-03 08:00:00"),
+        ("zendesk__ticket", "zendesk:902", f"updated_at {PLAUSIBLE}", "2099-01-01 00:00:00"),
+    ]
+    assert not {"zendesk:901", "zendesk:902", "intercom:801"} & set(nights.after_bad["tickets"])
 
 
 def test_as_of_time_and_spines_follow_plausible_data_only(nights: Nights) -> None:

@@ -26,6 +26,7 @@ final as (
         {{ connector_reject_columns([
             ['contact_id is null', "'key id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
+            implausible_timestamp_rule('created_at'),
         ]) }}
     from typed
 )

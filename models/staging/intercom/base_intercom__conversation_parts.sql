@@ -31,7 +31,9 @@ final as (
             ['message_id is null', "'key id is missing'"],
             ['ticket_id is null', "'conversation_id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_text')],
+            implausible_timestamp_rule('created_at'),
             [untyped('updated_at', 'updated_text'), reason_with_value('updated_at is not an ISO-8601 timestamp', 'updated_text')],
+            implausible_timestamp_rule('updated_at'),
         ]) }}
     from typed
 )

@@ -29,7 +29,9 @@ final as (
             ['response_id is null', "'key id is missing'"],
             ['ticket_id is null', "'ticket_id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
+            implausible_timestamp_rule('created_at'),
             [untyped('updated_at', 'updated_at_text'), reason_with_value('updated_at is not an ISO-8601 timestamp', 'updated_at_text')],
+            implausible_timestamp_rule('updated_at'),
             [
                 "score_code is null or score_code not in ('good', 'bad', 'offered', 'unoffered')",
                 reason_with_value('unknown score', 'score_code'),

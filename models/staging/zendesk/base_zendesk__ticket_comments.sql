@@ -27,6 +27,7 @@ final as (
             ['message_id is null', "'key id is missing'"],
             ['ticket_id is null', "'ticket_id is missing'"],
             ['created_at is null', reason_with_value('created is missing or not an ISO-8601 timestamp', 'created_text')],
+            implausible_timestamp_rule('created_at'),
             [untyped('is_public', 'public_text'), reason_with_value('public is not a boolean', 'public_text')],
         ]) }}
     from typed

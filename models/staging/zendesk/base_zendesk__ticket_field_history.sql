@@ -22,6 +22,7 @@ final as (
         {{ connector_reject_columns([
             ['ticket_id is null or field_name is null', "'key ticket_id, field_name is missing'"],
             ['changed_at is null', reason_with_value('updated is missing or not an ISO-8601 timestamp', 'updated_text')],
+            implausible_timestamp_rule('changed_at'),
             [
                 "field_name = 'status' and " ~ not_accepted(zendesk_status('field_value'), 'ticket_status'),
                 reason_with_value('unknown status', 'field_value'),

@@ -32,7 +32,9 @@ final as (
         {{ connector_reject_columns([
             ['ticket_id is null', "'key id is missing'"],
             ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
+            implausible_timestamp_rule('created_at'),
             [untyped('updated_at', 'updated_at_text'), reason_with_value('updated_at is not an ISO-8601 timestamp', 'updated_at_text')],
+            implausible_timestamp_rule('updated_at'),
             [not_accepted('status', 'ticket_status'), reason_with_value('unknown status', 'status')],
             ['updated_at < created_at', "'negative duration: updated_at is before created_at'"],
         ]) }}
