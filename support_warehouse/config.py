@@ -96,7 +96,7 @@ def pii_hash_key_file() -> Path:
 
 
 def pii_hash_key() -> str:
-    """The secret of the keyed PII hashes (HMAC-SHA256; docs/DECISIONS.md "Keyed PII hashes"):
+    """The secret of the keyed PII hashes (HMAC-SHA256; DECISIONS.md "Keyed PII hashes"):
     SW_PII_HASH_KEY, else the key file, created with a random key (mode 600) on first use."""
     key = os.environ.get("SW_PII_HASH_KEY", "").strip()
     if key:

@@ -78,7 +78,7 @@
 {#
     Keyed one-way hash for PII (hashed at the source layer, never in clear downstream):
     HMAC-SHA256 (RFC 2104) of lower(trim(x)) with a secret key, as lowercase hex, so a dictionary
-    of names or email patterns cannot reverse it without the key (docs/DECISIONS.md "Keyed PII
+    of names or email patterns cannot reverse it without the key (DECISIONS.md "Keyed PII
     hashes": where the key lives, rotation). Neither engine has an HMAC function: both compute
     sha256(outer_pad || sha256(inner_pad || message)) from the padded keys
     (support_warehouse.config.pii_hmac_pads).
