@@ -40,7 +40,6 @@ it mis-detects files that contain the very errors we must report (an unterminate
 switch quoting off; blank lines or a short row make it pick a single ``|`` column).
 """
 
-
 from __future__ import annotations
 
 import gzip
@@ -60,9 +59,9 @@ import duckdb
 from . import config
 from .contract import LANDING_TABLES, LINEAGE_COLUMNS
 from .landing import survey
-from .loading import backend, rejects
+from .loading import backend, notes, rejects
 from .loading.columns import check_required, normalise_columns, normalise_name
-from .loading.errors import LoadError, Unreadable, environment_error, incomplete_gzip, permanent_error, unreadable
+from .loading.errors import LoadError, Unreadable, environment_error, permanent_error
 from .loading.files import (
     CHUNK,
     LandingFile,
@@ -71,12 +70,14 @@ from .loading.files import (
     csv_header,
     encoding_of,
     folder_bytes,
+    incomplete_gzip,
     is_json_array,
     join_scan,
     landing_folder,
     looks_binary,
     open_text_head,
     scan,
+    unreadable,
     wait_scan,
 )
 from .loading.ledger import (
@@ -336,11 +337,11 @@ class _Loader:
     def load_csv(self, f: LandingFile) -> FileOutcome:
         out = FileOutcome()
         if f.size == 0:
-            out.notes.append("0-byte file: nothing to load")
+            out.notes.append(notes.ZERO_BYTES)
             return out
         header = csv_header(f)
         if header is None:
-            out.notes.append("blank file: nothing to load")
+            out.notes.append(notes.BLANK_FILE)
             return out
         names, delim, encoding = header
         columns = normalise_columns(names)
@@ -383,7 +384,7 @@ class _Loader:
                 lambda _rows, _rejected, p=seg_path: blank_lines(p),
             )
         if out.rows == 0 and out.rejects == 0:
-            out.notes.append("header only: no data rows")
+            out.notes.append(notes.HEADER_ONLY)
         return out
 
     def _segment_rows_sql(self, base: int) -> str:
@@ -498,11 +499,11 @@ class _Loader:
     def load_json(self, f: LandingFile) -> FileOutcome:
         out = FileOutcome()
         if f.size == 0:
-            out.notes.append("0-byte file: nothing to load")
+            out.notes.append(notes.ZERO_BYTES)
             return out
         head = open_text_head(f, 4096)
         if not head.strip():
-            out.notes.append("blank file: nothing to load")
+            out.notes.append(notes.BLANK_FILE)
             return out
         if encoding_of(head) == "utf-8" and looks_binary(head):
             raise Unreadable("is not a text file (binary content)")
@@ -573,7 +574,7 @@ class _Loader:
             f"select count(*) from temp.{_q(parsed)} where state = 'ok'"
         ).fetchone()[0]:
             if out.rejects == 0:
-                out.notes.append("no records: nothing to load")
+                out.notes.append(notes.NO_RECORDS)
             return out
         # Case variants of a key ("ID", "id") land in one column.
         groups: dict[str, list[int]] = {}
@@ -593,14 +594,14 @@ class _Loader:
         )
         out.rows += self._insert_rows(f, columns, exprs, "__sw_line", from_sql)
         if out.rows == 0 and out.rejects == 0:
-            out.notes.append("no records: nothing to load")
+            out.notes.append(notes.NO_RECORDS)
         return out
 
     # -- Parquet
     def load_parquet(self, f: LandingFile) -> FileOutcome:
         out = FileOutcome()
         if f.size == 0:
-            out.notes.append("0-byte file: nothing to load")
+            out.notes.append(notes.ZERO_BYTES)
             return out
         src = f"read_parquet({_lit(str(f.path))}, file_row_number = true)"
         described = self.con.execute(f"describe select * from read_parquet({_lit(str(f.path))})").fetchall()
@@ -612,7 +613,7 @@ class _Loader:
         exprs = [_parquet_to_text(_q(n), t) for n, t in zip(names, types, strict=True)]
         out.rows += self._insert_rows(f, columns, exprs, "file_row_number + 1", src)
         if out.rows == 0:
-            out.notes.append("no rows: nothing to load")
+            out.notes.append(notes.NO_ROWS)
         return out
 
 

@@ -59,7 +59,7 @@ import tempfile
 import threading
 import uuid
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,10 +68,20 @@ from urllib.parse import unquote, urlparse
 
 from . import config
 from .contract import ENTITIES, LINEAGE_COLUMNS
-from .loading import backend, rejects
+from .loading import backend, notes, rejects
 from .loading.columns import check_required, normalise_columns, normalise_name
-from .loading.errors import LoadError, Unreadable, environment_error, incomplete_gzip, unreadable
-from .loading.files import LandingFile, blank_lines, csv_header, digest, encoding_of, is_json_array, open_text_head
+from .loading.errors import LoadError, Unreadable, environment_error
+from .loading.files import (
+    LandingFile,
+    blank_lines,
+    csv_header,
+    digest,
+    encoding_of,
+    incomplete_gzip,
+    is_json_array,
+    open_text_head,
+    unreadable,
+)
 from .loading.ledger import (
     LINEAGE_TYPES,
     LOAD_REJECTS,
@@ -191,15 +201,7 @@ def _add_missing_columns(spark: SparkSession, entity: str, columns: Iterable[str
     return added
 
 
-
 # ------------------------------------------------------------------------------------- helpers
-
-
-@dataclass
-class FileOutcome:
-    rows: int = 0
-    rejects: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -352,18 +354,24 @@ class _SparkLoader:
         )
         batch.outcome(f).rejects += 1
 
-    # -- CSV
-    def read_csv(self, batch: _Batch, files: list[LandingFile]) -> None:
-        groups: dict[tuple[tuple[str, ...], str, str], list[LandingFile]] = {}
+    @staticmethod
+    def _with_bytes(batch: _Batch, files: list[LandingFile]) -> Iterator[tuple[LandingFile, FileOutcome]]:
+        """(file, its outcome) of every file with content; a 0-byte file only gets its note."""
         for f in files:
             out = batch.outcome(f)
             if f.size == 0:
-                out.notes.append("0-byte file: nothing to load")
+                out.notes.append(notes.ZERO_BYTES)
                 continue
+            yield f, out
+
+    # -- CSV
+    def read_csv(self, batch: _Batch, files: list[LandingFile]) -> None:
+        groups: dict[tuple[tuple[str, ...], str, str], list[LandingFile]] = {}
+        for f, out in self._with_bytes(batch, files):
             with self.file_checks(f):
                 header = csv_header(f)
             if header is None:
-                out.notes.append("blank file: nothing to load")
+                out.notes.append(notes.BLANK_FILE)
                 continue
             names, delim, encoding = header
             columns = normalise_columns(names)
@@ -375,7 +383,7 @@ class _SparkLoader:
         for f in files:
             out = batch.outcome(f)
             if f.size and out.rows == 0 and out.rejects == 0 and not out.notes:
-                out.notes.append("header only: no data rows")
+                out.notes.append(notes.HEADER_ONLY)
 
     def _csv_frame(self, paths: list[str], columns: list[str], delim: str, encoding: str, header: bool) -> DataFrame:
         from pyspark.sql import functions as F
@@ -527,15 +535,11 @@ class _SparkLoader:
 
         lines_files: list[LandingFile] = []
         array_files: list[LandingFile] = []
-        for f in files:
-            out = batch.outcome(f)
-            if f.size == 0:
-                out.notes.append("0-byte file: nothing to load")
-                continue
+        for f, out in self._with_bytes(batch, files):
             with self.file_checks(f):
                 head = open_text_head(f, 4096)
                 if not head.strip():
-                    out.notes.append("blank file: nothing to load")
+                    out.notes.append(notes.BLANK_FILE)
                     continue
                 if b"\x00" in head and encoding_of(head) == "utf-8":
                     raise Unreadable("is not a text file (binary content)")
@@ -617,7 +621,7 @@ class _SparkLoader:
             if not keys and not counts.get(f.rel):
                 out = batch.outcome(f)
                 if not out.notes and out.rejects == 0:
-                    out.notes.append("no records: nothing to load")
+                    out.notes.append(notes.NO_RECORDS)
                 continue
             check_required(self.entity, f, list(file_groups))
             batch.add_columns(file_groups)
@@ -637,11 +641,7 @@ class _SparkLoader:
     def read_parquet(self, batch: _Batch, files: list[LandingFile]) -> None:
         from pyspark.sql import functions as F
 
-        for f in files:
-            out = batch.outcome(f)
-            if f.size == 0:
-                out.notes.append("0-byte file: nothing to load")
-                continue
+        for f, out in self._with_bytes(batch, files):
             try:
                 df = self.spark.read.parquet(str(f.path))
                 fields = df.schema.fields
@@ -660,7 +660,7 @@ class _SparkLoader:
             n = rows.count()
             out.rows += n
             if n == 0:
-                out.notes.append("no rows: nothing to load")
+                out.notes.append(notes.NO_ROWS)
             batch.rows.append(rows)
 
 

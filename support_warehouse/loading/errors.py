@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import errno
 import gzip
-from typing import TYPE_CHECKING
 
 import duckdb
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .files import LandingFile
 
 
 class LoadError(Exception):
@@ -28,15 +24,6 @@ class LoadError(Exception):
 class Unreadable(Exception):
     """The file as a whole cannot be read (binary, truncated gzip, no header): it is quarantined.
     The message completes "<file> is unreadable: it ..."."""
-
-
-def unreadable(entity: str, f: LandingFile, what: str) -> LoadError:
-    """The LoadError both engines raise for a file they cannot read; `what` says why."""
-    return LoadError(f"{entity}: {f.display} is unreadable: {what}", entity, f.rel)
-
-
-def incomplete_gzip(entity: str, f: LandingFile, e: BaseException) -> LoadError:
-    return unreadable(entity, f, f"it is not a complete gzip file ({e})")
 
 
 # Failures of the machine, not of the file being read: never a reason to quarantine.

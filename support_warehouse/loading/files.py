@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..contract import LANDING_TABLES
 from ..landing import classify_suffix
-from .errors import Unreadable
+from .errors import LoadError, Unreadable
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,15 @@ class LandingFile:
     # Plain CSV, filled by scan(): (physical line count, has a lone \r line break).
     line_stats: tuple[int, bool] | None = None
     scan_job: ScanJob | None = None  # scan() running in the background while the engine reads the file
+
+
+def unreadable(entity: str, f: LandingFile, what: str) -> LoadError:
+    """The LoadError both engines raise for a file they cannot read; `what` says why."""
+    return LoadError(f"{entity}: {f.display} is unreadable: {what}", entity, f.rel)
+
+
+def incomplete_gzip(entity: str, f: LandingFile, e: BaseException) -> LoadError:
+    return unreadable(entity, f, f"it is not a complete gzip file ({e})")
 
 
 def landing_folder(entity: str) -> str:
