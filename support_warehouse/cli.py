@@ -214,9 +214,9 @@ def _register_prepare(sub: argparse._SubParsersAction) -> None:
 
 def landing_has_files(landing: Path) -> bool:
     from .contract import LANDING_TABLES
-    from .load import _entity_files
+    from .loading.files import entity_files
 
-    return any(_entity_files(landing, entity) for entity in LANDING_TABLES)
+    return any(entity_files(landing, entity) for entity in LANDING_TABLES)
 
 
 @command("demo")

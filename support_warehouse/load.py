@@ -5,6 +5,11 @@ Landing layout: ``<landing>/<entity>/<file>`` where file is ``*.csv``, ``*.csv.g
 file or folder whose name starts with ``_`` or ``.`` is ignored (write in-progress files as
 ``.name.tmp`` and rename them when complete).
 
+This module is the DuckDB backend (``DuckDBBackend``) of ``support_warehouse.loading``, which
+holds what both engines share: file discovery and dialect, the ledger of loaded files, the
+quarantine of bad files, reject reasons and the result types. Its public names (``load_entity``,
+``load_all``, ``pending_files``, ``LoadError``, ...) are the ones callers import.
+
 Raw layer (schema ``raw``):
 
 ``raw.<entity>``
@@ -37,23 +42,15 @@ switch quoting off; blank lines or a short row make it pick a single ``|`` colum
 
 from __future__ import annotations
 
-import csv
-import errno
 import gzip
-import hashlib
 import logging
-import os
-import re
 import shutil
 import tempfile
-import threading
 import uuid
 import zlib
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -61,19 +58,56 @@ import duckdb
 
 from . import config
 from .contract import LANDING_TABLES, LINEAGE_COLUMNS
-from .landing import classify_suffix, survey
+from .landing import survey
+from .loading import backend, notes, rejects
+from .loading.columns import check_required, normalise_columns, normalise_name
+from .loading.errors import LoadError, Unreadable, environment_error, permanent_error
+from .loading.files import (
+    CHUNK,
+    LandingFile,
+    ScanJob,
+    blank_lines,
+    csv_header,
+    encoding_of,
+    folder_bytes,
+    incomplete_gzip,
+    is_json_array,
+    join_scan,
+    landing_folder,
+    looks_binary,
+    open_text_head,
+    scan,
+    unreadable,
+    wait_scan,
+)
+from .loading.ledger import (
+    LINEAGE_TYPES,
+    LOAD_REJECTS,
+    LOAD_REJECTS_COLUMNS,
+    LOADED_FILES,
+    LOADED_FILES_COLUMNS,
+    QUARANTINED,
+    RAW_SCHEMA,
+    KnownFiles,
+    known_files_sql,
+    known_from_rows,
+    loaded_row,
+)
+from .loading.result import EntityLoadResult, FileOutcome, new_load_id, raise_for_errors
+
+# The public names callers have always imported from here.
+__all__ = [
+    "LOAD_REJECTS", "LOADED_FILES", "QUARANTINED", "RAW_SCHEMA", "DuckDBBackend", "EntityLoadResult",
+    "LoadError", "connect", "ensure_raw_schema", "environment_error", "load_all", "load_entity",
+    "new_load_id", "pending_files", "permanent_error", "raise_for_errors", "side_by_side",
+]
 
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-RAW_SCHEMA = "raw"
-LOADED_FILES = f"{RAW_SCHEMA}._loaded_files"
-LOAD_REJECTS = f"{RAW_SCHEMA}._load_rejects"
+_TYPES = {"text": "varchar", "bigint": "bigint", "timestamp": "timestamp"}
 
-# Suffix -> (format, compression). Longest suffixes first.
-_DELIMITERS = (",", ";", "\t", "|")
-_CHUNK = 8 * 1024 * 1024
 # read_csv buffer for the raw inserts. With DuckDB's default (32 MB) an order-preserving parallel
 # insert leaves partial row groups at the reader's batch boundaries, which the next checkpoint (at
 # the latest when the connection closes) decompresses and rewrites: at 1M tickets that was ~40% of
@@ -81,94 +115,10 @@ _CHUNK = 8 * 1024 * 1024
 _CSV_BUFFER = 128 * 1024 * 1024
 _MAX_RECOVERIES = 100  # unterminated quotes re-parsed per file before giving up on its remainder
 
-# Bookkeeping tables. _loaded_files carries file_size/file_mtime_ns beyond the documented columns
-# so that an already loaded file is recognised without re-hashing it (sensor and nightly speed).
-_LOADED_FILES_DDL = f"""
-create table if not exists {LOADED_FILES} (
-    file_path varchar not null,
-    file_hash varchar not null,
-    entity varchar not null,
-    load_id varchar not null,
-    loaded_at timestamp not null,
-    rows_loaded bigint not null,
-    rows_rejected bigint not null,
-    status varchar not null,
-    message varchar,
-    file_size bigint,
-    file_mtime_ns bigint
-)"""
 
-_LOAD_REJECTS_DDL = f"""
-create table if not exists {LOAD_REJECTS} (
-    entity varchar not null,
-    source_file varchar not null,
-    source_line bigint,
-    reason varchar not null,
-    raw_record varchar,
-    load_id varchar not null,
-    loaded_at timestamp not null,
-    error_type varchar
-)"""
-
-_OK_STATUSES = ("loaded", "empty")
-QUARANTINED = "quarantined"
-# Files never read again: loaded, empty, or quarantined (a fixed copy has other content and loads).
-_DONE_STATUSES = (*_OK_STATUSES, QUARANTINED)
-
-
-# --------------------------------------------------------------------------------------- API types
-
-
-@dataclass
-class EntityLoadResult:
-    entity: str
-    files_loaded: list[str] = field(default_factory=list)
-    files_skipped: list[str] = field(default_factory=list)
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    error: str | None = None
-    # Beyond the stable core: the exception behind `error`, notes (empty files, recoveries), run id.
-    exception: LoadError | None = None
-    notes: list[str] = field(default_factory=list)
-    load_id: str = ""
-    files_quarantined: dict[str, str] = field(default_factory=dict)  # file -> why, none of its rows loaded
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def add_file(self, rel: str, outcome: _FileOutcome) -> None:
-        """Count one loaded file (the DuckDB and the Spark loader report alike)."""
-        self.files_loaded.append(rel)
-        self.rows_loaded += outcome.rows
-        self.rows_rejected += outcome.rejects
-        self.notes.extend(f"{rel}: {n}" for n in outcome.notes)
-
-
-class LoadError(Exception):
-    """A file broke the input contract; the entity's load for this run was rolled back."""
-
-    def __init__(
-        self, message: str, entity: str, file: str | None = None, column: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.entity = entity
-        self.file = file
-        self.column = column
-
-
-def raise_for_errors(results: dict[str, EntityLoadResult]) -> None:
-    """Raise the first entity's LoadError (message lists every failed entity)."""
-    failed = [r for r in results.values() if r.error]
-    if not failed:
-        return
-    first = failed[0].exception or LoadError(failed[0].error or "", failed[0].entity)
-    if len(failed) == 1:
-        raise first
-    raise LoadError(
-        "; ".join(r.error or "" for r in failed), first.entity, first.file, first.column
-    ) from first
+def _ddl(table: str, columns: Sequence[tuple[str, str, bool]]) -> str:
+    cols = ", ".join(f"{c} {_TYPES[t]}" + (" not null" if not_null else "") for c, t, not_null in columns)
+    return f"create table if not exists {table} ({cols})"
 
 
 # ------------------------------------------------------------------------------------- connection
@@ -239,12 +189,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         [RAW_SCHEMA],
     ).fetchall():
         existing.setdefault(table, set()).add(column)
-    lineage_types = {
-        "_source_file": "varchar",
-        "_source_line": "bigint",
-        "_loaded_at": "timestamp",
-        "_load_id": "varchar",
-    }
+    lineage_types = {c: _TYPES[t] for c, t in LINEAGE_TYPES.items()}
     complete = (
         "_loaded_files" in existing
         and "_load_rejects" in existing
@@ -256,8 +201,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     if complete:
         return
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    con.execute(_LOADED_FILES_DDL)
-    con.execute(_LOAD_REJECTS_DDL)
+    con.execute(_ddl(LOADED_FILES, LOADED_FILES_COLUMNS))
+    con.execute(_ddl(LOAD_REJECTS, LOAD_REJECTS_COLUMNS))
     for name, entity in LANDING_TABLES.items():
         cols = [f"{_q(c)} varchar" for c in entity.raw_columns]
         cols += [f"{_q(c)} {lineage_types[c]}" for c in LINEAGE_COLUMNS]
@@ -274,272 +219,6 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
                 )
 
 
-# ---------------------------------------------------------------------------------- file discovery
-
-
-@dataclass
-class _File:
-    path: Path
-    rel: str  # relative to the landing dir, posix
-    display: str  # landing dir name + rel, for messages
-    fmt: str
-    compression: str | None
-    size: int
-    mtime_ns: int
-    sha256: str | None = None
-    blank_lines: list[int] | None = None  # physical blank lines (CSV only, filled when hashed)
-    # Plain CSV, filled by _scan: (physical line count, has a lone \r line break); see load_csv.
-    line_stats: tuple[int, bool] | None = None
-    scan_job: _ScanJob | None = None  # _scan running in the background while DuckDB reads the file
-
-
-def _entity_files(landing_dir: Path, entity: str) -> list[_File]:
-    root = Path(landing_dir) / _folder(entity)
-    if not root.is_dir():
-        return []
-    found: list[_File] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
-        for fname in filenames:
-            if fname.startswith(("_", ".")):
-                continue
-            kind = classify_suffix(fname)
-            if kind is None:
-                continue
-            p = Path(dirpath) / fname
-            try:
-                st = p.stat()
-            except OSError:  # vanished while listing
-                continue
-            rel = p.relative_to(landing_dir).as_posix()
-            found.append(
-                _File(
-                    path=p,
-                    rel=rel,
-                    display=f"{Path(landing_dir).name}/{rel}",
-                    fmt=kind[0],
-                    compression=kind[1],
-                    size=st.st_size,
-                    mtime_ns=st.st_mtime_ns,
-                )
-            )
-    found.sort(key=lambda f: f.rel)
-    return found
-
-
-def _folder(entity: str) -> str:
-    """Landing folder of a raw table: the entity's name, or <system>/<table> for a connector table."""
-    return LANDING_TABLES[entity].landing_folder if entity in LANDING_TABLES else entity
-
-
-def _digest(f: _File, want_blank_lines: bool) -> None:
-    """sha256 of the file's bytes; for plain CSV also the physical line numbers of blank lines."""
-    h = hashlib.sha256()
-    blanks: list[int] | None = [] if (want_blank_lines and f.fmt == "csv" and not f.compression) else None
-    newlines = 0
-    prev_tail = b""
-    with open(f.path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-            if blanks is not None:
-                newlines = _blank_lines_in_chunk(prev_tail, chunk, newlines, blanks)
-                prev_tail = chunk[-2:]
-    f.sha256 = h.hexdigest()
-    if blanks is not None:
-        f.blank_lines = blanks
-
-
-def _scan(f: _File) -> None:
-    """sha256 of the file's bytes; for plain CSV also its physical line count and whether it has a
-    lone \\r (a line break DuckDB honours but the blank-line scan does not). One pass, no per-line
-    Python work: hashlib releases the GIL on big buffers and bytes.count is a C loop, so this runs
-    alongside DuckDB's read of the same file (see _ScanJob)."""
-    h = hashlib.sha256()
-    count = f.fmt == "csv" and not f.compression
-    newlines = crs = crlfs = 0
-    last = b""
-    buf = bytearray(_CHUNK)
-    view = memoryview(buf)
-    with open(f.path, "rb", buffering=0) as fh:
-        while n := fh.readinto(buf):
-            h.update(view[:n])
-            if count:
-                data = buf if n == len(buf) else bytes(view[:n])
-                newlines += data.count(b"\n")
-                c = data.count(b"\r")
-                if c or crs:
-                    crlfs += data.count(b"\r\n") + (last == b"\r" and data[:1] == b"\n")
-                crs += c
-                last = bytes(data[-1:])
-    view.release()
-    f.sha256 = h.hexdigest()
-    if count:
-        lines = newlines + (1 if last not in (b"", b"\n") else 0)
-        f.line_stats = (lines, crs != crlfs)
-
-
-class _ScanJob(threading.Thread):
-    """_scan(f) in a thread: hashing overlaps DuckDB's read (which releases the GIL)."""
-
-    def __init__(self, f: _File) -> None:
-        super().__init__(name=f"sw-scan-{f.rel}", daemon=True)
-        self.f = f
-        self.error: BaseException | None = None
-        f.scan_job = self
-        self.start()
-
-    def run(self) -> None:
-        try:
-            _scan(self.f)
-        except BaseException as e:  # re-raised in the loading thread by wait()
-            self.error = e
-
-    def wait(self) -> None:
-        self.join()
-        self.f.scan_job = None
-        if self.error is not None:
-            raise self.error
-
-
-def _wait_scan(f: _File) -> None:
-    if f.scan_job is not None:
-        f.scan_job.wait()
-
-
-def _join_scan(f: _File | None) -> None:
-    """Let a background scan finish after a failed read (its own error is not the one to report)."""
-    if f is not None and f.scan_job is not None:
-        try:
-            f.scan_job.wait()
-        except Exception:  # the file's failed record then lacks its hash
-            log.debug("scanning %s failed", f.rel, exc_info=True)
-
-
-def _blank_lines_in_chunk(prev_tail: bytes, chunk: bytes, newlines_before: int, out: list[int]) -> int:
-    """Append the numbers of blank lines that end in `chunk`; return the running newline count.
-
-    A blank line is a line break directly following a line break (optionally with \\r between).
-    Line numbers are 1-based physical lines: the line after the n-th break is line n + 1.
-    """
-    data = prev_tail + chunk
-    offset = len(prev_tail)
-    # newline count of data[:offset] is already included in newlines_before.
-    base_count = newlines_before - prev_tail.count(b"\n")
-    for pattern in (b"\n\n", b"\n\r\n"):
-        start = 0
-        while (pos := data.find(pattern, start)) != -1:
-            end = pos + len(pattern)  # index after the blank line's own break
-            if end > offset:  # the blank line's break lies in this chunk (not seen before)
-                out.append(base_count + data.count(b"\n", 0, pos + 1) + 1)
-            start = pos + 1
-    out.sort()
-    return newlines_before + chunk.count(b"\n")
-
-
-def _gz_blank_lines(path: Path) -> list[int]:
-    blanks: list[int] = []
-    newlines = 0
-    prev_tail = b""
-    with gzip.open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            newlines = _blank_lines_in_chunk(prev_tail, chunk, newlines, blanks)
-            prev_tail = chunk[-2:]
-    return blanks
-
-
-def _known_files(
-    con: duckdb.DuckDBPyConnection, entity: str
-) -> tuple[dict[str, tuple[int, int]], set[str], set[int] | None]:
-    """(path -> (size, mtime_ns), hashes, sizes) of the entity's loaded files; sizes is None when
-    a file was recorded without its size (then every candidate file must be hashed)."""
-    if not _table_exists(con, RAW_SCHEMA, "_loaded_files"):
-        return {}, set(), set()
-    rows = con.execute(
-        f"select file_path, file_hash, file_size, file_mtime_ns from {LOADED_FILES} "
-        f"where entity = ? and status in {_DONE_STATUSES}",
-        [entity],
-    ).fetchall()
-    stats = {r[0]: (r[2], r[3]) for r in rows if r[2] is not None}
-    sizes = None if any(r[2] is None for r in rows) else {r[2] for r in rows}
-    return stats, {r[1] for r in rows}, sizes
-
-
-def _split_new(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, entity: str
-) -> tuple[list[_File], list[_File]]:
-    """(new files, skipped files). Same path+size+mtime as a loaded file: skipped without hashing;
-    otherwise the content hash decides (a renamed or re-copied file is skipped too). A file whose
-    size no loaded file and no other candidate has cannot share their content: it is new without
-    hashing it here (its sha256 is left None; load_entity hashes it while DuckDB reads it)."""
-    stats, hashes, known_sizes = _known_files(con, entity)
-    new: list[_File] = []
-    skipped: list[_File] = []
-    seen = set(hashes)
-    candidates: list[_File] = []
-    for f in _entity_files(landing_dir, entity):
-        (skipped if stats.get(f.rel) == (f.size, f.mtime_ns) else candidates).append(f)
-    sizes = Counter(f.size for f in candidates)
-    for f in candidates:
-        if known_sizes is not None and f.size not in known_sizes and sizes[f.size] == 1:
-            new.append(f)
-            continue
-        _scan(f)
-        if f.sha256 in seen:
-            skipped.append(f)
-            continue
-        seen.add(f.sha256)
-        new.append(f)
-    skipped.sort(key=lambda f: f.rel)
-    return new, skipped
-
-
-def pending_files(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> dict[str, list[Path]]:
-    """New files not loaded yet, per entity; entities with nothing pending are left out.
-
-    Read-only (works on a read-only connection and on a database without raw tables yet).
-    """
-    out: dict[str, list[Path]] = {}
-    for entity in LANDING_TABLES:
-        new, _ = _split_new(con, Path(landing_dir), entity)
-        if new:
-            out[entity] = [f.path for f in new]
-    return out
-
-
-# ------------------------------------------------------------------------------ column handling
-
-
-def _normalise_columns(names: Iterable[str]) -> list[str]:
-    """Trim + lower-case (DuckDB identifiers are case-insensitive), name blanks, de-duplicate and
-    keep extract columns from colliding with the lineage columns."""
-    out: list[str] = []
-    used: set[str] = set()
-    for i, raw in enumerate(names, start=1):
-        name = _normalise_name(raw, i)
-        candidate, n = name, 2
-        while candidate in used:
-            candidate, n = f"{name}_{n}", n + 1
-        used.add(candidate)
-        out.append(candidate)
-    return out
-
-
-def _normalise_name(raw: str | None, position: int) -> str:
-    name = (raw or "").replace("\ufeff", "").strip().lower() or f"column_{position}"
-    return f"{name}_extract" if name in LINEAGE_COLUMNS else name
-
-
-def _check_required(entity: str, f: _File, columns: Iterable[str]) -> None:
-    present = set(columns)
-    missing = [c for c in LANDING_TABLES[entity].required if c not in present]
-    if not missing:
-        return
-    msg = f"{entity}: {f.display} is missing required column '{missing[0]}'"
-    if len(missing) > 1:
-        msg += " (also missing: " + ", ".join(f"'{c}'" for c in missing[1:]) + ")"
-    raise LoadError(msg, entity, f.rel, missing[0])
-
-
 def _add_missing_columns(con: duckdb.DuckDBPyConnection, entity: str, columns: Iterable[str]) -> list[str]:
     have = {c.lower() for c in _table_columns(con, RAW_SCHEMA, entity)}
     added = []
@@ -551,72 +230,8 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection, entity: str, columns: I
     return added
 
 
+
 # ---------------------------------------------------------------------------------- file readers
-
-
-class _Unreadable(Exception):
-    pass
-
-
-def _open_text_head(f: _File, limit: int = 65536) -> bytes:
-    try:
-        if f.compression == "gzip":
-            with gzip.open(f.path, "rb") as fh:
-                return fh.read(limit)
-        with open(f.path, "rb") as fh:
-            return fh.read(limit)
-    except PermissionError:
-        raise  # the machine's problem, not the file's: never quarantined
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
-        raise _Unreadable(f"cannot be read ({e})") from e
-
-
-def _encoding_of(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    return "utf-8"
-
-
-def _looks_binary(head: bytes) -> bool:
-    """NUL bytes in the first line, or more than a few in the first 64 KiB: not a text file."""
-    return b"\x00" in head.split(b"\n", 1)[0] or head.count(b"\x00") > max(8, len(head) // 1000)
-
-
-def _csv_header(f: _File) -> tuple[list[str], str, str] | None:
-    """(header names, delimiter, encoding), or None for a 0-byte / blank file."""
-    head = _open_text_head(f)
-    if not head.strip():
-        return None
-    encoding = _encoding_of(head)
-    if encoding == "utf-8" and _looks_binary(head):
-        raise _Unreadable("is not a text file (binary content)")
-    if encoding == "utf-16":
-        first = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").splitlines()[0]
-    else:
-        raw_first = head.split(b"\n", 1)[0]
-        try:
-            first = raw_first.decode("utf-8-sig").rstrip("\r")
-        except UnicodeDecodeError as e:
-            raise _Unreadable("is not UTF-8 text: its header line cannot be decoded") from e
-    first = first.lstrip("\ufeff")
-    if not first.strip():
-        raise _Unreadable("has no header line (the first line is blank)")
-    if sum(1 for ch in first if not ch.isprintable() and ch != "\t") > 0:
-        raise _Unreadable("is not a text file (control characters in the header line)")
-    best: tuple[int, str, list[str]] | None = None
-    for d in _DELIMITERS:
-        fields = next(csv.reader([first], delimiter=d, quotechar='"'))
-        if best is None or len(fields) > best[0]:
-            best = (len(fields), d, fields)
-    assert best is not None
-    return best[2], best[1], encoding
-
-
-@dataclass
-class _FileOutcome:
-    rows: int = 0
-    rejects: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 class _Loader:
@@ -657,7 +272,7 @@ class _Loader:
             self._tmp_dir = tempfile.TemporaryDirectory(prefix="sw_load_")
         return Path(self._tmp_dir.name) / f"{uuid.uuid4().hex}.csv"
 
-    def _insert_rejects(self, f: _File, select_sql: str, params: list | None = None) -> int:
+    def _insert_rejects(self, f: LandingFile, select_sql: str, params: list | None = None) -> int:
         """select_sql yields (source_line, reason, raw_record, error_type)."""
         res = self.con.execute(
             f"insert into {LOAD_REJECTS} "
@@ -667,7 +282,7 @@ class _Loader:
         ).fetchone()
         return int(res[0]) if res else 0
 
-    def _insert_rows(self, f: _File, columns: list[str], exprs: list[str], line_expr: str, from_sql: str) -> int:
+    def _insert_rows(self, f: LandingFile, columns: list[str], exprs: list[str], line_expr: str, from_sql: str) -> int:
         target_cols = ", ".join([*(_q(c) for c in columns), *LINEAGE_COLUMNS])
         select = ", ".join([*(f"{e} as {_q(c)}" for c, e in zip(columns, exprs, strict=True))])
         select = (select + ", " if select else "") + f"?, {line_expr}, ?, ?"
@@ -719,31 +334,31 @@ class _Loader:
         )
 
     # -- CSV
-    def load_csv(self, f: _File) -> _FileOutcome:
-        out = _FileOutcome()
+    def load_csv(self, f: LandingFile) -> FileOutcome:
+        out = FileOutcome()
         if f.size == 0:
-            out.notes.append("0-byte file: nothing to load")
+            out.notes.append(notes.ZERO_BYTES)
             return out
-        header = _csv_header(f)
+        header = csv_header(f)
         if header is None:
-            out.notes.append("blank file: nothing to load")
+            out.notes.append(notes.BLANK_FILE)
             return out
         names, delim, encoding = header
-        columns = _normalise_columns(names)
-        _check_required(self.entity, f, columns)
+        columns = normalise_columns(names)
+        check_required(self.entity, f, columns)
         _add_missing_columns(self.con, self.entity, columns)
 
         if f.blank_lines is None and f.compression == "gzip":
-            f.blank_lines = _gz_blank_lines(f.path)
+            f.blank_lines = blank_lines(f.path, gzipped=True)
 
         def first_blanks(rows: int, rejected: bool) -> list[int]:
             if f.blank_lines is None:
-                _wait_scan(f)
+                wait_scan(f)
                 if not rejected and encoding == "utf-8" and f.line_stats == (1 + rows, False):
                     # Every physical line after the header became a row: none of them is blank.
                     f.blank_lines = []
                 else:
-                    f.blank_lines = self._plain_blank_lines(f.path)
+                    f.blank_lines = blank_lines(f.path)
             return f.blank_lines
 
         resume = self._csv_segment(f, out, columns, delim, encoding, f.path, f.compression, True, 0, first_blanks)
@@ -766,22 +381,11 @@ class _Loader:
             recoveries += 1
             resume = self._csv_segment(
                 f, out, columns, delim, encoding, seg_path, None, False, base,
-                lambda _rows, _rejected, p=seg_path: self._plain_blank_lines(p),
+                lambda _rows, _rejected, p=seg_path: blank_lines(p),
             )
         if out.rows == 0 and out.rejects == 0:
-            out.notes.append("header only: no data rows")
+            out.notes.append(notes.HEADER_ONLY)
         return out
-
-    @staticmethod
-    def _plain_blank_lines(path: Path) -> list[int]:
-        blanks: list[int] = []
-        newlines = 0
-        prev_tail = b""
-        with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                newlines = _blank_lines_in_chunk(prev_tail, chunk, newlines, blanks)
-                prev_tail = chunk[-2:]
-        return blanks
 
     def _segment_rows_sql(self, base: int) -> str:
         """WHERE clause (params: file, load id, loaded at) for the rows this load read from one
@@ -791,8 +395,8 @@ class _Loader:
 
     def _csv_segment(
         self,
-        f: _File,
-        out: _FileOutcome,
+        f: LandingFile,
+        out: FileOutcome,
         columns: list[str],
         delim: str,
         encoding: str,
@@ -800,14 +404,14 @@ class _Loader:
         compression: str | None,
         header: bool,
         base: int,
-        blank_lines: Callable[[int, bool], list[int]],
+        blanks_of: Callable[[int, bool], list[int]],
     ) -> tuple[Path, int] | None:
         """Read one segment of a CSV file. Returns (next segment file, its line base) when an
         unterminated quote swallowed the lines after it, so reading resumes on the next line.
 
         One read_csv pass straight into raw.<entity>, numbering record k as line base + header + k;
         only when the reader skipped lines (rejects, blank lines) are the later records renumbered.
-        blank_lines(rows read, any rejects) gives the segment's blank physical lines."""
+        blanks_of(rows read, any rejects) gives the segment's blank physical lines."""
         h = 1 if header else 0
         rt, rs = self._tmp("rej"), self._tmp("rejscan")
         # auto_detect off: the header names (normalised) are given positionally, all VARCHAR.
@@ -835,7 +439,7 @@ class _Loader:
             ).fetchone()
         cut_line = cut[0] if cut else None
 
-        blanks = blank_lines(rows, n_rejected > 0)
+        blanks = blanks_of(rows, n_rejected > 0)
         segment = self._segment_rows_sql(base)
         params = [f.rel, self.load_id, self.loaded_at]
         if n_rejected or blanks:
@@ -868,7 +472,7 @@ class _Loader:
         if compression == "gzip":
             plain = self._scratch_file()
             with gzip.open(path, "rb") as src, open(plain, "wb") as dst:
-                shutil.copyfileobj(src, dst, _CHUNK)
+                shutil.copyfileobj(src, dst, CHUNK)
         first_line = cut[1].split("\n", 1)[0].rstrip("\r")
         start, end = _find_line(plain, first_line, int(cut[2] or 0))
         out.rejects += self._insert_rejects(
@@ -876,38 +480,37 @@ class _Loader:
             "select ? as source_line, ? as reason, ? as raw_record, 'UNQUOTED VALUE' as error_type",
             [
                 base + cut_line,
-                "unterminated quoted value: a quote opened on this line is never closed; "
-                "the line was rejected and reading resumed on the next line",
+                rejects.UNTERMINATED_QUOTE,
                 first_line,
             ],
         )
-        out.notes.append(f"line {base + cut_line}: unterminated quote, re-parsed from the next line")
+        out.notes.append(rejects.unterminated_note(base + cut_line))
         if end is None:
             return None
         nxt = self._scratch_file()
         with open(plain, "rb") as src, open(nxt, "wb") as dst:
             src.seek(end)
-            shutil.copyfileobj(src, dst, _CHUNK)
+            shutil.copyfileobj(src, dst, CHUNK)
         if nxt.stat().st_size == 0:
             return None
         return nxt, base + cut_line
 
     # -- JSON lines / JSON array
-    def load_json(self, f: _File) -> _FileOutcome:
-        out = _FileOutcome()
+    def load_json(self, f: LandingFile) -> FileOutcome:
+        out = FileOutcome()
         if f.size == 0:
-            out.notes.append("0-byte file: nothing to load")
+            out.notes.append(notes.ZERO_BYTES)
             return out
-        head = _open_text_head(f, 4096)
+        head = open_text_head(f, 4096)
         if not head.strip():
-            out.notes.append("blank file: nothing to load")
+            out.notes.append(notes.BLANK_FILE)
             return out
-        if _encoding_of(head) == "utf-8" and _looks_binary(head):
-            raise _Unreadable("is not a text file (binary content)")
-        encoding = _encoding_of(head)
+        if encoding_of(head) == "utf-8" and looks_binary(head):
+            raise Unreadable("is not a text file (binary content)")
+        encoding = encoding_of(head)
         lines = self._tmp("jl")
         rt, rs = self._tmp("rej"), self._tmp("rejscan")
-        is_array = f.fmt == "json" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+        is_array = is_json_array(f, head)
         if is_array:
             self.con.execute(
                 f"""create temp table {_q(lines)} as
@@ -953,8 +556,8 @@ class _Loader:
         out.rejects += self._insert_rejects(
             f,
             f"""select __sw_line as source_line,
-                   case state when 'invalid' then 'invalid JSON: the record is malformed or truncated'
-                        else 'not a JSON object: the record is a JSON ' || lower(json_type(j)) end as reason,
+                   case state when 'invalid' then {_lit(rejects.INVALID_JSON)}
+                        else {_lit(rejects.NOT_AN_OBJECT)} || lower(json_type(j)) end as reason,
                    j as raw_record,
                    case state when 'invalid' then 'INVALID JSON' else 'NOT AN OBJECT' end as error_type
             from temp.{_q(parsed)} where state in ('invalid', 'not_object')""",
@@ -971,14 +574,14 @@ class _Loader:
             f"select count(*) from temp.{_q(parsed)} where state = 'ok'"
         ).fetchone()[0]:
             if out.rejects == 0:
-                out.notes.append("no records: nothing to load")
+                out.notes.append(notes.NO_RECORDS)
             return out
         # Case variants of a key ("ID", "id") land in one column.
         groups: dict[str, list[int]] = {}
         for idx, key in enumerate(keys, start=1):
-            groups.setdefault(_normalise_name(key, idx), []).append(idx)
+            groups.setdefault(normalise_name(key, idx), []).append(idx)
         columns = list(groups)
-        _check_required(self.entity, f, columns)
+        check_required(self.entity, f, columns)
         _add_missing_columns(self.con, self.entity, columns)
         pointers = "[" + ", ".join(_lit(_json_pointer(k)) for k in keys) + "]"
         exprs = []
@@ -991,26 +594,26 @@ class _Loader:
         )
         out.rows += self._insert_rows(f, columns, exprs, "__sw_line", from_sql)
         if out.rows == 0 and out.rejects == 0:
-            out.notes.append("no records: nothing to load")
+            out.notes.append(notes.NO_RECORDS)
         return out
 
     # -- Parquet
-    def load_parquet(self, f: _File) -> _FileOutcome:
-        out = _FileOutcome()
+    def load_parquet(self, f: LandingFile) -> FileOutcome:
+        out = FileOutcome()
         if f.size == 0:
-            out.notes.append("0-byte file: nothing to load")
+            out.notes.append(notes.ZERO_BYTES)
             return out
         src = f"read_parquet({_lit(str(f.path))}, file_row_number = true)"
         described = self.con.execute(f"describe select * from read_parquet({_lit(str(f.path))})").fetchall()
         names = [r[0] for r in described]
         types = [str(r[1]).upper() for r in described]
-        columns = _normalise_columns(names)
-        _check_required(self.entity, f, columns)
+        columns = normalise_columns(names)
+        check_required(self.entity, f, columns)
         _add_missing_columns(self.con, self.entity, columns)
         exprs = [_parquet_to_text(_q(n), t) for n, t in zip(names, types, strict=True)]
         out.rows += self._insert_rows(f, columns, exprs, "file_row_number + 1", src)
         if out.rows == 0:
-            out.notes.append("no rows: nothing to load")
+            out.notes.append(notes.NO_ROWS)
         return out
 
 
@@ -1073,15 +676,15 @@ def _rejects_by_line_sql(rejects_table: str) -> str:
     from temp.{_q(rejects_table)} group by line"""
 
 
-_CSV_REASON_SQL = """case error_type
-    when 'MISSING COLUMNS' then 'wrong number of columns: expected '
-        || regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1) || ', found '
-        || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' (truncated or short line)'
-    when 'TOO MANY COLUMNS' then 'wrong number of columns: expected '
-        || regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1) || ', found '
-        || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' (extra values: an unquoted delimiter?)'
-    when 'INVALID ENCODING' then 'invalid UTF-8: the line is not UTF-8 encoded (export the file as UTF-8)'
-    when 'UNQUOTED VALUE' then 'malformed quoted value: ' || error_message
+_EXPECTED_SQL = "regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1)"
+_FOUND_SQL = "regexp_extract(error_message, 'Found: (\\d+)', 1)"
+_COUNTS_SQL = f"{_lit(rejects.COLUMNS_EXPECTED)} || {_EXPECTED_SQL} || {_lit(rejects.COLUMNS_FOUND)} || {_FOUND_SQL}"
+# The reason of a line DuckDB's CSV reader rejected, worded as loading.rejects words it.
+_CSV_REASON_SQL = f"""case error_type
+    when 'MISSING COLUMNS' then {_COUNTS_SQL} || {_lit(rejects.SHORT_LINE)}
+    when 'TOO MANY COLUMNS' then {_COUNTS_SQL} || {_lit(rejects.EXTRA_VALUES)}
+    when 'INVALID ENCODING' then {_lit(rejects.INVALID_UTF8)}
+    when 'UNQUOTED VALUE' then {_lit(rejects.MALFORMED_QUOTE)} || error_message
     when 'LINE SIZE OVER MAXIMUM' then 'line too long: ' || error_message
     else lower(error_type) || ': ' || error_message end"""
 
@@ -1089,30 +692,79 @@ _CSV_REASON_SQL = """case error_type
 # ----------------------------------------------------------------------------------------- loading
 
 
-def new_load_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+
+class DuckDBBackend:
+    """The DuckDB engine behind loading.backend.Backend: one connection (or cursor), one entity's
+    files per transaction, hashed while DuckDB reads them."""
+
+    entities = LANDING_TABLES
+    label = ""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def known_files(self, entities: Sequence[str]) -> dict[str, KnownFiles]:
+        if not _table_exists(self.con, RAW_SCHEMA, "_loaded_files"):
+            return {e: KnownFiles(sizes=set()) for e in entities}
+        rows = self.con.execute(known_files_sql(entities)).fetchall()
+        return known_from_rows(entities, rows, by_size=True)
+
+    def hash_file(self, f: LandingFile) -> None:
+        scan(f)
+
+    def record_files(self, rows: list[tuple]) -> None:
+        names = ", ".join(c for c, _, _ in LOADED_FILES_COLUMNS)
+        marks = ", ".join("?" for _ in LOADED_FILES_COLUMNS)
+        for row in rows:
+            self.con.execute(f"insert into {LOADED_FILES} ({names}) values ({marks})", list(row))
+
+    def load_files(
+        self, entity: str, files: list[LandingFile], load_id: str, loaded_at: datetime
+    ) -> list[tuple[LandingFile, FileOutcome]]:
+        """Every file, all or nothing, in one transaction; a LoadError names the file to quarantine."""
+        con = self.con
+        loader = _Loader(con, entity, load_id, loaded_at)
+        current: LandingFile | None = None
+        con.begin()
+        try:
+            outcomes: list[tuple[LandingFile, FileOutcome]] = []
+            for current in files:
+                read = {"csv": loader.load_csv, "jsonl": loader.load_json, "json": loader.load_json}.get(
+                    current.fmt, loader.load_parquet
+                )
+                if current.sha256 is None:
+                    ScanJob(current)  # hash while DuckDB reads (see ledger.split_new)
+                try:
+                    outcome = read(current)
+                    wait_scan(current)
+                except Unreadable as e:
+                    raise unreadable(entity, current, f"it {e}") from e
+                except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # Python's pass over a gzip file
+                    raise incomplete_gzip(entity, current, e) from e
+                except duckdb.Error as e:
+                    if environment_error(e):
+                        raise
+                    detail = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                    raise unreadable(entity, current, detail) from e
+                loader.drop_temps()
+                self.record_files([loaded_row(entity, current, load_id, loaded_at, outcome)])
+                outcomes.append((current, outcome))
+            con.commit()
+        except BaseException:
+            con.rollback()
+            loader.cleanup()
+            join_scan(current)
+            raise
+        loader.cleanup()
+        return outcomes
 
 
-def _now_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+def pending_files(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> dict[str, list[Path]]:
+    """New files not loaded yet, per entity; entities with nothing pending are left out.
 
-
-def _record_file(
-    con: duckdb.DuckDBPyConnection,
-    entity: str,
-    f: _File,
-    load_id: str,
-    loaded_at: datetime,
-    rows: int,
-    rejects: int,
-    status: str,
-    message: str | None,
-) -> None:
-    con.execute(
-        f"insert into {LOADED_FILES} (file_path, file_hash, entity, load_id, loaded_at, rows_loaded, "
-        "rows_rejected, status, message, file_size, file_mtime_ns) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [f.rel, f.sha256, entity, load_id, loaded_at, rows, rejects, status, message, f.size, f.mtime_ns],
-    )
+    Read-only (works on a read-only connection and on a database without raw tables yet).
+    """
+    return backend.pending_files(DuckDBBackend(con), landing_dir)
 
 
 def load_entity(
@@ -1128,128 +780,10 @@ def load_entity(
     copy (other content) loads. Raises for the environment (permission denied, disk full, out of
     memory, a lock) and for programmer errors (unknown entity, a transaction already open on ``con``).
     """
-    if entity not in LANDING_TABLES:
-        raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(LANDING_TABLES)}")
-    landing_dir = Path(landing_dir)
-    load_id = load_id or new_load_id()
+    db = DuckDBBackend(con)
+    backend.check_entity(db, entity)
     ensure_raw_schema(con)
-    result = EntityLoadResult(entity=entity, load_id=load_id)
-    new, skipped = _split_new(con, landing_dir, entity)
-    result.files_skipped = [f.rel for f in skipped]
-    loaded_at = _now_utc()
-    while new:
-        try:
-            outcomes = _load_files(con, entity, new, load_id, loaded_at)
-        except LoadError as e:
-            bad = next((f for f in new if f.rel == e.file), new[-1])
-            _quarantine(con, entity, bad, load_id, loaded_at, e, result)
-            new = [f for f in new if f is not bad]
-            continue
-        for f, outcome in outcomes:
-            result.add_file(f.rel, outcome)
-        break
-    if result.files_loaded:
-        log.info(
-            "%s: %d file(s), %d row(s) loaded, %d rejected by the reader",
-            entity, len(result.files_loaded), result.rows_loaded, result.rows_rejected,
-        )
-    return result
-
-
-def _quarantine(
-    con: duckdb.DuckDBPyConnection, entity: str, f: _File, load_id: str, loaded_at: datetime,
-    error: LoadError, result: EntityLoadResult,
-) -> None:
-    log.warning("%s (quarantined: none of its rows loaded)", error.message)
-    if f.sha256 is None:  # could not even be hashed: path, size and mtime still recognise it
-        f.sha256 = f"unhashed:{f.rel}"
-    _record_file(con, entity, f, load_id, loaded_at, 0, 0, QUARANTINED, error.message)
-    result.files_quarantined[f.rel] = error.message
-
-
-def _load_files(
-    con: duckdb.DuckDBPyConnection, entity: str, files: list[_File], load_id: str, loaded_at: datetime
-) -> list[tuple[_File, _FileOutcome]]:
-    """Every file, all or nothing, in one transaction; a LoadError names the file to quarantine."""
-    loader = _Loader(con, entity, load_id, loaded_at)
-    current: _File | None = None
-    con.begin()
-    try:
-        outcomes: list[tuple[_File, _FileOutcome]] = []
-        for current in files:
-            read = {"csv": loader.load_csv, "jsonl": loader.load_json, "json": loader.load_json}.get(
-                current.fmt, loader.load_parquet
-            )
-            if current.sha256 is None:
-                _ScanJob(current)  # hash while DuckDB reads (see _split_new)
-            try:
-                outcome = read(current)
-                _wait_scan(current)
-            except _Unreadable as e:
-                raise LoadError(
-                    f"{entity}: {current.display} is unreadable: it {e}", entity, current.rel
-                ) from e
-            except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # Python's pass over a gzip file
-                raise LoadError(
-                    f"{entity}: {current.display} is unreadable: it is not a complete gzip file ({e})",
-                    entity, current.rel,
-                ) from e
-            except duckdb.Error as e:
-                if environment_error(e):
-                    raise
-                detail = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-                raise LoadError(
-                    f"{entity}: {current.display} is unreadable: {detail}", entity, current.rel
-                ) from e
-            loader.drop_temps()
-            status = "empty" if outcome.rows == 0 and outcome.rejects == 0 else "loaded"
-            message = "; ".join(outcome.notes) or None
-            if outcome.rejects:
-                message = f"{outcome.rejects} record(s) rejected by the reader" + (
-                    f"; {message}" if message else ""
-                )
-            _record_file(con, entity, current, load_id, loaded_at, outcome.rows, outcome.rejects, status, message)
-            outcomes.append((current, outcome))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        loader.cleanup()
-        _join_scan(current)
-        raise
-    loader.cleanup()
-    return outcomes
-
-
-# DuckDB errors that are about the machine, not the file being read: never a reason to quarantine.
-_ENVIRONMENT_ERRORS = (
-    "no space left", "permission denied", "read-only file system", "could not set lock",
-    "conflicting lock", "cannot allocate memory", "out of memory", "disk quota",
-)
-
-
-# Failures retrying cannot mend within a night: someone has to change the machine first.
-_PERMANENT_ERRORS = ("permission denied", "read-only file system", "no space left", "disk quota", "operation not permitted")
-
-
-def permanent_error(e: BaseException | str) -> bool:
-    """True for permission errors, read-only or full disks: not worth a retry."""
-    if isinstance(e, OSError) and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT):
-        return True
-    if isinstance(e, duckdb.PermissionException):
-        return True
-    text = str(e).lower()
-    return any(marker in text for marker in _PERMANENT_ERRORS)
-
-
-def environment_error(e: BaseException) -> bool:
-    """True for failures of the machine (disk, permissions, memory, locks) rather than of a file's content."""
-    if isinstance(e, (duckdb.OutOfMemoryException, duckdb.InterruptException, duckdb.FatalException,
-                      duckdb.TransactionException, duckdb.PermissionException, MemoryError)):
-        return True
-    if isinstance(e, OSError) and not isinstance(e, (EOFError, gzip.BadGzipFile)):
-        return True
-    text = str(e).lower()
-    return any(marker in text for marker in _ENVIRONMENT_ERRORS)
+    return backend.load_entity(db, landing_dir, entity, load_id)
 
 
 def load_all(
@@ -1292,14 +826,9 @@ def side_by_side(
         finally:
             cursor.close()
 
-    largest_first = sorted(entities, key=lambda e: -_folder_bytes(Path(landing_dir) / _folder(e)))
+    largest_first = sorted(entities, key=lambda e: -folder_bytes(Path(landing_dir) / landing_folder(e)))
     with ThreadPoolExecutor(max_workers=max(1, workers or config.duckdb_threads()), thread_name_prefix="load") as pool:
         futures = {entity: pool.submit(run, entity) for entity in largest_first}
     return {entity: futures[entity].result() for entity in entities}
 
 
-def _folder_bytes(folder: Path) -> int:
-    try:
-        return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-    except OSError:  # no such folder: nothing to load
-        return 0

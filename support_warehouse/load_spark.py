@@ -10,9 +10,11 @@ The same contract as the DuckDB loader (``support_warehouse.load``), with Spark'
     the same columns as on DuckDB; a file whose sha256 is recorded ``loaded``/``empty`` for its
     entity is skipped, so loading the same file twice changes nothing.
 
-File discovery, hashing, CSV header and delimiter detection, column-name normalisation and the
-messages of a failed entity are the DuckDB loader's own functions, so both engines name files,
-lines and columns identically. ``_source_line`` follows the DuckDB loader's definition: CSV line
+This module is the Spark backend (``SparkBackend``) of ``support_warehouse.loading``: file
+discovery, hashing, CSV header and delimiter detection, column-name normalisation, the ledger,
+the quarantine of bad files, reject reasons and the messages of a failed entity are that package's,
+shared with the DuckDB backend (``support_warehouse.load``), so both engines name files, lines and
+columns identically. ``_source_line`` follows the DuckDB loader's definition: CSV line
 (header = 1; blank lines count; a multi-line quoted record counts as one line), JSON lines
 physical line, JSON array element number, Parquet row number.
 
@@ -30,8 +32,8 @@ Readers:
   ISO-8601, nested values as JSON), line = ``_metadata.row_index + 1``.
 
 An entity's new files are read and checked first; rows are only appended when every file of the
-entity is fine (one Spark write job per table, committed as a whole), otherwise the entity's
-load fails with the DuckDB loader's message and the files stay pending.
+entity is fine (one Spark write job per table, committed as a whole); a file that breaks the
+contract is quarantined with the DuckDB loader's message and the others are read again.
 
 ``spark_session()`` builds a session from the ``spark`` output of ``profiles.yml`` (same
 warehouse dir and Derby metastore as dbt-spark's ``session`` method), so tables loaded here are
@@ -53,65 +55,61 @@ import logging
 import os
 import re
 import shutil
-import time
 import tempfile
 import threading
 import uuid
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from . import config, load
+from . import config
 from .contract import ENTITIES, LINEAGE_COLUMNS
-from .load import EntityLoadResult, LoadError, _File
+from .loading import backend, notes, rejects
+from .loading.columns import check_required, normalise_columns, normalise_name
+from .loading.errors import LoadError, Unreadable, environment_error
+from .loading.files import (
+    LandingFile,
+    blank_lines,
+    csv_header,
+    digest,
+    encoding_of,
+    incomplete_gzip,
+    is_json_array,
+    open_text_head,
+    unreadable,
+)
+from .loading.ledger import (
+    LINEAGE_TYPES,
+    LOAD_REJECTS,
+    LOAD_REJECTS_COLUMNS,
+    LOADED_FILES,
+    LOADED_FILES_COLUMNS,
+    RAW_SCHEMA,
+    KnownFiles,
+    known_files_sql,
+    known_from_rows,
+    loaded_row,
+)
+from .loading.result import EntityLoadResult, FileOutcome, new_load_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
 log = logging.getLogger(__name__)
 
-RAW_SCHEMA = load.RAW_SCHEMA
-LOADED_FILES = load.LOADED_FILES
-LOAD_REJECTS = load.LOAD_REJECTS
-_DONE_STATUSES = load._DONE_STATUSES
+_TYPES = {"text": "string", "bigint": "bigint", "timestamp": "timestamp"}
+_LINEAGE_TYPES = {c: _TYPES[t] for c, t in LINEAGE_TYPES.items()}
+_LOADED_FILES_COLUMNS = tuple((c, _TYPES[t]) for c, t, _ in LOADED_FILES_COLUMNS)
+_LOAD_REJECTS_COLUMNS = tuple((c, _TYPES[t]) for c, t, _ in LOAD_REJECTS_COLUMNS)
 
 _CORRUPT = "_sw_corrupt_record"
 _REPLACEMENT_CHAR = "\ufffd"
-_LINEAGE_TYPES = {
-    "_source_file": "string",
-    "_source_line": "bigint",
-    "_loaded_at": "timestamp",
-    "_load_id": "string",
-}
 _MAX_RECOVERIES = 1000
 
-_LOADED_FILES_COLUMNS = (
-    ("file_path", "string"),
-    ("file_hash", "string"),
-    ("entity", "string"),
-    ("load_id", "string"),
-    ("loaded_at", "timestamp"),
-    ("rows_loaded", "bigint"),
-    ("rows_rejected", "bigint"),
-    ("status", "string"),
-    ("message", "string"),
-    ("file_size", "bigint"),
-    ("file_mtime_ns", "bigint"),
-)
-_LOAD_REJECTS_COLUMNS = (
-    ("entity", "string"),
-    ("source_file", "string"),
-    ("source_line", "bigint"),
-    ("reason", "string"),
-    ("raw_record", "string"),
-    ("load_id", "string"),
-    ("loaded_at", "timestamp"),
-    ("error_type", "string"),
-)
 
 
 # ------------------------------------------------------------------------------------- session
@@ -203,71 +201,7 @@ def _add_missing_columns(spark: SparkSession, entity: str, columns: Iterable[str
     return added
 
 
-# ---------------------------------------------------------------------------------- file discovery
-
-
-_Known = tuple[dict[str, tuple[int, int]], set[str]]
-
-
-def _known_files(spark: SparkSession, entities: Sequence[str]) -> dict[str, _Known]:
-    """Per entity: (path -> (size, mtime_ns), hashes) of files loaded before (one query)."""
-    out: dict[str, _Known] = {e: ({}, set()) for e in entities}
-    if not _table_exists(spark, RAW_SCHEMA, "_loaded_files"):
-        return out
-    statuses = ", ".join(_lit(s) for s in _DONE_STATUSES)
-    wanted = ", ".join(_lit(e) for e in entities)
-    rows = spark.sql(
-        f"select entity, file_path, file_hash, file_size, file_mtime_ns from {LOADED_FILES} "
-        f"where entity in ({wanted}) and status in ({statuses})"
-    ).collect()
-    for r in rows:
-        stats, hashes = out[r[0]]
-        if r[3] is not None:
-            stats[r[1]] = (r[3], r[4])
-        hashes.add(r[2])
-    return out
-
-
-def _split_new(
-    spark: SparkSession, landing_dir: Path, entity: str, known: _Known | None = None
-) -> tuple[list[_File], list[_File]]:
-    """(new files, skipped files), exactly as the DuckDB loader decides."""
-    stats, hashes = known if known is not None else _known_files(spark, [entity])[entity]
-    new: list[_File] = []
-    skipped: list[_File] = []
-    seen = set(hashes)
-    for f in load._entity_files(landing_dir, entity):
-        if stats.get(f.rel) == (f.size, f.mtime_ns):
-            skipped.append(f)
-            continue
-        load._digest(f, want_blank_lines=True)
-        if f.sha256 in seen:
-            skipped.append(f)
-            continue
-        seen.add(f.sha256)
-        new.append(f)
-    return new, skipped
-
-
-def pending_files(spark: SparkSession, landing_dir: Path) -> dict[str, list[Path]]:
-    """New files not loaded yet, per entity; entities with nothing pending are left out."""
-    out: dict[str, list[Path]] = {}
-    known = _known_files(spark, list(ENTITIES))
-    for entity in ENTITIES:
-        new, _ = _split_new(spark, Path(landing_dir), entity, known[entity])
-        if new:
-            out[entity] = [f.path for f in new]
-    return out
-
-
 # ------------------------------------------------------------------------------------- helpers
-
-
-@dataclass
-class _FileOutcome:
-    rows: int = 0
-    rejects: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -278,11 +212,11 @@ class _Batch:
     rows: list[DataFrame] = field(default_factory=list)  # extract columns + _source_file, _source_line
     rejects: list[dict[str, Any]] = field(default_factory=list)  # small: collected on the driver
     reject_frames: list[DataFrame] = field(default_factory=list)
-    outcomes: dict[str, _FileOutcome] = field(default_factory=dict)
+    outcomes: dict[str, FileOutcome] = field(default_factory=dict)
     cached: list[DataFrame] = field(default_factory=list)
 
-    def outcome(self, f: _File) -> _FileOutcome:
-        return self.outcomes.setdefault(f.rel, _FileOutcome())
+    def outcome(self, f: LandingFile) -> FileOutcome:
+        return self.outcomes.setdefault(f.rel, FileOutcome())
 
     def add_columns(self, columns: Iterable[str]) -> None:
         for c in columns:
@@ -347,7 +281,7 @@ def _records_numbered(df: DataFrame, file_col: str = "_sw_file") -> DataFrame:
     return df.withColumn("_sw_k", F.row_number().over(w)).drop("_sw_block", "_sw_mid")
 
 
-def _with_file_rel(df: DataFrame, files: Sequence[_File]) -> DataFrame:
+def _with_file_rel(df: DataFrame, files: Sequence[LandingFile]) -> DataFrame:
     """Map Spark's _sw_path (file URI) to the landing-relative name in _sw_file."""
     from pyspark.sql import functions as F
 
@@ -371,26 +305,10 @@ def _csv_reject_reason(raw: str, delim: str, expected: int) -> tuple[str, str]:
     try:
         fields = next(csv.reader(io.StringIO(raw, newline=""), delimiter=delim, quotechar='"'), [])
     except csv.Error as e:
-        return f"malformed quoted value: {e}", "UNQUOTED VALUE"
-    found = len(fields)
-    if found < expected:
-        return (
-            f"wrong number of columns: expected {expected}, found {found} (truncated or short line)",
-            "MISSING COLUMNS",
-        )
-    if found > expected:
-        return (
-            f"wrong number of columns: expected {expected}, found {found} (extra values: an unquoted delimiter?)",
-            "TOO MANY COLUMNS",
-        )
+        return f"{rejects.MALFORMED_QUOTE}{e}", "UNQUOTED VALUE"
+    if len(fields) != expected:
+        return rejects.column_count(expected, len(fields))
     return "malformed record: the CSV reader could not parse it", "MALFORMED"
-
-
-_ENCODING_REASON = "invalid UTF-8: the line is not UTF-8 encoded (export the file as UTF-8)"
-_UNTERMINATED_REASON = (
-    "unterminated quoted value: a quote opened on this line is never closed; "
-    "the line was rejected and reading resumed on the next line"
-)
 
 
 def _spark_error_text(e: BaseException) -> str:
@@ -418,40 +336,46 @@ class _SparkLoader:
             self._tmp_dir = None
 
     @contextlib.contextmanager
-    def file_checks(self, f: _File) -> Any:
+    def file_checks(self, f: LandingFile) -> Any:
         """A file that cannot be read fails the entity with the DuckDB loader's message."""
         try:
             yield
-        except load._Unreadable as e:
-            raise LoadError(f"{self.entity}: {f.display} is unreadable: it {e}", self.entity, f.rel) from e
+        except Unreadable as e:
+            raise unreadable(self.entity, f, f"it {e}") from e
 
     def _scratch(self, suffix: str) -> Path:
         if self._tmp_dir is None:
             self._tmp_dir = tempfile.TemporaryDirectory(prefix="sw_load_spark_")
         return Path(self._tmp_dir.name) / f"{uuid.uuid4().hex}{suffix}"
 
-    def _reject(self, batch: _Batch, f: _File, line: int | None, reason: str, raw: str | None, error_type: str) -> None:
+    def _reject(self, batch: _Batch, f: LandingFile, line: int | None, reason: str, raw: str | None, error_type: str) -> None:
         batch.rejects.append(
             {"source_file": f.rel, "source_line": line, "reason": reason, "raw_record": raw, "error_type": error_type}
         )
         batch.outcome(f).rejects += 1
 
-    # -- CSV
-    def read_csv(self, batch: _Batch, files: list[_File]) -> None:
-        groups: dict[tuple[tuple[str, ...], str, str], list[_File]] = {}
+    @staticmethod
+    def _with_bytes(batch: _Batch, files: list[LandingFile]) -> Iterator[tuple[LandingFile, FileOutcome]]:
+        """(file, its outcome) of every file with content; a 0-byte file only gets its note."""
         for f in files:
             out = batch.outcome(f)
             if f.size == 0:
-                out.notes.append("0-byte file: nothing to load")
+                out.notes.append(notes.ZERO_BYTES)
                 continue
+            yield f, out
+
+    # -- CSV
+    def read_csv(self, batch: _Batch, files: list[LandingFile]) -> None:
+        groups: dict[tuple[tuple[str, ...], str, str], list[LandingFile]] = {}
+        for f, out in self._with_bytes(batch, files):
             with self.file_checks(f):
-                header = load._csv_header(f)
+                header = csv_header(f)
             if header is None:
-                out.notes.append("blank file: nothing to load")
+                out.notes.append(notes.BLANK_FILE)
                 continue
             names, delim, encoding = header
-            columns = load._normalise_columns(names)
-            load._check_required(self.entity, f, columns)
+            columns = normalise_columns(names)
+            check_required(self.entity, f, columns)
             batch.add_columns(columns)
             groups.setdefault((tuple(columns), delim, encoding), []).append(f)
         for (columns, delim, encoding), group in groups.items():
@@ -459,7 +383,7 @@ class _SparkLoader:
         for f in files:
             out = batch.outcome(f)
             if f.size and out.rows == 0 and out.rejects == 0 and not out.notes:
-                out.notes.append("header only: no data rows")
+                out.notes.append(notes.HEADER_ONLY)
 
     def _csv_frame(self, paths: list[str], columns: list[str], delim: str, encoding: str, header: bool) -> DataFrame:
         from pyspark.sql import functions as F
@@ -493,13 +417,13 @@ class _SparkLoader:
     def _csv_segment(
         self,
         batch: _Batch,
-        files: list[_File],
+        files: list[LandingFile],
         columns: list[str],
         delim: str,
         encoding: str,
         header: bool,
         base: int,
-        segment_of: dict[str, _File] | None = None,
+        segment_of: dict[str, LandingFile] | None = None,
         depth: int = 0,
     ) -> None:
         """Read files (or, when resuming after an unterminated quote, one file's remainder)."""
@@ -543,11 +467,11 @@ class _SparkLoader:
             if r["enc"]:
                 # DuckDB shows the undecodable bytes as '?'.
                 shown = raw_text.replace(_REPLACEMENT_CHAR, "?")
-                self._reject(batch, f, r["_source_line"], _ENCODING_REASON, shown, "INVALID ENCODING")
+                self._reject(batch, f, r["_source_line"], rejects.INVALID_UTF8, shown, "INVALID ENCODING")
                 continue
             if "\n" in raw_text and raw_text.count('"') % 2 == 1:
                 first = raw_text.split("\n", 1)[0].rstrip("\r")
-                self._reject(batch, f, r["_source_line"], _UNTERMINATED_REASON, first, "UNQUOTED VALUE")
+                self._reject(batch, f, r["_source_line"], rejects.UNTERMINATED_QUOTE, first, "UNQUOTED VALUE")
                 cut[r["_sw_file"]] = (r["_sw_k"], r["_source_line"], first)
                 continue
             reason, error_type = _csv_reject_reason(raw_text, delim, len(columns))
@@ -571,22 +495,22 @@ class _SparkLoader:
             if depth >= _MAX_RECOVERIES:  # pragma: no cover - pathological files only
                 batch.outcome(f).notes.append(f"gave up re-parsing after {_MAX_RECOVERIES} unterminated quotes")
                 continue
-            batch.outcome(f).notes.append(f"line {line}: unterminated quote, re-parsed from the next line")
+            batch.outcome(f).notes.append(rejects.unterminated_note(line))
             src = next(x for x in files if x.rel == rel)
             rest = self._remainder(src, line - base, first)
             if rest is None:
                 continue
-            seg = _File(
+            seg = LandingFile(
                 path=rest, rel=rel, display=f.display, fmt="csv", compression=None,
                 size=rest.stat().st_size, mtime_ns=0,
             )
-            seg.blank_lines = load._Loader._plain_blank_lines(rest)
+            seg.blank_lines = blank_lines(rest)
             self._csv_segment(
                 batch, [seg], columns, delim, encoding, header=False, base=line,
                 segment_of={rel: f}, depth=depth + 1,
             )
 
-    def _remainder(self, f: _File, line: int, text: str) -> Path | None:
+    def _remainder(self, f: LandingFile, line: int, text: str) -> Path | None:
         """Everything after the physical line holding `text` (at or after line `line`, 1-based:
         multi-line records before it make physical lines outrun record lines), as a plain file;
         None when nothing follows."""
@@ -605,25 +529,21 @@ class _SparkLoader:
         return out if out.stat().st_size > 0 else None
 
     # -- JSON lines / JSON array
-    def read_json(self, batch: _Batch, files: list[_File]) -> None:
+    def read_json(self, batch: _Batch, files: list[LandingFile]) -> None:
         from pyspark import StorageLevel
         from pyspark.sql import functions as F
 
-        lines_files: list[_File] = []
-        array_files: list[_File] = []
-        for f in files:
-            out = batch.outcome(f)
-            if f.size == 0:
-                out.notes.append("0-byte file: nothing to load")
-                continue
+        lines_files: list[LandingFile] = []
+        array_files: list[LandingFile] = []
+        for f, out in self._with_bytes(batch, files):
             with self.file_checks(f):
-                head = load._open_text_head(f, 4096)
+                head = open_text_head(f, 4096)
                 if not head.strip():
-                    out.notes.append("blank file: nothing to load")
+                    out.notes.append(notes.BLANK_FILE)
                     continue
-                if b"\x00" in head and load._encoding_of(head) == "utf-8":
-                    raise load._Unreadable("is not a text file (binary content)")
-            is_array = f.fmt == "json" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+                if b"\x00" in head and encoding_of(head) == "utf-8":
+                    raise Unreadable("is not a text file (binary content)")
+            is_array = is_json_array(f, head)
             (array_files if is_array else lines_files).append(f)
 
         frames: list[DataFrame] = []
@@ -640,7 +560,7 @@ class _SparkLoader:
             arr = whole.select(F.from_json("value", "array<string>").alias("a"))
             if arr.where(F.col("a").isNull()).count():
                 with self.file_checks(f):
-                    raise load._Unreadable("is not a valid JSON array")
+                    raise Unreadable("is not a valid JSON array")
             frames.append(
                 arr.select(F.posexplode("a").alias("pos", "j")).select(
                     "j", F.lit(f.rel).alias("_sw_file"), (F.col("pos") + 1).alias("_sw_k")
@@ -676,9 +596,9 @@ class _SparkLoader:
             state, typ = _json_state(r["j"])
             f = by_rel[r["_sw_file"]]
             if state == "invalid":
-                self._reject(batch, f, r["_source_line"], "invalid JSON: the record is malformed or truncated", r["j"], "INVALID JSON")
+                self._reject(batch, f, r["_source_line"], rejects.INVALID_JSON, r["j"], "INVALID JSON")
             elif state == "not_object":
-                self._reject(batch, f, r["_source_line"], f"not a JSON object: the record is a JSON {typ}", r["j"], "NOT AN OBJECT")
+                self._reject(batch, f, r["_source_line"], rejects.NOT_AN_OBJECT + typ, r["j"], "NOT AN OBJECT")
 
         ok = df.where(ok_row)
         # Keys per file in order of first appearance (then name), as the DuckDB loader orders them.
@@ -697,13 +617,13 @@ class _SparkLoader:
             keys = keys_by_file.get(f.rel, [])
             file_groups: dict[str, list[str]] = {}
             for idx, key in enumerate(keys, start=1):
-                file_groups.setdefault(load._normalise_name(key, idx), []).append(key)
+                file_groups.setdefault(normalise_name(key, idx), []).append(key)
             if not keys and not counts.get(f.rel):
                 out = batch.outcome(f)
                 if not out.notes and out.rejects == 0:
-                    out.notes.append("no records: nothing to load")
+                    out.notes.append(notes.NO_RECORDS)
                 continue
-            load._check_required(self.entity, f, list(file_groups))
+            check_required(self.entity, f, list(file_groups))
             batch.add_columns(file_groups)
             for col, raw_keys in file_groups.items():
                 groups.setdefault(col, [])
@@ -718,22 +638,18 @@ class _SparkLoader:
         batch.rows.append(ok.select(*exprs, F.col("_sw_file").alias("_source_file"), "_source_line"))
 
     # -- Parquet
-    def read_parquet(self, batch: _Batch, files: list[_File]) -> None:
+    def read_parquet(self, batch: _Batch, files: list[LandingFile]) -> None:
         from pyspark.sql import functions as F
 
-        for f in files:
-            out = batch.outcome(f)
-            if f.size == 0:
-                out.notes.append("0-byte file: nothing to load")
-                continue
+        for f, out in self._with_bytes(batch, files):
             try:
                 df = self.spark.read.parquet(str(f.path))
                 fields = df.schema.fields
             except Exception as e:  # noqa: BLE001 - Spark raises many kinds
                 with self.file_checks(f):
-                    raise load._Unreadable(f"cannot be read as Parquet ({_spark_error_text(e)})") from e
-            columns = load._normalise_columns([fld.name for fld in fields])
-            load._check_required(self.entity, f, columns)
+                    raise Unreadable(f"cannot be read as Parquet ({_spark_error_text(e)})") from e
+            columns = normalise_columns([fld.name for fld in fields])
+            check_required(self.entity, f, columns)
             batch.add_columns(columns)
             exprs = [_parquet_to_text(fld).alias(c) for fld, c in zip(fields, columns, strict=True)]
             rows = df.select(
@@ -744,7 +660,7 @@ class _SparkLoader:
             n = rows.count()
             out.rows += n
             if n == 0:
-                out.notes.append("no rows: nothing to load")
+                out.notes.append(notes.NO_ROWS)
             batch.rows.append(rows)
 
 
@@ -825,7 +741,92 @@ def _record_files(spark: SparkSession, rows: list[tuple]) -> None:
     if not rows:
         return
     schema = ", ".join(f"{c} {t}" for c, t in _LOADED_FILES_COLUMNS)
+    # loaded_at (naive UTC in ledger rows) made aware, see _aware.
+    rows = [(*r[:4], _aware(r[4]), *r[5:]) for r in rows]
     _insert(spark, LOADED_FILES, spark.createDataFrame(rows, schema))
+
+
+class SparkBackend:
+    """The Spark engine behind loading.backend.Backend: an entity's new files are read and checked
+    first; rows, rejects and ledger rows are only appended when every file is fine (one Spark
+    write job per table)."""
+
+    entities = ENTITIES
+    label = " (spark)"
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+
+    def known_files(self, entities: Sequence[str]) -> dict[str, KnownFiles]:
+        if not _table_exists(self.spark, RAW_SCHEMA, "_loaded_files"):
+            return {e: KnownFiles() for e in entities}
+        rows = [tuple(r) for r in self.spark.sql(known_files_sql(entities)).collect()]
+        # Not by size: hashing a CSV file also finds its blank lines, which Spark's line numbers need.
+        return known_from_rows(entities, rows, by_size=False)
+
+    def hash_file(self, f: LandingFile) -> None:
+        digest(f, want_blank_lines=True)
+
+    def record_files(self, rows: list[tuple]) -> None:
+        _record_files(self.spark, rows)
+
+    def load_files(
+        self, entity: str, files: list[LandingFile], load_id: str, loaded_at: datetime
+    ) -> list[tuple[LandingFile, FileOutcome]]:
+        from pyspark.sql import functions as F
+
+        spark = self.spark
+        loader = _SparkLoader(spark, entity, load_id, loaded_at)
+        batch = _Batch()
+        try:
+            self._read(loader, batch, entity, files)
+        except LoadError:
+            loader.cleanup(batch)
+            raise
+        # Every file read fine: write rows, rejects and bookkeeping (one job per table).
+        try:
+            _add_missing_columns(spark, entity, batch.columns)
+            if batch.rows:
+                rows = batch.rows[0]
+                for other in batch.rows[1:]:
+                    rows = rows.unionByName(other, allowMissingColumns=True)
+                rows = rows.withColumn("_loaded_at", F.lit(loaded_at.isoformat(sep=" ")).cast("timestamp")).withColumn(
+                    "_load_id", F.lit(load_id)
+                )
+                _insert(spark, f"{RAW_SCHEMA}.{_q(entity)}", rows)
+            if batch.rejects:
+                rej = spark.createDataFrame(
+                    [
+                        (entity, r["source_file"], r["source_line"], r["reason"], r["raw_record"], load_id, _aware(loaded_at), r["error_type"])
+                        for r in batch.rejects
+                    ],
+                    ", ".join(f"{c} {t}" for c, t in _LOAD_REJECTS_COLUMNS),
+                )
+                _insert(spark, LOAD_REJECTS, rej)
+            self.record_files([loaded_row(entity, f, load_id, loaded_at, batch.outcome(f)) for f in files])
+        finally:
+            loader.cleanup(batch)
+        return [(f, batch.outcome(f)) for f in files]
+
+    @staticmethod
+    def _read(loader: _SparkLoader, batch: _Batch, entity: str, files: list[LandingFile]) -> None:
+        """Read every file into batch; a file Spark cannot read raises the LoadError naming it."""
+        by_format: dict[str, list[LandingFile]] = {}
+        for f in files:
+            by_format.setdefault({"jsonl": "json"}.get(f.fmt, f.fmt), []).append(f)
+        readers = {"csv": loader.read_csv, "json": loader.read_json, "parquet": loader.read_parquet}
+        for fmt, group in by_format.items():
+            try:
+                readers[fmt](batch, group)
+            except LoadError:
+                raise
+            except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # Python's own pass over a gzip file
+                raise incomplete_gzip(entity, _culprit(loader, readers[fmt], group) or group[0], e) from e
+            except Exception as e:  # noqa: BLE001 - a Spark read failed: find the file
+                if environment_error(e):  # the machine's problem (permissions, disk): not the file's
+                    raise
+                current = _culprit(loader, readers[fmt], group) or group[0]
+                raise unreadable(entity, current, _spark_error_text(e)) from e
 
 
 def load_entity_spark(
@@ -834,103 +835,24 @@ def load_entity_spark(
     entity: str,
     load_id: str | None = None,
     *,
-    _known: _Known | None = None,
-    _schema_ready: bool = False,
+    known: KnownFiles | None = None,
+    schema_ready: bool = False,
 ) -> EntityLoadResult:
-    """Load the entity's new files, all or nothing (see the module docstring)."""
-    from pyspark.sql import functions as F
-
-    if entity not in ENTITIES:
-        raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(ENTITIES)}")
-    landing_dir = Path(landing_dir)
-    load_id = load_id or load.new_load_id()
-    if not _schema_ready:
+    """Load the entity's new files, all or nothing; quarantine the files that break the contract
+    (see the module docstring and loading.backend.load_entity)."""
+    engine = SparkBackend(spark)
+    backend.check_entity(engine, entity)
+    if not schema_ready:
         ensure_raw_schema(spark)
-    result = EntityLoadResult(entity=entity, load_id=load_id)
-    new, skipped = _split_new(spark, landing_dir, entity, _known)
-    result.files_skipped = [f.rel for f in skipped]
-    if not new:
-        return result
-
-    loaded_at = load._now_utc()
-    while True:  # a file that breaks the contract is quarantined and the others read again
-        loader = _SparkLoader(spark, entity, load_id, loaded_at)
-        batch = _Batch()
-        by_format: dict[str, list[_File]] = {}
-        for f in new:
-            by_format.setdefault({"jsonl": "json"}.get(f.fmt, f.fmt), []).append(f)
-        readers = {"csv": loader.read_csv, "json": loader.read_json, "parquet": loader.read_parquet}
-        try:
-            for fmt, files in by_format.items():
-                try:
-                    readers[fmt](batch, files)
-                except LoadError:
-                    raise
-                except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # Python's own pass over a gzip file
-                    current = _culprit(loader, readers[fmt], files) or files[0]
-                    raise LoadError(
-                        f"{entity}: {current.display} is unreadable: it is not a complete gzip file ({e})",
-                        entity, current.rel,
-                    ) from e
-                except Exception as e:  # noqa: BLE001 - a Spark read failed: find the file
-                    if load.environment_error(e):  # the machine's problem (permissions, disk): not the file's
-                        raise
-                    current = _culprit(loader, readers[fmt], files) or files[0]
-                    raise LoadError(
-                        f"{entity}: {current.display} is unreadable: {_spark_error_text(e)}", entity, current.rel
-                    ) from e
-        except LoadError as e:
-            bad = next((f for f in new if f.rel == e.file), new[0])
-            _quarantine(spark, loader, batch, result, bad, e, load_id, loaded_at)
-            new = [f for f in new if f is not bad]
-            if not new:
-                return result
-            continue
-        break
-
-    # Every file read fine: write rows, rejects and bookkeeping (one job per table).
-    try:
-        _add_missing_columns(spark, entity, batch.columns)
-        if batch.rows:
-            rows = batch.rows[0]
-            for other in batch.rows[1:]:
-                rows = rows.unionByName(other, allowMissingColumns=True)
-            rows = rows.withColumn("_loaded_at", F.lit(loaded_at.isoformat(sep=" ")).cast("timestamp")).withColumn(
-                "_load_id", F.lit(load_id)
-            )
-            _insert(spark, f"{RAW_SCHEMA}.{_q(entity)}", rows)
-        if batch.rejects:
-            rej = spark.createDataFrame(
-                [
-                    (entity, r["source_file"], r["source_line"], r["reason"], r["raw_record"], load_id, _aware(loaded_at), r["error_type"])
-                    for r in batch.rejects
-                ],
-                ", ".join(f"{c} {t}" for c, t in _LOAD_REJECTS_COLUMNS),
-            )
-            _insert(spark, LOAD_REJECTS, rej)
-        bookkeeping = []
-        for f in new:
-            out = batch.outcome(f)
-            status = "empty" if out.rows == 0 and out.rejects == 0 else "loaded"
-            message = "; ".join(out.notes) or None
-            if out.rejects:
-                message = f"{out.rejects} record(s) rejected by the reader" + (f"; {message}" if message else "")
-            bookkeeping.append(
-                (f.rel, f.sha256, entity, load_id, _aware(loaded_at), out.rows, out.rejects, status, message, f.size, f.mtime_ns)
-            )
-        _record_files(spark, bookkeeping)
-    finally:
-        loader.cleanup(batch)
-    for f in new:
-        result.add_file(f.rel, batch.outcome(f))
-    log.info(
-        "%s: %d file(s), %d row(s) loaded, %d rejected by the reader (spark)",
-        entity, len(result.files_loaded), result.rows_loaded, result.rows_rejected,
-    )
-    return result
+    return backend.load_entity(engine, landing_dir, entity, load_id, known)
 
 
-def _culprit(loader: _SparkLoader, reader: Any, files: list[_File]) -> _File | None:
+def pending_files(spark: SparkSession, landing_dir: Path) -> dict[str, list[Path]]:
+    """New files not loaded yet, per entity; entities with nothing pending are left out."""
+    return backend.pending_files(SparkBackend(spark), landing_dir)
+
+
+def _culprit(loader: _SparkLoader, reader: Any, files: list[LandingFile]) -> LandingFile | None:
     """Re-read files one by one to name the one Spark cannot read."""
     if len(files) == 1:
         return files[0]
@@ -947,33 +869,11 @@ def _culprit(loader: _SparkLoader, reader: Any, files: list[_File]) -> _File | N
     return None
 
 
-def _quarantine(
-    spark: SparkSession,
-    loader: _SparkLoader,
-    batch: _Batch,
-    result: EntityLoadResult,
-    bad: _File,
-    err: LoadError,
-    load_id: str,
-    loaded_at: datetime,
-) -> None:
-    """Record the file as quarantined, as the DuckDB loader does (load._quarantine)."""
-    loader.cleanup(batch)
-    log.warning("%s (quarantined: none of its rows loaded)", err.message)
-    if bad.sha256 is None:
-        bad.sha256 = f"unhashed:{bad.rel}"
-    _record_files(
-        spark,
-        [(bad.rel, bad.sha256, result.entity, load_id, _aware(loaded_at), 0, 0, load.QUARANTINED, err.message, bad.size, bad.mtime_ns)],
-    )
-    result.files_quarantined[bad.rel] = err.message
-
-
 def load_all_spark(
     spark: SparkSession, landing_dir: Path, load_id: str | None = None
 ) -> dict[str, EntityLoadResult]:
     """Load every entity (contract order); one failing entity does not stop the others."""
-    load_id = load_id or load.new_load_id()
+    load_id = load_id or new_load_id()
     ensure_raw_schema(spark)
     landing_dir = Path(landing_dir)
     if landing_dir.is_dir():
@@ -983,10 +883,10 @@ def load_all_spark(
         )
         if unknown:
             log.warning("ignoring landing folders that are no contract entity: %s", ", ".join(unknown))
-    known = _known_files(spark, list(ENTITIES))
+    known = SparkBackend(spark).known_files(list(ENTITIES))
 
     def one(entity: str) -> EntityLoadResult:
-        return load_entity_spark(spark, landing_dir, entity, load_id, _known=known[entity], _schema_ready=True)
+        return load_entity_spark(spark, landing_dir, entity, load_id, known=known[entity], schema_ready=True)
 
     # Entities are independent tables: loading them side by side keeps the cluster busy while the
     # driver waits on each small job (Spark runs concurrent jobs from several threads).
@@ -1152,7 +1052,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         counts = export_build(spark, args.export_build)
         print(f"exported {len(counts)} relation(s), {sum(counts.values())} row(s) to {args.export_build}")
         return 0
-    load_id = args.load_id or load.new_load_id()
+    load_id = args.load_id or new_load_id()
     results = load_all_spark(spark, args.landing or config.landing_dir(), load_id)
     for name, r in results.items():
         status = f"FAILED: {r.error}" if r.error else f"{r.rows_loaded} rows, {r.rows_rejected} rejected"

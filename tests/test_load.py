@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from support_warehouse import load
+from support_warehouse.loading import files
 from support_warehouse.contract import ENTITIES, LANDING_TABLES, LINEAGE_COLUMNS
 
 from conftest import customer_row, ticket_row  # tests/ is on sys.path (rootdir conftest)
@@ -408,8 +409,8 @@ def test_an_unreadable_landing_file_is_the_machines_problem_not_quarantined(con,
     def denied(*_a, **_k):
         raise PermissionError(13, "Permission denied", str(landing.root / "tickets" / "t.csv"))
 
-    monkeypatch.setattr(load, "_scan", denied)
-    monkeypatch.setattr(load, "_open_text_head", denied)
+    monkeypatch.setattr(files, "scan", denied)
+    monkeypatch.setattr(files, "open_text_head", denied)
     with pytest.raises(PermissionError):
         load.load_entity(con, landing.root, "tickets")
     assert _rows(con, "select count(*) from raw._loaded_files") == [(0,)]  # still pending, not quarantined
