@@ -1,0 +1,54 @@
+{#
+    The SQL of model base_commerce__reviews (models/staging/commerce/), over any relation with
+    the raw columns: typing and reject rules. A macro, not the model file, because the night's
+    stg_commerce__reviews and the rejects audit type subsets of the same raw rows with it
+    (macros/staging/base_model_sql.sql).
+#}
+{% macro base_commerce__reviews_sql(source_relation) -%}
+with
+
+source as (
+    select * from {{ source_relation }}
+),
+
+typed as (
+    select
+        {{ clean_text('review_id') }} as review_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_code('marketplace') }} as marketplace,
+        {{ try_cast(clean_text('rating'), dbt.type_int()) }} as rating,
+        {{ parse_timestamp_utc('created_at') }} as created_at,
+        rating as rating_text,
+        created_at as created_at_text,
+        {{ lineage_columns() }}
+    from source
+),
+
+{{ check_rows('typed', ['review_id'],
+    ['customer_id', 'order_id', 'marketplace', 'rating', 'created_at'],
+    [
+        ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
+        implausible_timestamp_rule('created_at'),
+        ['rating is null', reason_with_value('rating is missing or not a whole number', 'rating_text')],
+        ['rating not between 1 and 5', reason_with_value('rating is outside 1-5', 'rating')],
+        ['marketplace is null', "'marketplace is missing'"],
+    ]) }},
+
+final as (
+    select
+        review_id,
+        customer_id,
+        order_id,
+        marketplace,
+        rating,
+        created_at,
+        reject_reason,
+        offending_value,
+        payload_hash,
+        {{ lineage_columns() }}
+    from checked
+)
+
+select * from final
+{%- endmacro %}

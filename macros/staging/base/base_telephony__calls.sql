@@ -1,0 +1,72 @@
+{#
+    The SQL of model base_telephony__calls (models/staging/telephony/), over any relation with
+    the raw columns: typing and reject rules. A macro, not the model file, because the night's
+    stg_telephony__calls and the rejects audit type subsets of the same raw rows with it
+    (macros/staging/base_model_sql.sql).
+#}
+{% macro base_telephony__calls_sql(source_relation) -%}
+with
+
+source as (
+    select * from {{ source_relation }}
+),
+
+typed as (
+    select
+        {{ clean_text('call_id') }} as call_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ parse_timestamp_utc('queued_at') }} as queued_at,
+        {{ parse_timestamp_utc('answered_at') }} as answered_at,
+        {{ parse_timestamp_utc('ended_at') }} as ended_at,
+        {{ try_cast(clean_text('hold_seconds'), dbt.type_int()) }} as hold_seconds,
+        {{ try_cast(clean_text('wrap_up_seconds'), dbt.type_int()) }} as wrap_up_seconds,
+        queued_at as queued_at_text,
+        answered_at as answered_at_text,
+        ended_at as ended_at_text,
+        hold_seconds as hold_seconds_text,
+        wrap_up_seconds as wrap_up_seconds_text,
+        {{ lineage_columns() }}
+    from source
+),
+
+{#- The line is connected from answer to hang-up, hold included (docs/input_contract.md). #}
+{{ check_rows('typed', ['call_id'],
+    ['customer_id', 'agent_id', 'ticket_id', 'queued_at', 'answered_at', 'ended_at', 'hold_seconds', 'wrap_up_seconds'],
+    [
+        ['queued_at is null', reason_with_value('queued_at is missing or not an ISO-8601 timestamp', 'queued_at_text')],
+        [untyped('answered_at', 'answered_at_text'), reason_with_value('answered_at is not an ISO-8601 timestamp', 'answered_at_text')],
+        [untyped('ended_at', 'ended_at_text'), reason_with_value('ended_at is not an ISO-8601 timestamp', 'ended_at_text')],
+        implausible_timestamp_rule('queued_at'),
+        implausible_timestamp_rule('answered_at'),
+        implausible_timestamp_rule('ended_at'),
+        [untyped('hold_seconds', 'hold_seconds_text'), reason_with_value('hold_seconds is not a whole number', 'hold_seconds_text')],
+        [untyped('wrap_up_seconds', 'wrap_up_seconds_text'), reason_with_value('wrap_up_seconds is not a whole number', 'wrap_up_seconds_text')],
+        ['hold_seconds < 0 or wrap_up_seconds < 0', "'negative duration: hold_seconds or wrap_up_seconds below 0'"],
+        ['answered_at < queued_at', "'negative duration: answered_at is before queued_at'"],
+        ['ended_at < coalesce(answered_at, queued_at)', "'negative duration: ended_at is before the call was answered or queued'"],
+        ['hold_seconds > ' ~ seconds_between('answered_at', 'ended_at'), "'hold_seconds longer than the call was connected (answered_at to ended_at)'"],
+    ]) }},
+
+final as (
+    select
+        call_id,
+        customer_id,
+        agent_id,
+        ticket_id,
+        queued_at,
+        answered_at,
+        ended_at,
+        coalesce(hold_seconds, 0) as hold_seconds,
+        coalesce(wrap_up_seconds, 0) as wrap_up_seconds,
+        answered_at is not null as is_answered,
+        reject_reason,
+        offending_value,
+        payload_hash,
+        {{ lineage_columns() }}
+    from checked
+)
+
+select * from final
+{%- endmacro %}
