@@ -1,10 +1,9 @@
-{#
-    The SQL of model base_commerce__orders (models/staging/commerce/), over any relation with
-    the raw columns: typing and reject rules. A macro, not the model file, because the night's
-    stg_commerce__orders and the rejects audit type subsets of the same raw rows with it
-    (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_commerce__orders, also run by the night's stg_commerce__orders and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_commerce__orders_sql(source_relation) -%}
+{%- set key_columns = ['order_id'] %}
+{%- set payload_columns = ['customer_id', 'ordered_at', 'product_id', 'quantity', 'amount', 'order_status', 'is_shipped_on_time',
+    'has_a_to_z_claim', 'has_chargeback'] %}
 with
 
 source as (
@@ -33,10 +32,7 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['order_id'],
-    ['customer_id', 'ordered_at', 'product_id', 'quantity', 'amount', 'order_status', 'is_shipped_on_time',
-        'has_a_to_z_claim', 'has_chargeback'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         ['ordered_at is null', reason_with_value('ordered_at is missing or not an ISO-8601 timestamp', 'ordered_at_text')],
         implausible_timestamp_rule('ordered_at'),
         [untyped('quantity', 'quantity_text'), reason_with_value('quantity is not a whole number', 'quantity_text')],
@@ -49,24 +45,5 @@ typed as (
         ['customer_id is null', "'customer_id is missing'"],
     ]) }},
 
-final as (
-    select
-        order_id,
-        customer_id,
-        ordered_at,
-        product_id,
-        quantity,
-        amount,
-        order_status,
-        is_shipped_on_time,
-        has_a_to_z_claim,
-        has_chargeback,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns) }}
 {%- endmacro %}

@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_commerce__products (models/staging/commerce/), over any relation with
-    the raw columns: typing and reject rules. A macro, not the model file, because the night's
-    stg_commerce__products and the rejects audit type subsets of the same raw rows with it
-    (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_commerce__products, also run by the night's stg_commerce__products and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_commerce__products_sql(source_relation) -%}
+{%- set key_columns = ['product_id'] %}
+{%- set payload_columns = ['product_name', 'category', 'product_tier', 'price'] %}
 with
 
 source as (
@@ -24,28 +22,12 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['product_id'],
-    ['product_name', 'category', 'product_tier', 'price'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         ['category is null', "'category is missing'"],
         ['product_tier is null or product_tier not between 1 and 3', reason_with_value('tier is not 1, 2 or 3', 'tier_text')],
         [untyped('price', 'price_text'), reason_with_value('price is not a number', 'price_text')],
         ['price < 0', "'negative price'"],
     ]) }},
 
-final as (
-    select
-        product_id,
-        product_name,
-        category,
-        product_tier,
-        price,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns) }}
 {%- endmacro %}

@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_commerce__reviews (models/staging/commerce/), over any relation with
-    the raw columns: typing and reject rules. A macro, not the model file, because the night's
-    stg_commerce__reviews and the rejects audit type subsets of the same raw rows with it
-    (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_commerce__reviews, also run by the night's stg_commerce__reviews and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_commerce__reviews_sql(source_relation) -%}
+{%- set key_columns = ['review_id'] %}
+{%- set payload_columns = ['customer_id', 'order_id', 'marketplace', 'rating', 'created_at'] %}
 with
 
 source as (
@@ -25,9 +23,7 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['review_id'],
-    ['customer_id', 'order_id', 'marketplace', 'rating', 'created_at'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
         implausible_timestamp_rule('created_at'),
         ['rating is null', reason_with_value('rating is missing or not a whole number', 'rating_text')],
@@ -35,20 +31,5 @@ typed as (
         ['marketplace is null', "'marketplace is missing'"],
     ]) }},
 
-final as (
-    select
-        review_id,
-        customer_id,
-        order_id,
-        marketplace,
-        rating,
-        created_at,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns) }}
 {%- endmacro %}

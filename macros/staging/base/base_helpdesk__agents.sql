@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_helpdesk__agents (models/staging/helpdesk/), over any relation with
-    the raw columns: typing and reject rules. A macro, not the model file, because the night's
-    stg_helpdesk__agents and the rejects audit type subsets of the same raw rows with it
-    (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_helpdesk__agents, also run by the night's stg_helpdesk__agents and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_helpdesk__agents_sql(source_relation) -%}
+{%- set key_columns = ['agent_id'] %}
+{%- set payload_columns = ['agent_name', 'email_hash', 'team', 'timezone', 'hired_at', 'left_at'] %}
 with
 
 source as (
@@ -26,9 +24,7 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['agent_id'],
-    ['agent_name', 'email_hash', 'team', 'timezone', 'hired_at', 'left_at'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         [untyped('hired_at', 'hired_at_text'), reason_with_value('hired_at is not an ISO-8601 timestamp', 'hired_at_text')],
         [untyped('left_at', 'left_at_text'), reason_with_value('left_at is not an ISO-8601 timestamp', 'left_at_text')],
         implausible_timestamp_rule('hired_at'),
@@ -37,21 +33,5 @@ typed as (
         ['left_at < hired_at', "'negative duration: left_at is before hired_at'"],
     ]) }},
 
-final as (
-    select
-        agent_id,
-        agent_name,
-        email_hash,
-        team,
-        timezone,
-        hired_at,
-        left_at,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns) }}
 {%- endmacro %}

@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_helpdesk__customers (models/staging/helpdesk/), over any relation with
-    the raw columns: typing and reject rules. A macro, not the model file, because the night's
-    stg_helpdesk__customers and the rejects audit type subsets of the same raw rows with it
-    (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_helpdesk__customers, also run by the night's stg_helpdesk__customers and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_helpdesk__customers_sql(source_relation) -%}
+{%- set key_columns = ['customer_id'] %}
+{%- set payload_columns = ['customer_name_hash', 'email_hash', 'customer_tier', 'country', 'created_at', 'churned_at'] %}
 with
 
 source as (
@@ -26,9 +24,7 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['customer_id'],
-    ['customer_name_hash', 'email_hash', 'customer_tier', 'country', 'created_at', 'churned_at'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
         [untyped('churned_at', 'churned_at_text'), reason_with_value('churned_at is not an ISO-8601 timestamp', 'churned_at_text')],
         implausible_timestamp_rule('created_at'),
@@ -37,21 +33,5 @@ typed as (
         ['churned_at < created_at', "'negative duration: churned_at is before created_at'"],
     ]) }},
 
-final as (
-    select
-        customer_id,
-        customer_name_hash,
-        email_hash,
-        customer_tier,
-        country,
-        created_at,
-        churned_at,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns) }}
 {%- endmacro %}

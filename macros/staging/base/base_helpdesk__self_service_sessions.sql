@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_helpdesk__self_service_sessions (models/staging/helpdesk/), over any
-    relation with the raw columns: typing and reject rules. A macro, not the model file, because
-    the night's stg_helpdesk__self_service_sessions and the rejects audit type subsets of the
-    same raw rows with it (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_helpdesk__self_service_sessions, also run by the night's stg_helpdesk__self_service_sessions and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_helpdesk__self_service_sessions_sql(source_relation) -%}
+{%- set key_columns = ['session_id'] %}
+{%- set payload_columns = ['customer_id', 'started_at', 'session_source', 'is_resolved', 'ticket_id'] %}
 with
 
 source as (
@@ -25,30 +23,12 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['session_id'],
-    ['customer_id', 'started_at', 'session_source', 'is_resolved', 'ticket_id'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         ['started_at is null', reason_with_value('started_at is missing or not an ISO-8601 timestamp', 'started_at_text')],
         implausible_timestamp_rule('started_at'),
         [untyped('is_resolved', 'resolved_text'), reason_with_value('resolved is not a boolean', 'resolved_text')],
         [not_accepted('session_source', 'self_service_source'), reason_with_value('unknown source', 'session_source')],
     ]) }},
 
-final as (
-    select
-        session_id,
-        customer_id,
-        started_at,
-        session_source,
-        coalesce(is_resolved, false) as is_resolved,
-        ticket_id,
-        ticket_id is not null as is_escalated,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns, expressions={'is_resolved': 'coalesce(is_resolved, false)'}, derived=[['is_escalated', 'ticket_id is not null']]) }}
 {%- endmacro %}

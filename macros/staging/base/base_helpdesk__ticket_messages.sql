@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_helpdesk__ticket_messages (models/staging/helpdesk/), over any
-    relation with the raw columns: typing and reject rules. A macro, not the model file, because
-    the night's stg_helpdesk__ticket_messages and the rejects audit type subsets of the same raw
-    rows with it (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_helpdesk__ticket_messages, also run by the night's stg_helpdesk__ticket_messages and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_helpdesk__ticket_messages_sql(source_relation) -%}
+{%- set key_columns = ['message_id'] %}
+{%- set payload_columns = ['ticket_id', 'author_type', 'author_id', 'is_public', 'created_at'] %}
 with
 
 source as (
@@ -25,9 +23,7 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['message_id'],
-    ['ticket_id', 'author_type', 'author_id', 'is_public', 'created_at'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         ['ticket_id is null', "'ticket_id is missing'"],
         ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
         implausible_timestamp_rule('created_at'),
@@ -35,23 +31,9 @@ typed as (
         [not_accepted('author_type', 'author_type'), reason_with_value('unknown author_type', 'author_type')],
     ]) }},
 
-final as (
-    select
-        message_id,
-        ticket_id,
-        author_type,
-        author_id,
-        coalesce(is_public, true) as is_public,
-        created_at,
-        -- Only public agent messages are responses; bots, system events and internal notes are not (docs/metrics.md).
-        author_type = 'agent' and coalesce(is_public, true) as is_agent_reply,
-        author_type = 'customer' and coalesce(is_public, true) as is_customer_message,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{# Only public agent messages are responses; bots, system events and internal notes are not (docs/metrics.md). #}
+{{ base_final(key_columns, payload_columns, expressions={'is_public': 'coalesce(is_public, true)'}, derived=[
+        ['is_agent_reply', "author_type = 'agent' and coalesce(is_public, true)"],
+        ['is_customer_message', "author_type = 'customer' and coalesce(is_public, true)"],
+    ]) }}
 {%- endmacro %}

@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_helpdesk__ticket_status_changes (models/staging/helpdesk/), over any
-    relation with the raw columns: typing and reject rules. A macro, not the model file, because
-    the night's stg_helpdesk__ticket_status_changes and the rejects audit type subsets of the
-    same raw rows with it (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_helpdesk__ticket_status_changes, also run by the night's stg_helpdesk__ticket_status_changes and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_helpdesk__ticket_status_changes_sql(source_relation) -%}
+{%- set key_columns = ['ticket_id', 'changed_at'] %}
+{%- set payload_columns = ['status'] %}
 with
 
 source as (
@@ -21,24 +19,10 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['ticket_id', 'changed_at'],
-    ['status'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         [not_accepted('status', 'ticket_status'), reason_with_value('unknown status', 'status')],
         implausible_timestamp_rule('changed_at'),
     ]) }},
 
-final as (
-    select
-        ticket_id,
-        changed_at,
-        status,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns) }}
 {%- endmacro %}

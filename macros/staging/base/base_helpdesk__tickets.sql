@@ -1,11 +1,9 @@
-{#
-    The SQL of model base_helpdesk__tickets (models/staging/helpdesk/), over any relation with
-    the raw columns: typing and reject rules. A macro, not the model file, because the night's
-    stg_helpdesk__tickets and the rejects audit type subsets of the same raw rows with it
-    (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_helpdesk__tickets, also run by the night's stg_helpdesk__tickets and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {# `channels_relation`: the channels seed; the base view refs it, incremental callers look it up. #}
 {% macro base_helpdesk__tickets_sql(source_relation, channels_relation=none) -%}
+{%- set key_columns = ['ticket_id'] %}
+{%- set payload_columns = ['customer_id', 'channel', 'ticket_type', 'priority', 'status', 'assignee_id', 'created_at', 'updated_at'] %}
 with
 
 source as (
@@ -39,9 +37,7 @@ typed as (
         on {{ clean_code('source.channel') }} = channels.channel
 ),
 
-{{ check_rows('typed', ['ticket_id'],
-    ['customer_id', 'channel', 'ticket_type', 'priority', 'status', 'assignee_id', 'created_at', 'updated_at'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         ['created_at is null', reason_with_value('created_at is missing or not an ISO-8601 timestamp', 'created_at_text')],
         [untyped('updated_at', 'updated_at_text'), reason_with_value('updated_at is not an ISO-8601 timestamp', 'updated_at_text')],
         implausible_timestamp_rule('created_at'),
@@ -52,23 +48,5 @@ typed as (
         ['updated_at < created_at', "'negative duration: updated_at is before created_at'"],
     ]) }},
 
-final as (
-    select
-        ticket_id,
-        customer_id,
-        channel,
-        ticket_type,
-        priority,
-        status,
-        assignee_id,
-        created_at,
-        updated_at,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns) }}
 {%- endmacro %}

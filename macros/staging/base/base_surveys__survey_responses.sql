@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_surveys__survey_responses (models/staging/surveys/), over any relation
-    with the raw columns: typing and reject rules. A macro, not the model file, because the
-    night's stg_surveys__survey_responses and the rejects audit type subsets of the same raw
-    rows with it (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_surveys__survey_responses, also run by the night's stg_surveys__survey_responses and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_surveys__survey_responses_sql(source_relation) -%}
+{%- set key_columns = ['response_id'] %}
+{%- set payload_columns = ['survey_type', 'survey_scale', 'customer_id', 'ticket_id', 'agent_id', 'sent_at', 'responded_at', 'score', 'has_comment'] %}
 with
 
 source as (
@@ -31,9 +29,7 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['response_id'],
-    ['survey_type', 'survey_scale', 'customer_id', 'ticket_id', 'agent_id', 'sent_at', 'responded_at', 'score', 'has_comment'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         [not_accepted('survey_type', 'survey_type'), reason_with_value('unknown survey_type', 'survey_type')],
         [not_accepted('survey_scale', 'survey_scale'), reason_with_value('unknown scale', 'survey_scale')],
         ["not ((survey_type = 'csat' and survey_scale in ('csat_5', 'csat_3', 'csat_2')) or (survey_type = 'nps' and survey_scale = 'nps_11') or (survey_type = 'ces' and survey_scale in ('ces_7', 'ces_10')))",
@@ -48,25 +44,5 @@ typed as (
         ['score is not null and responded_at is null', "'score given without responded_at'"],
     ]) }},
 
-final as (
-    select
-        response_id,
-        survey_type,
-        survey_scale,
-        customer_id,
-        ticket_id,
-        agent_id,
-        sent_at,
-        responded_at,
-        score,
-        has_comment,
-        responded_at is not null as is_responded,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns, derived=[['is_responded', 'responded_at is not null']]) }}
 {%- endmacro %}

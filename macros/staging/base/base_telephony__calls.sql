@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_telephony__calls (models/staging/telephony/), over any relation with
-    the raw columns: typing and reject rules. A macro, not the model file, because the night's
-    stg_telephony__calls and the rejects audit type subsets of the same raw rows with it
-    (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_telephony__calls, also run by the night's stg_telephony__calls and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_telephony__calls_sql(source_relation) -%}
+{%- set key_columns = ['call_id'] %}
+{%- set payload_columns = ['customer_id', 'agent_id', 'ticket_id', 'queued_at', 'answered_at', 'ended_at', 'hold_seconds', 'wrap_up_seconds'] %}
 with
 
 source as (
@@ -32,9 +30,7 @@ typed as (
 ),
 
 {#- The line is connected from answer to hang-up, hold included (docs/input_contract.md). #}
-{{ check_rows('typed', ['call_id'],
-    ['customer_id', 'agent_id', 'ticket_id', 'queued_at', 'answered_at', 'ended_at', 'hold_seconds', 'wrap_up_seconds'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         ['queued_at is null', reason_with_value('queued_at is missing or not an ISO-8601 timestamp', 'queued_at_text')],
         [untyped('answered_at', 'answered_at_text'), reason_with_value('answered_at is not an ISO-8601 timestamp', 'answered_at_text')],
         [untyped('ended_at', 'ended_at_text'), reason_with_value('ended_at is not an ISO-8601 timestamp', 'ended_at_text')],
@@ -49,24 +45,5 @@ typed as (
         ['hold_seconds > ' ~ seconds_between('answered_at', 'ended_at'), "'hold_seconds longer than the call was connected (answered_at to ended_at)'"],
     ]) }},
 
-final as (
-    select
-        call_id,
-        customer_id,
-        agent_id,
-        ticket_id,
-        queued_at,
-        answered_at,
-        ended_at,
-        coalesce(hold_seconds, 0) as hold_seconds,
-        coalesce(wrap_up_seconds, 0) as wrap_up_seconds,
-        answered_at is not null as is_answered,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns, expressions={'hold_seconds': 'coalesce(hold_seconds, 0)', 'wrap_up_seconds': 'coalesce(wrap_up_seconds, 0)'}, derived=[['is_answered', 'answered_at is not null']]) }}
 {%- endmacro %}

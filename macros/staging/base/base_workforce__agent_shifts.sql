@@ -1,10 +1,8 @@
-{#
-    The SQL of model base_workforce__agent_shifts (models/staging/workforce/), over any relation
-    with the raw columns: typing and reject rules. A macro, not the model file, because the
-    night's stg_workforce__agent_shifts and the rejects audit type subsets of the same raw rows
-    with it (macros/staging/base_model_sql.sql).
-#}
+{# The SQL of model base_workforce__agent_shifts, also run by the night's stg_workforce__agent_shifts and the rejects audit
+   (why: macros/staging/base_model_sql.sql). #}
 {% macro base_workforce__agent_shifts_sql(source_relation) -%}
+{%- set key_columns = ['agent_id', 'shift_date'] %}
+{%- set payload_columns = ['scheduled_minutes', 'is_leave'] %}
 with
 
 source as (
@@ -24,27 +22,12 @@ typed as (
     from source
 ),
 
-{{ check_rows('typed', ['agent_id', 'shift_date'],
-    ['scheduled_minutes', 'is_leave'],
-    [
+{{ check_rows('typed', key_columns, payload_columns, [
         [untyped('scheduled_minutes', 'scheduled_minutes_text'), reason_with_value('scheduled_minutes is not a whole number', 'scheduled_minutes_text')],
         [untyped('is_leave', 'is_leave_text'), reason_with_value('is_leave is not a boolean', 'is_leave_text')],
         implausible_timestamp_rule('shift_date', var('plausible_schedule_days_after_load')),
         ['scheduled_minutes < 0', "'negative duration: scheduled_minutes below 0'"],
     ]) }},
 
-final as (
-    select
-        agent_id,
-        shift_date,
-        coalesce(scheduled_minutes, 0) as scheduled_minutes,
-        coalesce(is_leave, false) as is_leave,
-        reject_reason,
-        offending_value,
-        payload_hash,
-        {{ lineage_columns() }}
-    from checked
-)
-
-select * from final
+{{ base_final(key_columns, payload_columns, expressions={'scheduled_minutes': 'coalesce(scheduled_minutes, 0)', 'is_leave': 'coalesce(is_leave, false)'}) }}
 {%- endmacro %}
