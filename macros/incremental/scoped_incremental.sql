@@ -221,7 +221,7 @@
 
 {#
     The typed rows a stg_* model dedupes: the base view on a full build. On an incremental run
-    the base macro (macros/staging/base_models.sql) applied to the raw rows loaded since the
+    the base macro (macros/staging/base/<base model>.sql) applied to the raw rows loaded since the
     watermark, plus the staged rows they may replace (kept by sw_scope_begin, config
     sw_keep_replaced) in the base view's columns: a staged row is its key's latest good version
     among everything loaded up to the watermark, so it and the new rows are all the candidates,

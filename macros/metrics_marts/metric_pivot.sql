@@ -19,3 +19,19 @@
     {%- endfor -%}
     {{ return(columns) }}
 {%- endmacro %}
+
+{#
+    The pivot of a daily wide mart: one row per scorecard day (date_day) and dimension value
+    (named `key_alias`), one column per [alias, metric_id, field] of `columns`, from the
+    kpi_scorecard rows of CTE `relation_alias` (already cut to one grain and dimension).
+#}
+{% macro metric_daily_pivot(columns, key_alias, relation_alias='scorecard') -%}
+    select
+        {{ relation_alias }}.period_start as date_day,
+        {{ relation_alias }}.dimension_value as {{ key_alias }},
+        {{- support_warehouse.metric_pivot_columns(columns, relation_alias) }}
+    from {{ relation_alias }}
+    group by
+        {{ relation_alias }}.period_start,
+        {{ relation_alias }}.dimension_value
+{%- endmacro %}

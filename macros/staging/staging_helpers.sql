@@ -170,3 +170,28 @@ where version_rank = 1
         {{ column }} not in ('{{ allowed | join("', '") }}')
     )
 {%- endmacro %}
+
+{#
+    The end of a contract base model: CTE `final` from `checked` (check_rows), its key and payload
+    columns in that order, the shape its stg_* model keeps, then `derived` [name, expression]
+    pairs and the check results and lineage. `expressions` replaces a column by an expression
+    under the same name (e.g. a flag's default once the checks have seen the raw value).
+#}
+{% macro base_final(key_columns, payload_columns, expressions={}, derived=[]) -%}
+final as (
+    select
+        {%- for column in key_columns + payload_columns %}
+        {{ expressions[column] ~ ' as ' ~ column if column in expressions else column }},
+        {%- endfor %}
+        {%- for name, expression in derived %}
+        {{ expression }} as {{ name }},
+        {%- endfor %}
+        reject_reason,
+        offending_value,
+        payload_hash,
+        {{ support_warehouse.lineage_columns() }}
+    from checked
+)
+
+select * from final
+{%- endmacro %}

@@ -24,6 +24,7 @@ watermark as (
 metric_days as (
     select distinct
         daily.metric_id,
+        catalog.aggregation,
         daily.observation_date
     from daily
     inner join catalog
@@ -36,6 +37,7 @@ metric_days as (
 periods as (
     select distinct
         metric_days.metric_id,
+        metric_days.aggregation,
         metric_grains.period_grain,
         {{ metric_period_start_case('metric_grains.period_grain', 'metric_days.observation_date', grains) }}
             as period_start
@@ -46,6 +48,7 @@ periods as (
 bounded as (
     select
         periods.metric_id,
+        periods.aggregation,
         periods.period_grain,
         periods.period_start,
         {{ metric_period_end_case('periods.period_grain', 'periods.period_start', grains) }} as period_end,
@@ -57,6 +60,7 @@ bounded as (
 final as (
     select
         metric_id,
+        aggregation,
         period_grain,
         period_start,
         period_end,

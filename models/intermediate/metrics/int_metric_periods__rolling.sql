@@ -6,41 +6,30 @@
 
 with
 
+rolling_period_ends as (
+    select * from {{ ref('int_metric_period_ends') }}
+    where aggregation = 'rolling_7d'
+),
+
 daily as (
     select * from {{ ref('int_metric_daily') }}
 ),
 
-period_ends as (
-    select * from {{ ref('int_metric_period_ends') }}
-),
-
-catalog as (
-    select * from {{ ref('metric_catalog') }}
-),
-
-rolling_days as (
-    select daily.*
-    from daily
-    inner join catalog
-        on daily.metric_id = catalog.metric_id
-    where catalog.aggregation = 'rolling_7d'
-),
-
 windowed as (
     select
-        period_ends.metric_id,
-        period_ends.period_grain,
-        period_ends.period_start,
-        rolling_days.dimension,
-        rolling_days.dimension_value,
-        rolling_days.numerator,
-        rolling_days.denominator
-    from period_ends
-    inner join rolling_days
+        rolling_period_ends.metric_id,
+        rolling_period_ends.period_grain,
+        rolling_period_ends.period_start,
+        daily.dimension,
+        daily.dimension_value,
+        daily.numerator,
+        daily.denominator
+    from rolling_period_ends
+    inner join daily
         on
-            period_ends.metric_id = rolling_days.metric_id
-            and period_ends.as_of_date >= rolling_days.observation_date
-            and {{ dbt.dateadd('day', -7, 'period_ends.as_of_date') }} < rolling_days.observation_date
+            rolling_period_ends.metric_id = daily.metric_id
+            and rolling_period_ends.as_of_date >= daily.observation_date
+            and {{ dbt.dateadd('day', -7, 'rolling_period_ends.as_of_date') }} < daily.observation_date
 ),
 
 final as (

@@ -6,40 +6,29 @@
 
 with
 
+snapshot_period_ends as (
+    select * from {{ ref('int_metric_period_ends') }}
+    where aggregation = 'snapshot'
+),
+
 daily as (
     select * from {{ ref('int_metric_daily') }}
 ),
 
-period_ends as (
-    select * from {{ ref('int_metric_period_ends') }}
-),
-
-catalog as (
-    select * from {{ ref('metric_catalog') }}
-),
-
-snapshot_days as (
-    select daily.*
-    from daily
-    inner join catalog
-        on daily.metric_id = catalog.metric_id
-    where catalog.aggregation = 'snapshot'
-),
-
 final as (
     select
-        period_ends.metric_id,
-        period_ends.period_grain,
-        period_ends.period_start,
-        snapshot_days.dimension,
-        snapshot_days.dimension_value,
-        snapshot_days.numerator,
+        snapshot_period_ends.metric_id,
+        snapshot_period_ends.period_grain,
+        snapshot_period_ends.period_start,
+        daily.dimension,
+        daily.dimension_value,
+        daily.numerator,
         cast(null as double) as denominator
-    from period_ends
-    inner join snapshot_days
+    from snapshot_period_ends
+    inner join daily
         on
-            period_ends.metric_id = snapshot_days.metric_id
-            and period_ends.as_of_date = snapshot_days.observation_date
+            snapshot_period_ends.metric_id = daily.metric_id
+            and snapshot_period_ends.as_of_date = daily.observation_date
 )
 
 select * from final

@@ -44,59 +44,55 @@ intercom_admin_teams as (
     group by intercom_team_admins.admin_id
 ),
 
-unioned as (
+zendesk_agents as (
     select
-        agent_id,
-        agent_name,
-        email_hash,
-        team,
-        timezone,
-        hired_at,
-        left_at,
-        'contract' as source_system,
-        agent_id as source_agent_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from contract_agents
-    union all
-    select
-        zendesk_users.user_id as agent_id,
-        zendesk_users.agent_name,
-        zendesk_users.email_hash,
-        zendesk_groups.group_name as team,
-        zendesk_users.timezone,
-        zendesk_users.created_at as hired_at,
-        cast(null as {{ dbt.type_timestamp() }}) as left_at,
-        'zendesk' as source_system,
-        zendesk_users.source_user_id as source_agent_id,
-        zendesk_users._source_file,
-        zendesk_users._source_line,
+        zendesk_users.*,
+        zendesk_groups.group_name,
         -- a renamed group changes its agents' team
-        greatest(zendesk_users._loaded_at, coalesce(zendesk_groups._loaded_at, zendesk_users._loaded_at)) as _loaded_at
+        greatest(zendesk_users._loaded_at, coalesce(zendesk_groups._loaded_at, zendesk_users._loaded_at)) as grouped_loaded_at
     from zendesk_users
     left join zendesk_groups
         on zendesk_users.default_group_id = zendesk_groups.group_id
-    union all
+),
+
+intercom_agents as (
     select
-        intercom_admins.admin_id as agent_id,
-        intercom_admins.admin_name as agent_name,
-        intercom_admins.email_hash,
-        intercom_admin_teams.team_name as team,
-        -- Intercom admins carry no time zone
-        cast(null as {{ dbt.type_string() }}) as timezone,
-        cast(null as {{ dbt.type_timestamp() }}) as hired_at,
-        cast(null as {{ dbt.type_timestamp() }}) as left_at,
-        'intercom' as source_system,
-        intercom_admins.source_admin_id as source_agent_id,
-        intercom_admins._source_file,
-        intercom_admins._source_line,
+        intercom_admins.*,
+        intercom_admin_teams.team_name,
         greatest(
             intercom_admins._loaded_at, coalesce(intercom_admin_teams.team_loaded_at, intercom_admins._loaded_at)
-        ) as _loaded_at
+        ) as teamed_loaded_at
     from intercom_admins
     left join intercom_admin_teams
         on intercom_admins.admin_id = intercom_admin_teams.admin_id
+),
+
+-- Intercom admins carry no time zone.
+unioned as (
+    {{ union_sources(
+        ['agent_id', 'agent_name', 'email_hash', 'team', 'timezone', 'hired_at', 'left_at', 'source_system',
+            'source_agent_id', '_source_file', '_source_line', '_loaded_at'],
+        [
+            ['contract_agents', 'contract', {'source_agent_id': 'agent_id'}],
+            ['zendesk_agents', 'zendesk', {
+                'agent_id': 'user_id',
+                'team': 'group_name',
+                'hired_at': 'created_at',
+                'left_at': null_as('timestamp'),
+                'source_agent_id': 'source_user_id',
+                '_loaded_at': 'grouped_loaded_at',
+            }],
+            ['intercom_agents', 'intercom', {
+                'agent_id': 'admin_id',
+                'agent_name': 'admin_name',
+                'team': 'team_name',
+                'timezone': null_as('string'),
+                'hired_at': null_as('timestamp'),
+                'left_at': null_as('timestamp'),
+                'source_agent_id': 'source_admin_id',
+                '_loaded_at': 'teamed_loaded_at',
+            }],
+        ]) }}
 ),
 
 final as (

@@ -20,51 +20,30 @@ intercom_contacts as (
     where contact_role in ('user', 'lead')
 ),
 
+-- Connector customers have the standard tier and no country or churn date.
 unioned as (
-    select
-        customer_id,
-        customer_name_hash,
-        email_hash,
-        customer_tier,
-        country,
-        created_at,
-        churned_at,
-        'contract' as source_system,
-        customer_id as source_customer_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from contract_customers
-    union all
-    select
-        user_id as customer_id,
-        user_name_hash as customer_name_hash,
-        email_hash,
-        'standard' as customer_tier,
-        cast(null as {{ dbt.type_string() }}) as country,
-        created_at,
-        cast(null as {{ dbt.type_timestamp() }}) as churned_at,
-        'zendesk' as source_system,
-        source_user_id as source_customer_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from zendesk_users
-    union all
-    select
-        contact_id as customer_id,
-        contact_name_hash as customer_name_hash,
-        email_hash,
-        'standard' as customer_tier,
-        cast(null as {{ dbt.type_string() }}) as country,
-        created_at,
-        cast(null as {{ dbt.type_timestamp() }}) as churned_at,
-        'intercom' as source_system,
-        source_contact_id as source_customer_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from intercom_contacts
+    {{ union_sources(
+        ['customer_id', 'customer_name_hash', 'email_hash', 'customer_tier', 'country', 'created_at',
+            'churned_at', 'source_system', 'source_customer_id', '_source_file', '_source_line', '_loaded_at'],
+        [
+            ['contract_customers', 'contract', {'source_customer_id': 'customer_id'}],
+            ['zendesk_users', 'zendesk', {
+                'customer_id': 'user_id',
+                'customer_name_hash': 'user_name_hash',
+                'customer_tier': "'standard'",
+                'country': null_as('string'),
+                'churned_at': null_as('timestamp'),
+                'source_customer_id': 'source_user_id',
+            }],
+            ['intercom_contacts', 'intercom', {
+                'customer_id': 'contact_id',
+                'customer_name_hash': 'contact_name_hash',
+                'customer_tier': "'standard'",
+                'country': null_as('string'),
+                'churned_at': null_as('timestamp'),
+                'source_customer_id': 'source_contact_id',
+            }],
+        ]) }}
 ),
 
 final as (

@@ -18,64 +18,17 @@ intercom_ratings as (
     select * from {{ ref('stg_intercom__conversation_ratings') }}
 ),
 
+-- The connectors' rating comments are not read.
 unioned as (
-    select
-        response_id,
-        survey_type,
-        survey_scale,
-        customer_id,
-        ticket_id,
-        agent_id,
-        sent_at,
-        responded_at,
-        score,
-        has_comment,
-        is_responded,
-        'contract' as source_system,
-        response_id as source_response_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from contract_responses
-    union all
-    select
-        response_id,
-        survey_type,
-        survey_scale,
-        customer_id,
-        ticket_id,
-        agent_id,
-        sent_at,
-        responded_at,
-        score,
-        -- the comment is not read
-        cast(null as boolean) as has_comment,
-        is_responded,
-        'zendesk' as source_system,
-        source_response_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from zendesk_ratings
-    union all
-    select
-        response_id,
-        survey_type,
-        survey_scale,
-        customer_id,
-        ticket_id,
-        agent_id,
-        sent_at,
-        responded_at,
-        score,
-        cast(null as boolean) as has_comment,
-        is_responded,
-        'intercom' as source_system,
-        source_response_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from intercom_ratings
+    {{ union_sources(
+        ['response_id', 'survey_type', 'survey_scale', 'customer_id', 'ticket_id', 'agent_id',
+            'sent_at', 'responded_at', 'score', 'has_comment', 'is_responded', 'source_system',
+            'source_response_id', '_source_file', '_source_line', '_loaded_at'],
+        [
+            ['contract_responses', 'contract', {'source_response_id': 'response_id'}],
+            ['zendesk_ratings', 'zendesk', {'has_comment': null_as('boolean')}],
+            ['intercom_ratings', 'intercom', {'has_comment': null_as('boolean')}],
+        ]) }}
 ),
 
 final as (

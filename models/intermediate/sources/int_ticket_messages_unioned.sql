@@ -41,54 +41,24 @@ intercom_parts as (
     where is_message
 ),
 
+-- Connector messages are replies or customer messages by the same rule as the contract's.
 unioned as (
-    select
-        message_id,
-        ticket_id,
-        author_type,
-        author_id,
-        is_public,
-        is_agent_reply,
-        is_customer_message,
-        created_at,
-        'contract' as source_system,
-        message_id as source_message_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from contract_messages
-    union all
-    select
-        message_id,
-        ticket_id,
-        author_type,
-        author_id,
-        is_public,
-        author_type = 'agent' and is_public as is_agent_reply,
-        author_type = 'customer' and is_public as is_customer_message,
-        created_at,
-        'zendesk' as source_system,
-        source_message_id,
-        _source_file,
-        _source_line,
-        authored_loaded_at as _loaded_at
-    from zendesk_authored
-    union all
-    select
-        message_id,
-        ticket_id,
-        author_type,
-        author_id,
-        is_public,
-        author_type = 'agent' and is_public as is_agent_reply,
-        author_type = 'customer' and is_public as is_customer_message,
-        created_at,
-        'intercom' as source_system,
-        source_message_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from intercom_parts
+    {{ union_sources(
+        ['message_id', 'ticket_id', 'author_type', 'author_id', 'is_public', 'is_agent_reply',
+            'is_customer_message', 'created_at', 'source_system', 'source_message_id',
+            '_source_file', '_source_line', '_loaded_at'],
+        [
+            ['contract_messages', 'contract', {'source_message_id': 'message_id'}],
+            ['zendesk_authored', 'zendesk', {
+                'is_agent_reply': "author_type = 'agent' and is_public",
+                'is_customer_message': "author_type = 'customer' and is_public",
+                '_loaded_at': 'authored_loaded_at',
+            }],
+            ['intercom_parts', 'intercom', {
+                'is_agent_reply': "author_type = 'agent' and is_public",
+                'is_customer_message': "author_type = 'customer' and is_public",
+            }],
+        ]) }}
 ),
 
 final as (

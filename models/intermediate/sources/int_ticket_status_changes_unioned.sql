@@ -19,35 +19,13 @@ intercom_changes as (
 ),
 
 unioned as (
-    select
-        ticket_id,
-        changed_at,
-        status,
-        'contract' as source_system,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from contract_changes
-    union all
-    select
-        ticket_id,
-        changed_at,
-        status,
-        'zendesk' as source_system,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from zendesk_changes
-    union all
-    select
-        ticket_id,
-        changed_at,
-        status,
-        'intercom' as source_system,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from intercom_changes
+    {{ union_sources(
+        ['ticket_id', 'changed_at', 'status', 'source_system', '_source_file', '_source_line', '_loaded_at'],
+        [
+            ['contract_changes', 'contract', {}],
+            ['zendesk_changes', 'zendesk', {}],
+            ['intercom_changes', 'intercom', {}],
+        ]) }}
 ),
 
 final as (

@@ -38,61 +38,24 @@ intercom_conversations as (
     select * from {{ ref('stg_intercom__conversations') }}
 ),
 
+-- Intercom conversations have no type; no priority is the SLA policies' normal.
 unioned as (
-    select
-        ticket_id,
-        customer_id,
-        channel,
-        ticket_type,
-        priority,
-        status,
-        assignee_id,
-        created_at,
-        updated_at,
-        cast(null as {{ dbt.type_string() }}) as system_schedule_id,
-        'contract' as source_system,
-        ticket_id as source_ticket_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from contract_tickets
-    union all
-    select
-        ticket_id,
-        customer_id,
-        channel,
-        ticket_type,
-        priority,
-        status,
-        assignee_id,
-        created_at,
-        updated_at,
-        system_schedule_id,
-        'zendesk' as source_system,
-        source_ticket_id,
-        _source_file,
-        _source_line,
-        scheduled_loaded_at as _loaded_at
-    from zendesk_scheduled
-    union all
-    select
-        ticket_id,
-        customer_id,
-        channel,
-        -- Intercom conversations have no type; no priority is the SLA policies' normal
-        cast(null as {{ dbt.type_string() }}) as ticket_type,
-        'normal' as priority,
-        status,
-        assignee_id,
-        created_at,
-        updated_at,
-        cast(null as {{ dbt.type_string() }}) as system_schedule_id,
-        'intercom' as source_system,
-        source_ticket_id,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from intercom_conversations
+    {{ union_sources(
+        ['ticket_id', 'customer_id', 'channel', 'ticket_type', 'priority', 'status', 'assignee_id',
+            'created_at', 'updated_at', 'system_schedule_id', 'source_system', 'source_ticket_id',
+            '_source_file', '_source_line', '_loaded_at'],
+        [
+            ['contract_tickets', 'contract', {
+                'system_schedule_id': null_as('string'),
+                'source_ticket_id': 'ticket_id',
+            }],
+            ['zendesk_scheduled', 'zendesk', {'_loaded_at': 'scheduled_loaded_at'}],
+            ['intercom_conversations', 'intercom', {
+                'ticket_type': null_as('string'),
+                'priority': "'normal'",
+                'system_schedule_id': null_as('string'),
+            }],
+        ]) }}
 ),
 
 final as (

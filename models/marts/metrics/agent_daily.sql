@@ -31,9 +31,7 @@ with
 
 scorecard as (
     select * from {{ ref('kpi_scorecard') }}
-    where
-        period_grain = 'day'
-        and dimension = 'agent'
+    where dimension = 'agent' and period_grain = 'day'
 ),
 
 agent_days as (
@@ -49,14 +47,7 @@ targets as (
 ),
 
 agent_metrics as (
-    select
-        scorecard.period_start as date_day,
-        scorecard.dimension_value as agent_id,
-        {{ metric_pivot_columns(value_columns) }}
-    from scorecard
-    group by
-        scorecard.period_start,
-        scorecard.dimension_value
+    {{ metric_daily_pivot(value_columns, 'agent_id') }}
 ),
 
 spine as (

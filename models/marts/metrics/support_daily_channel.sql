@@ -45,9 +45,7 @@ with
 
 scorecard as (
     select * from {{ ref('kpi_scorecard') }}
-    where
-        period_grain = 'day'
-        and dimension = 'channel'
+    where dimension = 'channel' and period_grain = 'day'
 ),
 
 backlog as (
@@ -59,14 +57,7 @@ channels as (
 ),
 
 daily_metrics as (
-    select
-        scorecard.period_start as date_day,
-        scorecard.dimension_value as channel,
-        {{ metric_pivot_columns(metric_value_columns(value_metrics) + part_columns) }}
-    from scorecard
-    group by
-        scorecard.period_start,
-        scorecard.dimension_value
+    {{ metric_daily_pivot(metric_value_columns(value_metrics) + part_columns, 'channel') }}
 ),
 
 backlog_ages as (

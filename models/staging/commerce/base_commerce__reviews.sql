@@ -1,1 +1,6 @@
+{#
+    Typing and reject rules: macros/staging/base/base_commerce__reviews.sql. A macro, because
+    the night's stg_commerce__reviews and the rejects audit type subsets of the same raw rows
+    with it (macros/staging/base_model_sql.sql).
+#}
 {{ base_commerce__reviews_sql(source('commerce', 'reviews')) }}

@@ -1,0 +1,29 @@
+{#
+    The base_<source>__<entity> models' SQL lives in macros, one file per model in
+    macros/staging/base/ (macro <model name>_sql(source_relation)), because three callers type
+    the same raw rows with the same rules:
+      - the base_* view, over its whole source (the model file is the call, with a comment
+        naming the macro file);
+      - the night's stg_* (sw_staged_base, macros/incremental/scoped_incremental.sql), over the
+        raw rows loaded since the model's watermark only;
+      - the rejects audit (models/audit/rejected_rows_staging.sql), over the files a night
+        loaded or the keys with a raw row that did not make it into staging.
+    Reading the base view through ref() with a filter would type all raw history every night:
+    the rules rank versions with window functions (partition by key and file), and DuckDB
+    pushes neither the `_loaded_at` filter nor a semi-join on files or keys below them.
+    Connector base models (zendesk, intercom) have a single caller and keep their SQL in the
+    model file.
+#}
+
+{#
+    The typing and checks of base model `base_model` applied to `source_relation` (some of its raw
+    rows): for callers that type a subset. The channels seed is looked up, not ref()d, so a hook or
+    an incremental branch adds no DAG edge.
+#}
+{% macro base_model_sql(base_model, source_relation) -%}
+    {%- if base_model == 'base_helpdesk__tickets' -%}
+        {{ support_warehouse.base_helpdesk__tickets_sql(source_relation, support_warehouse.sw_relation('channels')) }}
+    {%- else -%}
+        {{ support_warehouse[base_model ~ '_sql'](source_relation) }}
+    {%- endif -%}
+{%- endmacro %}
