@@ -353,6 +353,27 @@ def _register_bench_dashboard(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+@command("docs")
+def _register_docs(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("docs", help="build dbt's static docs site (models, columns, lineage) into the publish folder")
+    p.add_argument("--warehouse", type=Path, default=None, help="build database (default: SW_WAREHOUSE_PATH)")
+    p.add_argument("--publish-dir", type=Path, default=None,
+                   help="publish folder; the site goes to <it>/docs/index.html (default SW_PUBLISH_DIR or data/published)")
+
+    def run(args: argparse.Namespace) -> int:
+        from .docs_site import DocsSiteError, build_docs_site
+
+        try:
+            page = build_docs_site(args.warehouse, args.publish_dir)
+        except DocsSiteError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        print(f"Docs site: {page.resolve().as_uri()}")
+        return 0
+
+    p.set_defaults(func=run)
+
+
 # ---------------------------------------------------------------------------------------- main
 
 

@@ -130,6 +130,12 @@ def target_text(target: dict[str, str] | None) -> str:
             f"{_number(target['min_sample'])} observations")
 
 
+def semantic_layer_text(row: dict[str, str]) -> str:
+    """How to ask MetricFlow for the metric, or the catalog's reason it cannot be asked."""
+    note = row.get("semantic_layer_note", "").strip()
+    return note or f"`mf query --metrics {row['metric_id']}` (README \"Semantic layer\")"
+
+
 def render(catalog: list[dict[str, str]] | None = None, targets: list[dict[str, str]] | None = None) -> str:
     catalog = _read(CATALOG_CSV) if catalog is None else catalog
     targets = _read(TARGETS_CSV) if targets is None else targets
@@ -158,6 +164,7 @@ def render(catalog: list[dict[str, str]] | None = None, targets: list[dict[str, 
                 + (f" of `{r['derived_from']}`" if r["derived_from"] else ""),
                 f"- Target: {target_text(by_metric.get(r['metric_id']))}",
                 f"- Source articles: {articles}",
+                f"- Semantic layer: {semantic_layer_text(r)}",
                 "",
             ]
             out.append("\n".join(lines))
