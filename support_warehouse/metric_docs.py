@@ -133,7 +133,9 @@ def target_text(target: dict[str, str] | None) -> str:
 def semantic_layer_text(row: dict[str, str]) -> str:
     """How to ask MetricFlow for the metric, or the catalog's reason it cannot be asked."""
     note = row.get("semantic_layer_note", "").strip()
-    return note or f"`mf query --metrics {row['metric_id']}` (README \"Semantic layer\")"
+    if note:
+        return f"not defined: {note}"
+    return f"`mf query --metrics {row['metric_id']}` (README \"Semantic layer and docs site\")"
 
 
 def render(catalog: list[dict[str, str]] | None = None, targets: list[dict[str, str]] | None = None) -> str:

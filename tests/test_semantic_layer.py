@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import os
 import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -255,8 +256,12 @@ def mf_project(small_build: dict[str, Any], tmp_path_factory: pytest.TempPathFac
     return {"dir": project, "env": env}
 
 
+# The venv's `mf` (dbt-metricflow), whether or not the venv's bin folder is on PATH.
+MF = str(Path(sys.executable).with_name("mf")) if Path(sys.executable).with_name("mf").exists() else "mf"
+
+
 def _mf(mf_project: dict[str, Any], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["mf", *args], cwd=mf_project["dir"], env=mf_project["env"],
+    return subprocess.run([MF, *args], cwd=mf_project["dir"], env=mf_project["env"],
                           capture_output=True, text=True, timeout=300)
 
 
