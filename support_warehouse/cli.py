@@ -197,7 +197,7 @@ def _register_prepare(sub: argparse._SubParsersAction) -> None:
     def run(args: argparse.Namespace) -> int:
         import time
 
-        from orchestration.project import build_dbt_project, manifest_stale_reason, prepare_manifest
+        from support_warehouse.orchestration.project import build_dbt_project, manifest_stale_reason, prepare_manifest
 
         project = build_dbt_project(args.target)
         reason = "forced" if args.force else manifest_stale_reason(project)
@@ -273,7 +273,7 @@ def _register_ui(sub: argparse._SubParsersAction) -> None:
                 file=sys.stderr,
             )
             return 2
-        from orchestration.ui import launch_ui  # lazy: Dagster only for this command
+        from support_warehouse.orchestration.ui import launch_ui  # lazy: Dagster only for this command
 
         return launch_ui(args.host, args.port, webserver_only=args.webserver_only)
 

@@ -2,7 +2,7 @@
 
 ``refresh()`` runs and returns a ``RefreshReport``; printing is ``support_warehouse.summary``'s
 job. The running part is the Dagster job ``nightly_refresh`` executed in process
-(``orchestration.run.run_nightly``; load id = Dagster run id). ``engine="direct"`` (or env
+(``support_warehouse.orchestration.run.run_nightly``; load id = Dagster run id). ``engine="direct"`` (or env
 SW_REFRESH_ENGINE=direct) keeps the former loader + dbtRunner path without Dagster.
 """
 
@@ -203,7 +203,7 @@ def refresh(
 
     if engine == "dagster":
         # 1, 2 and 4 as one Dagster run: raw assets, dbt build (tests as checks), publish.
-        from orchestration.run import apply_to_report, run_nightly
+        from support_warehouse.orchestration.run import apply_to_report, run_nightly
 
         nightly = run_nightly(
             landing, warehouse, target, full_refresh=full_refresh, dbt_extra_args=dbt_extra_args,
@@ -217,7 +217,7 @@ def refresh(
         raise ValueError(f"unknown refresh engine {engine!r} (dagster or direct)")
     if target == "spark":
         # Loading, dbt and the export for publishing each need the Derby metastore to themselves:
-        # the Dagster job runs them as separate processes (orchestration/spark.py).
+        # the Dagster job runs them as separate processes (support_warehouse/orchestration/spark.py).
         raise ValueError("target spark runs through the Dagster job only (SW_REFRESH_ENGINE=dagster)")
 
     # 1. Load (the connection is closed before dbt opens the same file).
@@ -242,7 +242,7 @@ def refresh(
         )
 
     # 2. dbt build.
-    # dbt unit tests run in pytest/CI, not every night (see orchestration.dbt.NIGHTLY_EXCLUDES).
+    # dbt unit tests run in pytest/CI, not every night (see support_warehouse.orchestration.dbt.NIGHTLY_EXCLUDES).
     args = (
         ["build", "--exclude-resource-type", "unit_test"]
         + (["--full-refresh"] if full_refresh else [])

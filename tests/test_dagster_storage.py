@@ -1,4 +1,4 @@
-"""The project's Dagster instance (orchestration/instance.py, orchestration/storage.py)."""
+"""The project's Dagster instance (support_warehouse/orchestration/instance.py, support_warehouse/orchestration/storage.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 def test_instance_stores_events_in_the_fast_sqlite_event_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dagster import DagsterEventType, DagsterInstance, asset, materialize
 
-    from orchestration.instance import DAGSTER_YAML, ensure_dagster_home
-    from orchestration.storage import FastSqliteEventLogStorage
+    from support_warehouse.orchestration.instance import DAGSTER_YAML, ensure_dagster_home
+    from support_warehouse.orchestration.storage import FastSqliteEventLogStorage
 
     home = tmp_path / "dagster"
     home.mkdir()

@@ -1,6 +1,6 @@
 """A run killed with kill -9 is marked failed by Dagster's run monitoring, and frees the queue's slot.
 
-The project's instance (orchestration/instance.py: run monitoring on, orchestration/launcher.py's
+The project's instance (support_warehouse/orchestration/instance.py: run monitoring on, support_warehouse/orchestration/launcher.py's
 health check) in a throw-away DAGSTER_HOME; the run is a one-op job executed in process by a child
 process, as `support-warehouse refresh` and the daemon's run workers execute the nightly job.
 """
@@ -37,8 +37,8 @@ def test_a_run_killed_with_kill_9_is_marked_failed_and_the_queue_frees_up(tmp_pa
     from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
     from dagster._daemon.monitoring.run_monitoring import monitor_started_run
 
-    from orchestration.instance import ensure_dagster_home
-    from orchestration.launcher import MonitoredRunLauncher
+    from support_warehouse.orchestration.instance import ensure_dagster_home
+    from support_warehouse.orchestration.launcher import MonitoredRunLauncher
 
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     home = ensure_dagster_home()

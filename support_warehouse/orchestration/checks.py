@@ -24,8 +24,8 @@ from dagster import (
     multi_asset_check,
 )
 
-from orchestration.raw import RAW_RETRY_POLICY, raw_asset_key, summarise_reasons
-from orchestration.resources import WarehouseResource
+from support_warehouse.orchestration.raw import RAW_RETRY_POLICY, raw_asset_key, summarise_reasons
+from support_warehouse.orchestration.resources import WarehouseResource
 from support_warehouse.contract import ENTITIES, LANDING_TABLES
 
 REJECTS_CHECK = "no_rejected_rows"

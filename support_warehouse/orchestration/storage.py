@@ -15,7 +15,7 @@ so the UI and ``dagster`` CLI read them as usual) and changes two things:
 Kept connections leave new events in the ``-wal`` file until SQLite checkpoints, so the UI's live
 view of a running run also watches that file (``_Watchdog``).
 
-Configured in ``dagster.yaml`` by orchestration/instance.py (``event_log_storage``).
+Configured in ``dagster.yaml`` by support_warehouse/orchestration/instance.py (``event_log_storage``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 from support_warehouse import config
 
 DAGSTER_YAML = """\
-# Dagster instance of the Support Warehouse (created by orchestration/instance.py).
+# Dagster instance of the Support Warehouse (created by support_warehouse/orchestration/instance.py).
 # Run history, event logs and schedule/sensor state live in SQLite files next to this file.
 telemetry:
   enabled: false
@@ -20,9 +20,9 @@ run_retries:
 # One night at a time: DuckDB allows a single writer process.
 run_queue:
   max_concurrent_runs: 1
-# Dagster's SQLite event log, cheaper per event (orchestration/storage.py); same files and layout.
+# Dagster's SQLite event log, cheaper per event (support_warehouse/orchestration/storage.py); same files and layout.
 event_log_storage:
-  module: orchestration.storage
+  module: support_warehouse.orchestration.storage
   class: FastSqliteEventLogStorage
   config:
     base_dir:
@@ -30,10 +30,10 @@ event_log_storage:
 """
 # Run monitoring (the daemon, under `support-warehouse ui`): a run whose process died (kill -9, OOM)
 # is marked failed instead of staying STARTED and holding the queue's one slot forever. The default
-# launcher plus a check of the run's process (orchestration/launcher.py).
+# launcher plus a check of the run's process (support_warehouse/orchestration/launcher.py).
 RUN_MONITORING_YAML = """\
 run_launcher:
-  module: orchestration.launcher
+  module: support_warehouse.orchestration.launcher
   class: MonitoredRunLauncher
 run_monitoring:
   enabled: true

@@ -7,7 +7,7 @@ Before publishing it checks again, from what this run left behind, that the nigh
 * no raw load of this run failed (``raw._loaded_files`` rows with ``status = 'failed'`` and this
   run's ``load_id``: a missing required column or an unreadable file);
 * this run's dbt ``run_results.json`` (``<target>/dagster_runs/<run id>/``, written by
-  orchestration.dbt; a retried run looks at its parent and root runs) shows no error, failure or
+  support_warehouse.orchestration.dbt; a retried run looks at its parent and root runs) shows no error, failure or
   skipped node.
 
 Then ``support_warehouse.publish.publish`` swaps ``$SW_PUBLISH_DIR/marts.duckdb`` and
@@ -30,8 +30,8 @@ from dagster import (
 )
 from dagster_dbt import DbtProject
 
-from orchestration.alerts import alerts_check_result, alerts_check_spec, read_alerts
-from orchestration.resources import RunLockResource, WarehouseResource
+from support_warehouse.orchestration.alerts import alerts_check_result, alerts_check_spec, read_alerts
+from support_warehouse.orchestration.resources import RunLockResource, WarehouseResource
 from support_warehouse import config
 
 PUBLISHED_GROUP = "published"

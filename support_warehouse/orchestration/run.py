@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.pending import TRIGGER_TAG, find_pending, pending_tags
+from support_warehouse.orchestration.pending import TRIGGER_TAG, find_pending, pending_tags
 from support_warehouse import config
 from support_warehouse.contract import LANDING_TABLES
 
@@ -152,7 +152,7 @@ def _meta_value(metadata: Any, key: str) -> Any:
 
 
 def _dbt_target_root() -> Path:
-    from orchestration.project import build_dbt_project
+    from support_warehouse.orchestration.project import build_dbt_project
 
     return build_dbt_project().manifest_path.parent
 
@@ -174,8 +174,8 @@ def _failure_message(ev: Any) -> str:
 
 def summarise(result: Any, instance: Any, home: Path) -> NightlyResult:
     """Turn an ExecuteInProcessResult into what the CLI prints."""
-    from orchestration.checks import FRESHNESS_CHECK, REJECTS_CHECK
-    from orchestration.raw import LANDING_CHECK, LANDING_KEY, LOAD_CHECK
+    from support_warehouse.orchestration.checks import FRESHNESS_CHECK, REJECTS_CHECK
+    from support_warehouse.orchestration.raw import LANDING_CHECK, LANDING_KEY, LOAD_CHECK
 
     run = instance.get_run_by_id(result.run_id)
     out = NightlyResult(
@@ -285,10 +285,10 @@ def run_nightly(
     """
     from dagster import DagsterInstance
 
-    from orchestration.factory import build_defs
-    from orchestration.instance import ensure_dagster_home
-    from orchestration.jobs import NIGHTLY_JOB
-    from orchestration.project import build_dbt_project, prepare_manifest
+    from support_warehouse.orchestration.factory import build_defs
+    from support_warehouse.orchestration.instance import ensure_dagster_home
+    from support_warehouse.orchestration.jobs import NIGHTLY_JOB
+    from support_warehouse.orchestration.project import build_dbt_project, prepare_manifest
 
     with _settings(landing, warehouse, target, publish_dir):
         home = ensure_dagster_home()
