@@ -484,3 +484,29 @@ def test_one_raw_asset_loads_alone(night, defs, env: Env) -> None:
         for f in files:
             f.unlink()
 
+
+def test_publishing_refuses_after_a_failed_load_of_the_run_or_its_parent() -> None:
+    """The publish step's own guard: the latest loads_cleanly evaluation of each entity in the run,
+    then its parent (a re-execution), says whether a load failed; a later pass replaces a failure."""
+    from dagster import (
+        AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, DagsterInstance, MaterializeResult, asset, materialize,
+    )
+
+    from support_warehouse.orchestration.publish_assets import _failed_loads
+
+    def raw_tickets_asset(passed: bool):
+        @asset(key=["raw", "tickets"], check_specs=[AssetCheckSpec("loads_cleanly", asset=["raw", "tickets"])])
+        def tickets():
+            return MaterializeResult(check_results=[AssetCheckResult(
+                passed=passed, severity=AssetCheckSeverity.ERROR,
+                description="tickets: load failed: disk full" if not passed else "tickets: 1 new file(s)",
+            )])
+
+        return tickets
+
+    with DagsterInstance.ephemeral() as instance:
+        failed = materialize([raw_tickets_asset(False)], instance=instance, raise_on_error=False).run_id
+        fixed = materialize([raw_tickets_asset(True)], instance=instance).run_id
+        assert _failed_loads(instance, [failed]) == ["tickets: load failed: disk full"]
+        assert _failed_loads(instance, [fixed, failed]) == []  # the re-execution loaded it
+        assert _failed_loads(instance, [failed, fixed]) == ["tickets: load failed: disk full"]

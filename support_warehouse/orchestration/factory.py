@@ -18,7 +18,7 @@ from support_warehouse.orchestration.project import (
     prepare_manifest,
 )
 from support_warehouse.orchestration.raw import LOADER_TABLES, RAW_ASSETS, RAW_GROUP, loader_table_key, raw_asset_key
-from support_warehouse.orchestration.resources import NightlyDbtCliResource, RunLockResource, WarehouseResource
+from support_warehouse.orchestration.resources import build_resources
 from support_warehouse.orchestration.schedules import build_schedule
 from support_warehouse.orchestration.sensors import build_sensor
 from support_warehouse.config import disable_transparent_huge_pages
@@ -61,11 +61,7 @@ def build_defs(target: str | None = None) -> Definitions:
         jobs=[nightly_refresh],
         schedules=[build_schedule()],
         sensors=[build_sensor()],
-        resources={
-            "dbt": NightlyDbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
-            "warehouse": WarehouseResource(),
-            "run_lock": RunLockResource(),
-        },
+        resources=build_resources(project, dbt_executable()),
         executor=in_process_executor,
     )
 
