@@ -105,10 +105,11 @@ def _run_generate(out: Path, args: argparse.Namespace) -> dict[str, int]:
 
 
 def _run_refresh(args: argparse.Namespace) -> int:
-    from .refresh import refresh
+    """The night: the Dagster job nightly_refresh in this process (the one the schedule runs)."""
+    from .orchestration.run import run_nightly  # lazy: Dagster only for the commands that run it
     from .summary import print_report
 
-    report = refresh(
+    report = run_nightly(
         landing=args.landing or config.landing_dir(),
         warehouse=args.warehouse or config.warehouse_path(),
         target=args.target,
@@ -116,8 +117,6 @@ def _run_refresh(args: argparse.Namespace) -> int:
         publish=not args.no_publish,
     )
     print_report(report)
-    if getattr(report, "dagster", None):
-        print(report.dagster, flush=True)
     return report.exit_code
 
 
@@ -197,7 +196,7 @@ def _register_prepare(sub: argparse._SubParsersAction) -> None:
     def run(args: argparse.Namespace) -> int:
         import time
 
-        from orchestration.project import build_dbt_project, manifest_stale_reason, prepare_manifest
+        from .orchestration.project import build_dbt_project, manifest_stale_reason, prepare_manifest
 
         project = build_dbt_project(args.target)
         reason = "forced" if args.force else manifest_stale_reason(project)
@@ -273,7 +272,7 @@ def _register_ui(sub: argparse._SubParsersAction) -> None:
                 file=sys.stderr,
             )
             return 2
-        from orchestration.ui import launch_ui  # lazy: Dagster only for this command
+        from .orchestration.ui import launch_ui  # lazy: Dagster only for this command
 
         return launch_ui(args.host, args.port, webserver_only=args.webserver_only)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 # DuckDB storage format of the marts file (and so of the published copy): readable by every DuckDB
@@ -198,3 +200,19 @@ def spark_mirror_path() -> Path:
 def build_database(target: str | None = None) -> Path:
     """The DuckDB file holding the night's marts: the build database on duckdb, the mirror on spark."""
     return spark_mirror_path() if (target or dbt_target()) == "spark" else warehouse_path()
+
+
+@contextmanager
+def env_overrides(overrides: Mapping[str, str | None]) -> Iterator[None]:
+    """Set the given environment variables (None: leave as is) for the duration, then restore them:
+    the settings above, and the dbt processes started meanwhile, see the new values."""
+    saved = {k: os.environ.get(k) for k, v in overrides.items() if v is not None}
+    os.environ.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

@@ -4,14 +4,12 @@
 --target-path <SW_DBT_TARGET_PATH> --log-path <SW_DBT_TARGET_PATH>/logs`` with ``SW_WAREHOUSE_PATH``
 set to the configured (absolute) build database, so ``profiles.yml`` finds it whatever the working
 directory, and two processes with their own SW_DBT_TARGET_PATH never share artifacts. ``summarize(result)`` turns the result into counts and
-failing test names with their messages.
+failing test names with their messages (``summarize_run_results``: the same from a run_results.json).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,20 +17,6 @@ from typing import Any
 from . import config
 
 _TEST_TYPES = ("test", "unit_test")
-
-
-@contextlib.contextmanager
-def _env(overrides: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in overrides}
-    os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def _has_option(args: list[str], *names: str) -> bool:
@@ -89,7 +73,7 @@ def run_dbt(
         # on DuckDB the dbt-duckdb plugin support_warehouse.dbt_duckdb_pii hands over the key
         env.update(config.spark_pii_env())
     full = dbt_args(args, target, project_dir=project_dir, target_path=target_path, log_path=log_path)
-    with _env(env):
+    with config.env_overrides(env):
         try:
             return dbtRunner(callbacks=callbacks).invoke(full)
         finally:
@@ -170,42 +154,60 @@ def _status(value: Any) -> str:
     return str(getattr(value, "value", value)).lower()
 
 
+def _count(summary: DbtRunSummary, outcome: NodeOutcome) -> None:
+    if outcome.resource_type in _TEST_TYPES:
+        if outcome.status == "pass":
+            summary.passed += 1
+        elif outcome.status == "fail":
+            summary.failed += 1
+            summary.test_problems.append(outcome)
+        elif outcome.status == "warn":
+            summary.warned += 1
+            summary.test_problems.append(outcome)
+        elif outcome.status in ("error", "runtime error"):
+            summary.errored += 1
+            summary.test_problems.append(outcome)
+        else:
+            summary.skipped += 1
+    elif outcome.status in ("error", "runtime error", "fail"):
+        summary.nodes_error += 1
+        summary.node_errors.append(outcome)
+    elif outcome.status == "skipped":
+        summary.nodes_skipped += 1
+    else:
+        summary.nodes_ok += 1
+
+
 def summarize(result: Any) -> DbtRunSummary:
     """Per-node outcome counts of a ``dbtRunnerResult`` (build, test, run, seed)."""
     summary = DbtRunSummary(success=bool(getattr(result, "success", False)))
     exc = getattr(result, "exception", None)
     if exc is not None:
         summary.exception = f"{type(exc).__name__}: {exc}"
-    run_results = getattr(getattr(result, "result", None), "results", None) or []
-    for rr in run_results:
+    for rr in getattr(getattr(result, "result", None), "results", None) or []:
         node = getattr(rr, "node", None)
-        outcome = NodeOutcome(
+        _count(summary, NodeOutcome(
             unique_id=getattr(node, "unique_id", "?"),
             name=getattr(node, "name", "?"),
             resource_type=_status(getattr(node, "resource_type", "?")),
             status=_status(rr.status),
             message=getattr(rr, "message", None),
             failures=getattr(rr, "failures", None),
-        )
-        if outcome.resource_type in _TEST_TYPES:
-            if outcome.status == "pass":
-                summary.passed += 1
-            elif outcome.status == "fail":
-                summary.failed += 1
-                summary.test_problems.append(outcome)
-            elif outcome.status == "warn":
-                summary.warned += 1
-                summary.test_problems.append(outcome)
-            elif outcome.status in ("error", "runtime error"):
-                summary.errored += 1
-                summary.test_problems.append(outcome)
-            else:
-                summary.skipped += 1
-        elif outcome.status in ("error", "runtime error", "fail"):
-            summary.nodes_error += 1
-            summary.node_errors.append(outcome)
-        elif outcome.status == "skipped":
-            summary.nodes_skipped += 1
-        else:
-            summary.nodes_ok += 1
+        ))
+    return summary
+
+
+def summarize_run_results(results: list[dict[str, Any]], *, success: bool) -> DbtRunSummary:
+    """The same counts from the ``results`` of a ``run_results.json`` (a dbt build run in another
+    process, e.g. the Dagster job's dbt step). ``success``: whether that invocation succeeded."""
+    summary = DbtRunSummary(success=success)
+    for r in results:
+        uid = str(r.get("unique_id", "?"))
+        parts = uid.split(".")
+        # <type>.<package>.<name>[.<hash>]; a unit test's id ends with its name
+        name = parts[-1] if parts[0] == "unit_test" else (parts[2] if len(parts) > 2 else uid)
+        _count(summary, NodeOutcome(
+            unique_id=uid, name=name, resource_type=parts[0], status=_status(r.get("status")),
+            message=r.get("message"), failures=r.get("failures"),
+        ))
     return summary

@@ -1,13 +1,13 @@
-"""Plain-text summary of a refresh (what the CLI prints; also fine in Dagster logs)."""
+"""Plain-text summary of a night (``support_warehouse.night.NightReport``): what the CLI prints."""
 
 from __future__ import annotations
 
-from .refresh import RefreshReport
+from .night import NightReport
 
 _MAX_LISTED = 25
 
 
-def format_report(report: RefreshReport) -> str:
+def format_report(report: NightReport) -> str:
     lines: list[str] = []
     took = ""
     if report.finished_at is not None:
@@ -15,9 +15,11 @@ def format_report(report: RefreshReport) -> str:
     # The first line says how the night ended and, when it failed, why.
     causes = report.causes()
     verdict = "OK" if report.ok else "FAILED - " + "; ".join(causes or ["see below"])
-    lines.append(f"Refresh {report.load_id} (target {report.target}){took}: {verdict}")
+    lines.append(f"Refresh {report.run_id} (target {report.target}){took}: {verdict}")
     lines.append(f"  landing:   {report.landing}")
     lines.append(f"  warehouse: {report.warehouse}")
+    if report.dagster_home is not None:
+        lines.append(f"  dagster:   run of {report.job_name} in {report.dagster_home} (support-warehouse ui shows it)")
     lines.append("")
 
     header = ("entity", "files", "rows loaded", "rejected: reader", "staging", "status")
@@ -100,8 +102,7 @@ def format_report(report: RefreshReport) -> str:
                 if len(items) > _MAX_LISTED:
                     lines.append(f"    ... and {len(items) - _MAX_LISTED} more")
     lines.append("")
-    publication = getattr(report, "publication", None)
-    publish_error = getattr(report, "publish_error", None)
+    publication, publish_error = report.publication, report.publish_error
     if publication is not None:
         lines.append(f"Published: {publication.summary()}")
     elif publish_error:
@@ -117,5 +118,5 @@ def format_report(report: RefreshReport) -> str:
     return "\n".join(lines)
 
 
-def print_report(report: RefreshReport) -> None:
+def print_report(report: NightReport) -> None:
     print(format_report(report), flush=True)

@@ -13,7 +13,7 @@ from support_warehouse import config
 
 def run_night(tmp_path_factory: pytest.TempPathFactory, name: str, write_landing: Callable[[Path], object]) -> dict:
     """Write the landing folder with `write_landing(landing)`, run the Dagster night, return its paths and report."""
-    from support_warehouse.refresh import refresh
+    from support_warehouse.orchestration.run import run_nightly
 
     root = tmp_path_factory.mktemp(name)
     landing, warehouse, published = root / "landing", root / "warehouse.duckdb", root / "published"
@@ -32,7 +32,7 @@ def run_night(tmp_path_factory: pytest.TempPathFactory, name: str, write_landing
     mp.delenv("DBT_LOG_PATH", raising=False)
     try:
         # the Dagster night: raw assets per connector table, dbt build, publish
-        report = refresh(landing, warehouse, "duckdb", publish_dir=published, engine="dagster")
+        report = run_nightly(landing, warehouse, "duckdb", publish_dir=published, trigger="test")
     finally:
         mp.undo()
     return {"landing": landing, "warehouse": warehouse, "published": published, "report": report, "written": written}

@@ -1,4 +1,4 @@
-"""``no_new_alerts`` (orchestration/alerts.py): the published alerts as a WARN asset check."""
+"""``no_new_alerts`` (support_warehouse/orchestration/alerts.py): the published alerts as a WARN asset check."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 from dagster import AssetCheckSeverity
 
-from orchestration.alerts import ALERTS_CHECK, alerts_check_result, read_alerts
-from orchestration.publish_assets import PUBLISHED_MARTS_KEY
+from support_warehouse.orchestration.alerts import ALERTS_CHECK, alerts_check_result, read_alerts
+from support_warehouse.orchestration.publish_assets import PUBLISHED_MARTS_KEY
 
 
 def counts(publish_dir: Path) -> tuple[int, int]:

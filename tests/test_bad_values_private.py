@@ -1,7 +1,7 @@
 """Issue 29: implausible timestamps are rejects (never the as-of time, never a poison pill), and
 published reject reasons never quote raw values.
 
-Three real nights (loader + dbt build + publish) on the small clean night of test_reliability:
+Three real nights (the Dagster job: load, dbt build, publish) on the small clean night of test_reliability:
   night 1  the clean night;
   night 2  tickets created in 2099 and in 1990 (T50, T51), T0 updated in 2099 (a bad later version
            of a staged ticket), a customer's name in a timestamp column (T53), and a good ticket;

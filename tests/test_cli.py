@@ -1,5 +1,7 @@
-"""CLI, refresh and dbt-runner tests. dbt itself is faked (fast, independent of the models);
-set SW_SLOW_TESTS=1 to also run one real ``refresh`` through dbt."""
+"""CLI, night summary and dbt-runner tests. The night itself (the Dagster job) is replaced by a
+recording stand-in here: the CLI's wiring and the summary are what these check. The real night
+through the CLI runs in tests/test_reliability.py
+(test_cli_refresh_runs_the_nightly_job_which_publishes_as_its_last_step)."""
 
 from __future__ import annotations
 
@@ -8,17 +10,20 @@ import json
 import os
 import sys
 import types
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from support_warehouse import config
-from support_warehouse import cli, dbt_runner, refresh as refresh_mod
+from support_warehouse import cli, dbt_runner
 from support_warehouse.contract import ENTITIES
+from support_warehouse.night import EntityReport, NightReport
+from support_warehouse.orchestration import run as run_mod
+from support_warehouse.publish import PublishResult
+from support_warehouse.summary import format_report
 
-from conftest import THP_ENABLED_SOURCE, customer_row, ticket_row  # tests/ is on sys.path (rootdir conftest)
+from conftest import THP_ENABLED_SOURCE, ticket_row  # tests/ is on sys.path (rootdir conftest)
 
 
 def _node(name: str, status: str, resource_type: str = "test", message: str | None = None):
@@ -30,29 +35,34 @@ def _dbt_result(*nodes, success: bool = True, exception: BaseException | None = 
     return SimpleNamespace(success=success, exception=exception, result=SimpleNamespace(results=list(nodes)))
 
 
+def _result(name: str, status: str, resource_type: str = "test", message: str | None = None) -> dict:
+    """One entry of a run_results.json, as dbt writes it."""
+    return {"unique_id": f"{resource_type}.support_warehouse.{name}" + (".1a2b3c" if resource_type == "test" else ""),
+            "status": status, "message": message, "failures": 1 if status in ("fail", "warn") else None}
+
+
+def _report(*results: dict, success: bool = True, **fields) -> NightReport:
+    """A night as run_nightly returns it, with its dbt build made of ``results``."""
+    report = NightReport(
+        run_id="run-1", landing=Path("/l"), warehouse=Path("/w.duckdb"), target="duckdb",
+        started_at=datetime(2026, 12, 7, 2, 0, tzinfo=UTC), finished_at=datetime(2026, 12, 7, 2, 1, 30, tzinfo=UTC),
+        success=success, dbt=dbt_runner.summarize_run_results(list(results), success=success), **fields,
+    )
+    for e in ENTITIES:
+        report.entities.setdefault(e, EntityReport(e, rejected_staging=0))
+    return report
+
+
 @pytest.fixture
-def fake_dbt(monkeypatch):
-    """The direct engine (loader + dbtRunner, no Dagster) with dbt and publishing faked.
+def fake_night(monkeypatch):
+    """run_nightly replaced: .calls records its arguments, .report is what it returns."""
+    state = SimpleNamespace(calls=[], report=_report(_result("stg", "success", "model"), _result("t1", "pass")))
 
-    .calls records (args, target, warehouse), .result is what "dbt" returns, .published the
-    publish calls."""
-    monkeypatch.setenv("SW_REFRESH_ENGINE", "direct")
+    def run_nightly(**kw):
+        state.calls.append(kw)
+        return state.report
 
-    state = SimpleNamespace(calls=[], result=_dbt_result(_node("stg", "success", "model"), _node("t1", "pass")))
-
-    def run(args, target=None, *, warehouse=None, **kw):
-        state.calls.append((list(args), target, warehouse))
-        return state.result
-
-    monkeypatch.setattr(refresh_mod, "run_dbt", run)
-
-    state.published = []
-
-    def publish(build_db, publish_dir=None, **kw):  # publishing is tested in its own module
-        state.published.append((Path(build_db), kw.get("run_id")))
-        return SimpleNamespace(summary=lambda: "fake publication")
-
-    monkeypatch.setattr(refresh_mod, "publish_marts", publish)
+    monkeypatch.setattr(run_mod, "run_nightly", run_nightly)
     return state
 
 
@@ -149,75 +159,48 @@ def test_generate_rejects_bad_values(capsys):
 # --------------------------------------------------------------------------------------- refresh
 
 
-def test_refresh_loads_runs_dbt_and_prints_the_summary(fake_dbt, landing, tmp_path, capsys):
-    landing.csv("tickets", "t.csv", [ticket_row(1), ticket_row(2), ticket_row(3)[:3]])
-    landing.csv("customers", "c.csv", [customer_row(1)])
+def test_refresh_runs_the_night_with_the_options_and_prints_the_summary(fake_night, tmp_path, capsys):
+    fake_night.report.entities["tickets"] = EntityReport(
+        "tickets", files_loaded=["tickets/t.csv"], rows_loaded=2, rejected_reader=1, rejected_staging=3)
     wh = tmp_path / "wh" / "w.duckdb"
-    rc = cli.main(["refresh", "--landing", str(landing.root), "--warehouse", str(wh), "--full-refresh"])
+    rc = cli.main(["refresh", "--landing", str(tmp_path / "l"), "--warehouse", str(wh), "--full-refresh"])
     out = capsys.readouterr().out
     assert rc == 0, out
-    # the night leaves dbt unit tests to pytest (tests/test_dbt_unit_tests.py)
-    assert fake_dbt.calls == [(["build", "--exclude-resource-type", "unit_test", "--full-refresh"], "duckdb", wh)]
+    assert fake_night.calls == [dict(landing=tmp_path / "l", warehouse=wh, target=None, full_refresh=True, publish=True)]
+    assert out.splitlines()[0] == "Refresh run-1 (target duckdb) in 90.0s: OK"
     tickets_line = next(line for line in out.splitlines() if line.startswith("tickets "))
-    assert tickets_line.split()[1:4] == ["1", "2", "1"]  # files, rows loaded, rejected by the reader
-    assert "tests 1 passed, 0 warned, 0 failed" in out
-    assert "Published: fake publication" in out
-    assert "Result: OK" in out
-    assert [p[0] for p in fake_dbt.published] == [wh]
+    assert tickets_line.split() == ["tickets", "1", "2", "1", "3", "loaded"]  # files, rows, reader, staging
+    total_line = next(line for line in out.splitlines() if line.startswith("total "))
+    assert total_line.split() == ["total", "1", "2", "1", "3"]
+    assert "tests 1 passed, 0 warned, 0 failed" in out and "nodes 1 ok" in out
+    assert out.splitlines()[-1] == "Result: OK"
 
 
-def test_refresh_no_publish(fake_dbt, landing, tmp_path):
-    rc = cli.main(["refresh", "--landing", str(landing.root), "--warehouse", str(tmp_path / "w.duckdb"),
-                   "--no-publish"])
-    assert rc == 0 and fake_dbt.published == []
+def test_refresh_no_publish_and_target(fake_night, tmp_path):
+    rc = cli.main(["refresh", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"),
+                   "--no-publish", "--target", "spark"])
+    assert rc == 0 and fake_night.calls[0]["publish"] is False and fake_night.calls[0]["target"] == "spark"
 
 
-def test_refresh_report_counts_staging_rejects_from_audit(fake_dbt, landing, tmp_path):
-    landing.csv("tickets", "t.csv", [ticket_row(1), ticket_row(2), ticket_row(3)[:3]])
-    wh = tmp_path / "w.duckdb"
-
-    def run(args, target=None, *, warehouse=None, **kw):  # a "dbt build" that writes the audit model
-        import duckdb
-
-        con = config.connect_build(warehouse)
-        con.execute("create schema audit")
-        con.execute(
-            """create table audit.rejected_rows as
-               select entity, source_file, source_line, null::varchar as record_key, reason,
-                      'load' as rejected_stage from raw._load_rejects
-               union all select 'tickets', 'tickets/t.csv', 3, 'T2', 'bad priority', 'staging'
-               union all select 'tickets', 'tickets/older.csv', 9, 'T0', 'old file', 'staging'"""
-        )
-        con.close()
-        return _dbt_result(_node("t1", "pass"))
-
-    refresh_mod.run_dbt = run  # restored by the fake_dbt fixture's monkeypatch
-    report = refresh_mod.refresh(landing.root, wh)
-    t = report.entities["tickets"]
-    assert (t.rows_loaded, t.rejected_reader, t.rejected_staging, t.rows_rejected) == (2, 1, 1, 2)
-    assert report.entities["customers"].rejected_staging == 0
-    assert report.ok
+def test_summary_lists_quarantined_files_and_unknown_landing_content_as_warnings():
+    report = _report(_result("t1", "pass"), landing_problems=["not loaded, unknown in the landing folder: ticket/"])
+    why = "tickets/t.csv is missing required column 'priority'"
+    report.entities["tickets"] = EntityReport("tickets", files_quarantined={"tickets/t.csv": why}, rejected_staging=0)
+    report.entities["customers"] = EntityReport("customers", files_loaded=["customers/c.csv"], rows_loaded=1,
+                                                rejected_staging=0)
+    report.publication = PublishResult("pub-1", datetime.now(UTC), Path("/p/marts.duckdb"), Path("/p/parquet"),
+                                       Path("/p/parquet_versions/pub-1"), tables={"fct": 4}, marts=("fct",))
+    out = format_report(report).splitlines()
+    assert out[0].endswith(": OK") and out[-1] == "Result: OK (2 warning(s) above)"
+    assert f"  - {why}" in out and "  - not loaded, unknown in the landing folder: ticket/" in out
+    assert next(line for line in out if line.startswith("tickets ")).endswith("no new files, 1 quarantined")
+    assert next(line for line in out if line.startswith("customers ")).split()[1:3] == ["1", "1"]
+    assert any(line.startswith("Published: published 1 marts (4 rows) as publication pub-1") for line in out)
 
 
-def test_refresh_quarantines_a_file_missing_a_column_and_loads_the_rest(fake_dbt, landing, tmp_path, capsys):
-    header = [c for c in ENTITIES["tickets"].required if c != "priority"]
-    landing.csv("tickets", "t.csv", [["x"] * len(header)], header=header)
-    landing.csv("customers", "c.csv", [customer_row(1)])
-    (landing.root / "ticket").mkdir()  # a typo'd entity folder
-    rc = cli.main(["refresh", "--landing", str(landing.root), "--warehouse", str(tmp_path / "w.duckdb")])
-    out = capsys.readouterr().out
-    assert rc == 0
-    assert "Quarantined files" in out and "tickets/t.csv is missing required column 'priority'" in out
-    assert "not loaded, unknown in the landing folder: ticket/" in out
-    assert out.splitlines()[0].endswith(": OK") and "Result: OK (2 warning(s) above)" in out
-    assert len(fake_dbt.published) == 1  # the night publishes
-    customers_line = next(line for line in out.splitlines() if line.startswith("customers "))
-    assert customers_line.split()[1:3] == ["1", "1"]
-
-
-def test_a_failed_night_names_its_cause_in_the_first_and_last_line(fake_dbt, landing, tmp_path, capsys):
-    fake_dbt.result = _dbt_result(_node("fct_tickets", "error", "model", "Out of Memory Error: boom"), success=False)
-    rc = cli.main(["refresh", "--landing", str(landing.root), "--warehouse", str(tmp_path / "w.duckdb")])
+def test_a_failed_night_names_its_cause_in_the_first_and_last_line(fake_night, tmp_path, capsys):
+    fake_night.report = _report(_result("fct_tickets", "error", "model", "Out of Memory Error: boom"), success=False)
+    rc = cli.main(["refresh", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")])
     lines = capsys.readouterr().out.splitlines()
     assert rc == 1
     cause = "dbt: 1 model(s) errored, 0 error-level test(s) failed: fct_tickets [error]: Out of Memory Error: boom"
@@ -225,22 +208,29 @@ def test_a_failed_night_names_its_cause_in_the_first_and_last_line(fake_dbt, lan
     assert lines[-1] == f"Result: FAILED - {cause} - not published, the previous publication is unchanged"
 
 
+def test_a_night_that_failed_before_dbt_says_why_first():
+    report = _report(success=False, run_failures=["raw_extracts: cannot load into /w.duckdb: disk full"])
+    report.dbt = None
+    report.entities["calls"].error = "calls/c.csv: unreadable"
+    assert report.causes() == ["raw_extracts: cannot load into /w.duckdb: disk full", "load failed: calls/c.csv: unreadable"]
+    text = format_report(report)
+    assert "dbt: not run" in text and "Load errors (those entities were not changed):\n  - calls/c.csv: unreadable" in text
+
+
 @pytest.mark.parametrize(
-    ("nodes", "success", "code"),
+    ("result", "success", "code"),
     [
-        ([_node("t", "warn", message="Got 2 results")], True, 0),
-        ([_node("t", "fail", message="Got 3 results")], False, 1),
-        ([_node("t", "error", message="SQL error")], False, 1),
-        ([_node("m", "error", "model", "boom")], False, 1),
+        (_result("t", "warn", message="Got 2 results"), True, 0),
+        (_result("t", "fail", message="Got 3 results"), False, 1),
+        (_result("t", "error", message="SQL error"), False, 1),
+        (_result("m", "error", "model", "boom"), False, 1),
     ],
 )
-def test_refresh_exit_code_follows_test_severity(fake_dbt, landing, tmp_path, nodes, success, code):
-    fake_dbt.result = _dbt_result(*nodes, success=success)
-    report = refresh_mod.refresh(landing.root, tmp_path / "w.duckdb")
-    assert report.exit_code == code
+def test_exit_code_follows_test_severity(result, success, code):
+    assert _report(result, success=success).exit_code == code
 
 
-def test_demo_generates_only_into_an_empty_landing(fake_dbt, fake_generate, tmp_path, capsys):
+def test_demo_generates_only_into_an_empty_landing(fake_night, fake_generate, tmp_path, capsys):
     landing = tmp_path / "data" / "landing"  # data/ does not exist yet
     wh = tmp_path / "data" / "warehouse.duckdb"
     assert cli.main(["demo", "--landing", str(landing), "--warehouse", str(wh)]) == 0
@@ -248,17 +238,18 @@ def test_demo_generates_only_into_an_empty_landing(fake_dbt, fake_generate, tmp_
     call = fake_generate.calls[0]
     assert (call["tickets"], call["days"], call["seed"], call["bad_rows_share"]) == (20000, 120, 42, 0.01)
     assert "Result: OK" in capsys.readouterr().out
+    assert fake_night.calls[0]["landing"] == landing
 
     assert cli.main(["demo", "--landing", str(landing), "--warehouse", str(wh)]) == 0
     assert len(fake_generate.calls) == 1  # landing had files: no second generation
 
 
-def test_demo_defaults_come_from_the_environment(fake_dbt, fake_generate, tmp_path, monkeypatch):
+def test_demo_defaults_come_from_the_environment(fake_night, fake_generate, tmp_path, monkeypatch):
     monkeypatch.setenv("SW_LANDING_DIR", str(tmp_path / "l"))
     monkeypatch.setenv("SW_WAREHOUSE_PATH", str(tmp_path / "w.duckdb"))
     assert cli.main(["demo", "--tickets", "100"]) == 0
     assert fake_generate.calls[0]["out_dir"] == tmp_path / "l"
-    assert fake_dbt.calls[0][2] == tmp_path / "w.duckdb"
+    assert fake_night.calls[0]["warehouse"] == tmp_path / "w.duckdb"
 
 
 # ------------------------------------------------------------------------------------ dbt runner
@@ -320,20 +311,15 @@ def test_summarize_counts_and_names_failures():
     assert crashed.has_errors and "no profile" in crashed.exception
 
 
-# ------------------------------------------------------------------------------- real dbt (slow)
-
-
-@pytest.mark.skipif(not os.environ.get("SW_SLOW_TESTS"), reason="runs dbt build; set SW_SLOW_TESTS=1")
-def test_refresh_with_real_dbt(landing, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("SW_REFRESH_ENGINE", "direct")
-    monkeypatch.setenv("SW_DBT_TARGET_PATH", str(tmp_path / "target"))
-    monkeypatch.setenv("SW_PUBLISH_DIR", str(tmp_path / "published"))
-    landing.csv("tickets", "t.csv", [ticket_row(1), ticket_row(2)[:3]])
-    landing.csv("customers", "c.csv", [customer_row(1)])
-    rc = cli.main(["refresh", "--landing", str(landing.root), "--warehouse", str(tmp_path / "w.duckdb")])
-    out = capsys.readouterr().out
-    assert "dbt build: tests" in out and "dbt did not run" not in out
-    assert rc in (0, 1)
+def test_summarize_run_results_reads_what_dbt_wrote_like_its_result():
+    """The night's dbt step runs in another process: its run_results.json gives the same counts."""
+    results = [_result("m1", "success", "model"), _result("s1", "success", "seed"), _result("m2", "error", "model", "boom"),
+               _result("a", "pass"), _result("c", "fail", message="Got 3 results"), _result("d", "warn"),
+               {"unique_id": "unit_test.support_warehouse.fct_tickets.test_sla", "status": "pass"}]
+    s = dbt_runner.summarize_run_results(results, success=False)
+    assert (s.passed, s.failed, s.warned, s.errored, s.nodes_ok, s.nodes_error) == (2, 1, 1, 0, 2, 1)
+    assert [t.name for t in s.failing_tests] == ["c"] and s.node_errors[0].describe() == "m2 [error]: boom"
+    assert s.has_errors and not dbt_runner.summarize_run_results([_result("d", "warn")], success=True).has_errors
 
 
 # A fresh process reports whether the processes it starts (dbt, the bench's steps) get huge pages.

@@ -1,4 +1,6 @@
-"""The project's Dagster instance (orchestration/instance.py, orchestration/storage.py)."""
+"""The project's Dagster instance (support_warehouse/orchestration/instance.py): Dagster's default
+storage under DAGSTER_HOME, read by other processes (the UI); older generated dagster.yaml files
+are replaced, edited ones kept."""
 
 from __future__ import annotations
 
@@ -6,27 +8,50 @@ from pathlib import Path
 
 import pytest
 
+# What the previous version wrote after the lines the current file starts with: its own event log
+# storage and run launcher, from the package's former location (no longer importable).
+PREVIOUS_TAIL = """\
+# Dagster's SQLite event log, cheaper per event (orchestration/storage.py); same files and layout.
+event_log_storage:
+  module: orchestration.storage
+  class: FastSqliteEventLogStorage
+  config:
+    base_dir:
+      env: DAGSTER_HOME
+run_launcher:
+  module: orchestration.launcher
+  class: MonitoredRunLauncher
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 300
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 30
+"""
 
-def test_instance_stores_events_in_the_fast_sqlite_event_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_instance_stores_runs_in_dagster_home_for_other_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dagster import DagsterEventType, DagsterInstance, asset, materialize
 
-    from orchestration.instance import DAGSTER_YAML, ensure_dagster_home
-    from orchestration.storage import FastSqliteEventLogStorage
+    from support_warehouse.orchestration.instance import DAGSTER_YAML, ensure_dagster_home
 
     home = tmp_path / "dagster"
     home.mkdir()
-    # A dagster.yaml written by the previous version of ensure_dagster_home is upgraded.
-    (home / "dagster.yaml").write_text(DAGSTER_YAML.split("# Dagster's SQLite event log")[0])
+    # The dagster.yaml the previous version wrote is replaced by the current one.
+    head = DAGSTER_YAML.split("# A run whose process died")[0]
+    (home / "dagster.yaml").write_text(head.replace("support_warehouse/orchestration/", "orchestration/") + PREVIOUS_TAIL)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     ensure_dagster_home(home)
     assert (home / "dagster.yaml").read_text() == DAGSTER_YAML
+    edited = DAGSTER_YAML + "# mine\n"
+    (home / "dagster.yaml").write_text(edited)
+    ensure_dagster_home(home)
+    assert (home / "dagster.yaml").read_text() == edited
 
     @asset
     def one() -> int:
         return 1
 
     with DagsterInstance.get() as instance:
-        assert isinstance(instance.event_log_storage, FastSqliteEventLogStorage)
         result = materialize([one], instance=instance)
         assert result.success
         run_id = result.run_id

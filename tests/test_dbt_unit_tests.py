@@ -1,7 +1,7 @@
 """Every dbt unit test of the project passes (they are left out of the nightly build).
 
-The night runs ``dbt build --exclude-resource-type unit_test`` (orchestration/dbt.py,
-support_warehouse/refresh.py): unit tests check model logic on fixed inputs, not the night's data.
+The night runs ``dbt build --exclude-resource-type unit_test`` (support_warehouse/orchestration/dbt.py,
+``NIGHTLY_EXCLUDES``): unit tests check model logic on fixed inputs, not the night's data.
 They run here, on the session's small warehouse (tests/conftest.py ``small_build``, where every
 model exists, so dbt can read the input columns).
 """

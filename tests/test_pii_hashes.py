@@ -1,6 +1,6 @@
 """Issue 29: published PII hashes are keyed (HMAC-SHA256), so a dictionary cannot reverse them.
 
-A small generated dataset, refreshed (loader + dbt build + publish) three times: key 1, key 1 again
+A small generated dataset, three nights (the Dagster job: load, dbt build, publish): key 1, key 1 again
 (hashes stable), key 2 with --full-refresh (every hash changes: rotation). The attack is the one an
 outsider with the generator's own name lists would run: every first x last name, every
 first.last<n>@<domain> customer email and first.last.<n>@support.example.com agent email.
@@ -93,18 +93,11 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict:
         assert again.ok, format_report(again)
         out["key_1_again"] = hashes(n)
         mp.setenv("SW_PII_HASH_KEY", KEY_2)
-        rotated = refresh_full()
+        rotated = night_refresh(full_refresh=True)
         assert rotated.ok and rotated.publication is not None, format_report(rotated)
         out["key_2"] = hashes(n)
         out["agents_2"] = dict(n.query_published("select agent_id, email_hash from dim_agents"))
     return out
-
-
-def refresh_full():
-    from support_warehouse.refresh import refresh
-    from tests.test_reliability import DBT_ARGS
-
-    return refresh(full_refresh=True, dbt_extra_args=DBT_ARGS, engine="direct")
 
 
 def test_a_name_and_email_dictionary_finds_nothing_in_the_publication(nights: dict) -> None:

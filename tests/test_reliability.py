@@ -4,7 +4,8 @@ Every test runs against its own folder under pytest's tmp_path, through the envi
 SW_WAREHOUSE_PATH / SW_PUBLISH_DIR / SW_LANDING_DIR / DAGSTER_HOME / SW_DBT_TARGET_PATH (dbt's own
 DBT_TARGET_PATH / DBT_LOG_PATH too): nothing touches data/ or target/ of the repository.
 
-One "golden" night is built once per module with the real refresh (loader + dbt build + publish):
+One "golden" night is built once per module with the real night (the Dagster job nightly_refresh:
+load, dbt build, publish as its last step):
 a clean first night plus a second night holding one file per bad-input class of docs/input_contract.md, each next
 to good rows. The bad-input tests read that night; the tests that change state (missing column,
 injected failure, re-runs, concurrent readers, Dagster) work on a copy of it.
@@ -32,7 +33,8 @@ from support_warehouse import config
 from support_warehouse import publish as publish_mod
 from support_warehouse.contract import ENTITIES
 from support_warehouse.publish import EMAIL_REGEX, PiiError, PublishError, publish
-from support_warehouse.refresh import RefreshReport, refresh
+from support_warehouse.night import NightReport
+from support_warehouse.orchestration.run import run_nightly
 from support_warehouse.summary import format_report
 
 EMAIL = re.compile(EMAIL_REGEX)
@@ -245,21 +247,15 @@ def _env(root: Path, shared: Path) -> dict[str, str]:
         "SW_REPORTING_TZ": "UTC",
         "SW_DUCKDB_MEMORY_LIMIT": "1GB",
         "SW_DUCKDB_THREADS": "2",
+        "SW_DAGSTER_LOG_LEVEL": "WARNING",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
     }
 
 
-# dbt unit tests check model logic on fixtures, not the night's data: left out here to save time.
-DBT_ARGS = ["--exclude-resource-type", "unit_test"]
-
-
-def night_refresh(engine: str = "direct") -> RefreshReport:
-    """The real nightly refresh (loader + dbt build with data tests + publish), as configured by env.
-
-    engine "direct" (loader + in-process dbt) for most tests: the same loader, dbt project and
-    publish step as the Dagster job, at a quarter of the time. The Dagster job (the CLI's default
-    engine) has its own tests below.
-    """
-    return refresh(dbt_extra_args=DBT_ARGS, engine=engine)
+def night_refresh(full_refresh: bool = False) -> NightReport:
+    """The production night (the Dagster job: load, dbt build with data tests, publish), as
+    configured by env; what ``support-warehouse refresh`` runs."""
+    return run_nightly(full_refresh=full_refresh, trigger="test")
 
 
 @dataclass
@@ -297,7 +293,7 @@ class Night:
 class Golden:
     night: Night
     shared: Path
-    report: RefreshReport
+    report: NightReport
 
 
 @pytest.fixture(scope="module")
@@ -483,7 +479,7 @@ def test_bad_files_are_quarantined_unknown_folders_reported_and_the_night_publis
     _write(night.landing / "README.txt", "drop files into the entity folders\n")
     _write(night.landing / "zendesk/tickets/tickets.jsonl", "{}\n")
 
-    report = night_refresh(engine="dagster")  # the production path: the Dagster job
+    report = night_refresh()
 
     assert report.ok and report.exit_code == 0, format_report(report)
     t = report.entities["tickets"]
@@ -571,7 +567,7 @@ class Rerun:
     before_build: dict[str, list[tuple]]
     before_published: dict[str, list[tuple]]
     raw_before: list[tuple]
-    report: RefreshReport
+    report: NightReport
     publications: list[str]
     reader: dict
 
@@ -837,19 +833,33 @@ def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Nig
 # ------------------------------------------------------------------------------------- Dagster
 
 
-@pytest.mark.skipif(
-    os.environ.get("SW_SLOW_TESTS") != "1",
-    reason="a full Dagster night takes ~3 minutes on 2 CPUs; set SW_SLOW_TESTS=1 to run it",
-)
-def test_nightly_job_publishes_a_clean_night_as_its_last_step(night: Night) -> None:
+def test_cli_refresh_runs_the_nightly_job_which_publishes_as_its_last_step(night: Night, capsys) -> None:
+    """`support-warehouse refresh` is the Dagster job (the schedule's), run in process against
+    DAGSTER_HOME; publishing comes after the load and the dbt build. One small incremental night on
+    the golden copy."""
+    from dagster import DagsterInstance
+
+    from support_warehouse import cli
+
     before_id = night.query_published("select publication_id from _publication")[0][0]
     write_new_ticket(night.landing, 3)
 
-    report = night_refresh(engine="dagster")
+    code = cli.main(["refresh"])
 
-    assert report.ok, format_report(report)
-    assert report.publication is not None and report.publication.publication_id != before_id
+    out = capsys.readouterr().out
+    assert code == 0, out
+    summary = re.search(r"^Refresh (\S+) \(target duckdb\) in [\d.]+s: OK$", out, re.M)
+    assert summary and out.rstrip().endswith("Result: OK"), out
+    run_id = summary.group(1)
     manifest = json.loads((night.published / "publication.json").read_text())
-    assert manifest["run_id"] == report.load_id  # the Dagster run that built it
-    assert manifest["publication_id"] == report.publication.publication_id
+    assert manifest["run_id"] == run_id  # the Dagster run that built it ...
+    assert manifest["publication_id"] != before_id and f"as publication {manifest['publication_id']} to" in out
     assert night.query_published("select count(*) from fct_tickets where ticket_id = 'T1003'") == [(1,)]
+    with DagsterInstance.get() as instance:  # ... stored in the project's instance
+        run = instance.get_run_by_id(run_id)
+        steps = {s.step_key: s for s in instance.get_run_step_stats(run_id)}
+    assert run is not None and run.job_name == "nightly_refresh" and run.tags["support_warehouse/trigger"] == "cli"
+    # publishing starts once the load and the dbt build have ended (checks may still run beside it)
+    assert steps["raw_extracts"].end_time <= steps["dbt_models"].start_time
+    assert steps["dbt_models"].end_time <= steps["published__marts"].start_time
+    assert all(s.status.value == "SUCCESS" for s in steps.values()), steps

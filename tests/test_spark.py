@@ -505,7 +505,7 @@ def test_every_model_is_identical_on_both_engines(engines):
 def test_orchestrated_spark_load_runs_the_loader_once_per_run(tmp_path, monkeypatch):
     """On target spark the first raw asset of a run starts the loader for every entity; the
     others read its report (one JVM start per night, never two JVMs on the Derby metastore)."""
-    from orchestration import spark as spark_steps
+    from support_warehouse.orchestration import spark as spark_steps
 
     monkeypatch.setenv("SW_SPARK_WAREHOUSE_DIR", str(tmp_path / "sw"))
     calls = []

@@ -1,4 +1,5 @@
-"""Dagster resources: where the landing folder and the DuckDB build database are; how dbt runs."""
+"""Dagster resources, all of them: where the landing folder and the DuckDB build database are, the
+run lock, how dbt runs; ``build_resources`` is what the code location binds to their keys."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from dagster import ConfigurableResource
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
 from support_warehouse import config
@@ -97,3 +99,12 @@ class NightlyDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - signature of the overridden method
         return None
+
+
+def build_resources(project: DbtProject, dbt_executable: str) -> dict[str, Any]:
+    """The resources of the code location, by the key the assets and checks ask for."""
+    return {
+        "dbt": NightlyDbtCliResource(project_dir=project, dbt_executable=dbt_executable),
+        "warehouse": WarehouseResource(),
+        "run_lock": RunLockResource(),
+    }

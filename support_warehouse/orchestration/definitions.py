@@ -1,4 +1,4 @@
-"""The one Dagster code location of the Support Warehouse (``dagster dev -m orchestration.definitions``).
+"""The one Dagster code location of the Support Warehouse (``dagster dev -m support_warehouse.orchestration.definitions``).
 
 Assets: ``raw/<entity>`` per landing entity (group raw) -> the dbt project (groups staging,
 intermediate, marts, audit, reference), each dbt test an asset check; checks ``loads_cleanly`` and
@@ -8,6 +8,6 @@ intermediate, marts, audit, reference), each dbt test an asset check; checks ``l
 
 from __future__ import annotations
 
-from orchestration.factory import build_defs
+from support_warehouse.orchestration.factory import build_defs
 
 defs = build_defs()

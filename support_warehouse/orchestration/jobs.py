@@ -6,7 +6,7 @@ raw assets share one step (``raw_extracts``), inside which entities load side by
 of that one process.
 Step retries come from the assets' RetryPolicy; run retries (a crashed run process) from the tags
 below, honoured by the Dagster daemon when ``run_retries`` is enabled in dagster.yaml (see
-orchestration/instance.py). Failures of an asset or check are not retried as a whole run
+support_warehouse/orchestration/instance.py). Failures of an asset or check are not retried as a whole run
 (``retry_on_asset_or_op_failure: false``): the step retry policies already handled what was transient.
 """
 

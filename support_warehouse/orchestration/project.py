@@ -3,7 +3,7 @@
 ``@dbt_assets`` reads ``manifest.json`` when the definitions are imported, so the manifest must exist
 first. ``prepare_manifest()`` runs ``dbt parse`` (no database access, so no DuckDB lock) when the
 manifest is missing or older than any file of the dbt project, or was parsed for another target.
-The CLI calls it before running the job or the UI; ``orchestration.definitions`` calls it when the
+The CLI calls it before running the job or the UI; ``support_warehouse.orchestration.definitions`` calls it when the
 manifest is missing, and ``DbtProject.prepare_if_dev()`` re-parses on every reload under
 ``dagster dev``.
 

@@ -1,15 +1,15 @@
-"""Builds the Definitions of the code location (see orchestration/definitions.py)."""
+"""Builds the Definitions of the code location (see support_warehouse/orchestration/definitions.py)."""
 
 from __future__ import annotations
 
 from dagster import AssetSpec, Definitions, in_process_executor
 from dagster_dbt.dbt_project import using_dagster_dev
 
-from orchestration.checks import build_freshness_check, build_rejects_check
-from orchestration.dbt import build_dbt_assets, dbt_translator
-from orchestration.jobs import nightly_refresh
-from orchestration.publish_assets import build_publish_asset  # issue 7: publishing, last asset
-from orchestration.project import (
+from support_warehouse.orchestration.checks import build_freshness_check, build_rejects_check
+from support_warehouse.orchestration.dbt import build_dbt_assets, dbt_translator
+from support_warehouse.orchestration.jobs import nightly_refresh
+from support_warehouse.orchestration.publish_assets import build_publish_asset  # issue 7: publishing, last asset
+from support_warehouse.orchestration.project import (
     build_dbt_project,
     dbt_executable,
     ensure_dbt_on_path,
@@ -17,10 +17,10 @@ from orchestration.project import (
     mark_manifest_target,
     prepare_manifest,
 )
-from orchestration.raw import LOADER_TABLES, RAW_ASSETS, RAW_GROUP, loader_table_key, raw_asset_key
-from orchestration.resources import NightlyDbtCliResource, RunLockResource, WarehouseResource
-from orchestration.schedules import build_schedule
-from orchestration.sensors import build_sensor
+from support_warehouse.orchestration.raw import LOADER_TABLES, RAW_ASSETS, RAW_GROUP, loader_table_key, raw_asset_key
+from support_warehouse.orchestration.resources import build_resources
+from support_warehouse.orchestration.schedules import build_schedule
+from support_warehouse.orchestration.sensors import build_sensor
 from support_warehouse.config import disable_transparent_huge_pages
 from support_warehouse.contract import LANDING_TABLES
 
@@ -61,11 +61,7 @@ def build_defs(target: str | None = None) -> Definitions:
         jobs=[nightly_refresh],
         schedules=[build_schedule()],
         sensors=[build_sensor()],
-        resources={
-            "dbt": NightlyDbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
-            "warehouse": WarehouseResource(),
-            "run_lock": RunLockResource(),
-        },
+        resources=build_resources(project, dbt_executable()),
         executor=in_process_executor,
     )
 

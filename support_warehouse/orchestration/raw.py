@@ -45,9 +45,9 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration import spark
-from orchestration.pending import LOADED_TAG_PREFIX
-from orchestration.resources import RunLockResource, WarehouseResource
+from support_warehouse.orchestration import spark
+from support_warehouse.orchestration.pending import LOADED_TAG_PREFIX
+from support_warehouse.orchestration.resources import RunLockResource, WarehouseResource
 from support_warehouse.contract import CONNECTOR_TABLES, LANDING_TABLES, Entity
 
 RAW_GROUP = "raw"
@@ -180,7 +180,7 @@ _NOT_LOADED: dict[str, Any] = {"result": None, "error": None, "reasons": [], "to
 
 
 def _load_on_spark(landing: Path, entity: str, load_id: str) -> dict[str, Any]:
-    # Spark's readers in a process of their own (orchestration/spark.py); same report.
+    # Spark's readers in a process of their own (support_warehouse/orchestration/spark.py); same report.
     result = spark.load_entity(landing, entity, load_id)
     return {
         "result": result,

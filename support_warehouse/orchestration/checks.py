@@ -24,8 +24,8 @@ from dagster import (
     multi_asset_check,
 )
 
-from orchestration.raw import RAW_RETRY_POLICY, raw_asset_key, summarise_reasons
-from orchestration.resources import WarehouseResource
+from support_warehouse.orchestration.raw import RAW_RETRY_POLICY, raw_asset_key, summarise_reasons
+from support_warehouse.orchestration.resources import WarehouseResource
 from support_warehouse.contract import ENTITIES, LANDING_TABLES
 
 REJECTS_CHECK = "no_rejected_rows"
@@ -44,8 +44,9 @@ def _quote(ident: str) -> str:
 
 
 def _rejects(con: Any, relation: str | None, run_id: str) -> dict[str, dict[str, Any]]:
-    """entity -> {"total", "new", "reasons": [(stage, reason, count)]}."""
-    out: dict[str, dict[str, Any]] = {e: {"total": 0, "new": 0, "reasons": []} for e in LANDING_TABLES}
+    """entity -> {"total", "new", "new_staging", "reasons": [(stage, reason, count)]}; new_staging:
+    the new ones rejected by staging or reference rules (the reader's own are counted by the load)."""
+    out: dict[str, dict[str, Any]] = {e: {"total": 0, "new": 0, "new_staging": 0, "reasons": []} for e in LANDING_TABLES}
     if con is None:
         return out
     import duckdb
@@ -74,9 +75,11 @@ def _rejects(con: Any, relation: str | None, run_id: str) -> dict[str, dict[str,
         except duckdb.CatalogException:  # audit model or loader tables not built yet
             continue
     for entity, stage, reason, n, n_new in rows:
-        bucket = out.setdefault(str(entity), {"total": 0, "new": 0, "reasons": []})
+        bucket = out.setdefault(str(entity), {"total": 0, "new": 0, "new_staging": 0, "reasons": []})
         bucket["total"] += int(n)
         bucket["new"] += int(n_new or 0)
+        if stage != "load":
+            bucket["new_staging"] += int(n_new or 0)
         bucket["reasons"].append((str(stage), str(reason), int(n)))
     return out
 
@@ -115,11 +118,12 @@ def build_rejects_check(manifest: Mapping[str, Any], dbt_asset_key_for_model) ->
             counts = _rejects(con, relation, context.run.run_id)
         for check_key in context.selected_asset_check_keys:
             entity = check_key.asset_key.path[-1]
-            c = counts.get(entity, {"total": 0, "new": 0, "reasons": []})
+            c = counts.get(entity, {"total": 0, "new": 0, "new_staging": 0, "reasons": []})
             reasons = c["reasons"]
             metadata: dict[str, Any] = {
                 "rejected_rows": c["total"],
                 "rejected_rows_from_this_run": c["new"],
+                "staging_rejects_from_this_run": c["new_staging"],
                 "source": source,
             }
             if reasons:

@@ -4,10 +4,10 @@ It depends on every dbt asset of the marts and audit groups, so it runs after th
 Dagster skips it when a raw load, a model or an error-level (blocking) dbt test failed upstream.
 Before publishing it checks again, from what this run left behind, that the night is clean:
 
-* no raw load of this run failed (``raw._loaded_files`` rows with ``status = 'failed'`` and this
-  run's ``load_id``: a missing required column or an unreadable file);
+* no entity's load failed in this run (an ERROR ``loads_cleanly`` evaluation of the raw step; a
+  quarantined file is a warning and publishes);
 * this run's dbt ``run_results.json`` (``<target>/dagster_runs/<run id>/``, written by
-  orchestration.dbt; a retried run looks at its parent and root runs) shows no error, failure or
+  support_warehouse.orchestration.dbt; a retried run looks at its parent and root runs) shows no error, failure or
   skipped node.
 
 Then ``support_warehouse.publish.publish`` swaps ``$SW_PUBLISH_DIR/marts.duckdb`` and
@@ -20,9 +20,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
+    DagsterEventType,
+    DagsterInstance,
     Failure,
     MaterializeResult,
     MetadataValue,
@@ -30,8 +34,9 @@ from dagster import (
 )
 from dagster_dbt import DbtProject
 
-from orchestration.alerts import alerts_check_result, alerts_check_spec, read_alerts
-from orchestration.resources import RunLockResource, WarehouseResource
+from support_warehouse.orchestration.alerts import alerts_check_result, alerts_check_spec, read_alerts
+from support_warehouse.orchestration.raw import LOAD_CHECK
+from support_warehouse.orchestration.resources import RunLockResource, WarehouseResource
 from support_warehouse import config
 
 PUBLISHED_GROUP = "published"
@@ -54,25 +59,25 @@ def _run_results(project: DbtProject, run_ids: Iterable[str | None]) -> Path | N
     return None
 
 
-def _failed_loads(build_db: Path, run_ids: list[str]) -> list[str]:
-    import duckdb
-
-    con = duckdb.connect(str(build_db), read_only=True)
-    try:
-        rows = con.execute(
-            f"""
-            select file_path, coalesce(message, 'load failed')
-            from raw._loaded_files
-            where status = 'failed' and load_id in ({', '.join('?' for _ in run_ids)})
-            order by file_path
-            """,
-            run_ids,
-        ).fetchall()
-    except duckdb.CatalogException:
-        rows = []
-    finally:
-        con.close()
-    return [f"{path}: {message}" for path, message in rows]
+def _failed_loads(instance: DagsterInstance, run_ids: list[str]) -> list[str]:
+    """Why an entity's load failed in this night, per entity, from the latest ``loads_cleanly``
+    evaluation of the run (then its parent and root runs, for a re-execution). A failed load leaves
+    no row in raw._loaded_files (its transaction rolls back; the loader records loaded, empty and
+    quarantined files only): the raw step's ERROR evaluation is its record."""
+    latest: dict[AssetKey, AssetCheckEvaluation] = {}
+    for run_id in run_ids:  # the current run first: its evaluations win
+        found: dict[AssetKey, AssetCheckEvaluation] = {}
+        for record in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
+            evaluation = record.asset_check_evaluation
+            if evaluation is not None and evaluation.check_name == LOAD_CHECK:
+                found[evaluation.asset_key] = evaluation  # later events of the run replace earlier ones
+        for key, evaluation in found.items():
+            latest.setdefault(key, evaluation)
+    return [
+        e.description or f"{key.to_user_string()}: load failed"
+        for key, e in sorted(latest.items(), key=lambda kv: kv[0].to_user_string())
+        if not e.passed and e.severity == AssetCheckSeverity.ERROR
+    ]
 
 
 def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> AssetsDefinition:
@@ -98,7 +103,7 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
         run = context.dagster_run
         run_ids = [run.run_id, run.parent_run_id, run.root_run_id]
         build_db = warehouse.warehouse()
-        failed = _failed_loads(build_db, [r for r in run_ids if r])
+        failed = _failed_loads(context.instance, list(dict.fromkeys(r for r in run_ids if r)))
         if failed:
             raise Failure(
                 description="not publishing: raw loads failed in this night: " + "; ".join(failed[:10]),

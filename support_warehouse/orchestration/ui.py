@@ -1,7 +1,7 @@
 """``support-warehouse ui``: the Dagster UI (``dagster dev``) on this project, no setup needed.
 
 Prepares the dbt manifest, creates the instance folder (DAGSTER_HOME, default data/dagster, with a
-dagster.yaml) and runs ``dagster dev -m orchestration.definitions`` from the repository root with
+dagster.yaml) and runs ``dagster dev -m support_warehouse.orchestration.definitions`` from the repository root with
 the venv's bin folder first on PATH (so ``dbt`` resolves without an activated venv). The UI shows
 the asset graph (raw -> staging -> ... -> marts -> published), checks, runs of the CLI (same
 instance), the schedule and the sensor; the daemon started by ``dagster dev`` runs them.
@@ -15,11 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.instance import ensure_dagster_home
-from orchestration.project import build_dbt_project, prepare_manifest
+from support_warehouse.orchestration.instance import ensure_dagster_home
+from support_warehouse.orchestration.project import build_dbt_project, prepare_manifest
 from support_warehouse import config
 
-CODE_LOCATION_MODULE = "orchestration.definitions"
+CODE_LOCATION_MODULE = "support_warehouse.orchestration.definitions"
 
 
 def ui_env() -> dict[str, str]:

@@ -22,10 +22,10 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, Backoff, Config, Failure, Jitter, MetadataValue, RetryPolicy
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration import spark
-from orchestration.project import manifest_stale_reason
-from orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
-from orchestration.resources import RunLockResource
+from support_warehouse.orchestration import spark
+from support_warehouse.orchestration.project import manifest_stale_reason
+from support_warehouse.orchestration.raw import LOADER_TABLES, loader_table_key, raw_asset_key
+from support_warehouse.orchestration.resources import RunLockResource
 from support_warehouse import config as sw_config
 from support_warehouse.contract import LANDING_TABLES
 from support_warehouse.load import permanent_error

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, schedule
 
-from orchestration.jobs import nightly_refresh
-from orchestration.pending import TRIGGER_TAG, find_pending, pending_tags
-from orchestration.resources import WarehouseResource
+from support_warehouse.orchestration.jobs import nightly_refresh
+from support_warehouse.orchestration.pending import TRIGGER_TAG, find_pending, pending_tags
+from support_warehouse.orchestration.resources import WarehouseResource
 
 NIGHTLY_CRON = "0 2 * * *"
 SCHEDULE_NAME = "nightly_refresh_schedule"

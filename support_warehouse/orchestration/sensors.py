@@ -12,9 +12,9 @@ import json
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
-from orchestration.jobs import nightly_refresh
-from orchestration.pending import TRIGGER_TAG, find_pending, fingerprints, pending_tags, run_key_for
-from orchestration.resources import WarehouseResource
+from support_warehouse.orchestration.jobs import nightly_refresh
+from support_warehouse.orchestration.pending import TRIGGER_TAG, find_pending, fingerprints, pending_tags, run_key_for
+from support_warehouse.orchestration.resources import WarehouseResource
 
 SENSOR_NAME = "new_landing_files"
 
