@@ -39,7 +39,7 @@ contract is quarantined with the DuckDB loader's message and the others are read
 warehouse dir and Derby metastore as dbt-spark's ``session`` method), so tables loaded here are
 the sources dbt reads. The embedded Derby metastore admits one JVM at a time: either load and run
 dbt in one process (``build_spark``; ``python -m support_warehouse.load_spark --landing DIR -- build``),
-or, as the Dagster job does (orchestration/spark.py), run the loader (``--load-only``) and the
+or, as the Dagster job does (support_warehouse/orchestration/spark.py), run the loader (``--load-only``) and the
 export for publishing (``--export-build``) as processes of their own that exit before the next
 step starts.
 """

@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Where settings are read: Python, dbt profile and project, macros and models, the Makefile
-# (orchestration/ while it is a top-level package; it moves into support_warehouse/).
-CODE = ("support_warehouse", "orchestration", "bench", "macros", "models", "profiles.yml", "dbt_project.yml", "Makefile")
+# Where settings are read: Python, dbt profile and project, macros and models, the Makefile.
+CODE = ("support_warehouse", "bench", "macros", "models", "profiles.yml", "dbt_project.yml", "Makefile")
 SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".toml", ""}
 VAR = re.compile(r"\bSW_[A-Z][A-Z0-9_]*")
 
