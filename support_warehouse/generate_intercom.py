@@ -13,10 +13,11 @@ untypeable timestamp).
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .generate_zendesk import _ts, _write
+from .generate_connector import ConnectorExtract
+from .generate_connector import fivetran_ts as _ts
 
 TEAMS = ((7001, "Support"), (7002, "Billing"), (7003, "Technical"))
 SOURCES = (("conversation", "customer_initiated"), ("conversation", "customer_initiated"),
@@ -41,23 +42,20 @@ def generate_intercom(
     bad_rows: bool = True,
 ) -> dict[str, int]:
     rng = random.Random(seed)
-    out_dir = Path(out_dir)
-    start = datetime.combine(end_date - timedelta(days=days - 1), time(), tzinfo=UTC).replace(tzinfo=None)
-    extract_at = datetime.combine(end_date + timedelta(days=1), time(3)).replace(tzinfo=None)
-    synced = _ts(extract_at)
+    extract = ConnectorExtract.ending("intercom", out_dir, end_date, days)
+    start, live = extract.start, extract.sync_columns()
 
-    teams = [{"id": tid, "name": name, "_fivetran_synced": synced, "_fivetran_deleted": "false"} for tid, name in TEAMS]
+    teams = [{"id": tid, "name": name, **live} for tid, name in TEAMS]
     admins, team_admins = [], []
     for i in range(8):
         aid = 5000 + i
         admins.append({"id": aid, "name": f"Admin {i}", "email": f"admin{i}@example.com", "job_title": "Support",
-                       "_fivetran_synced": synced, "_fivetran_deleted": "false"})
-        team_admins.append({"team_id": TEAMS[i % 3][0], "admin_id": aid, "_fivetran_synced": synced,
-                            "_fivetran_deleted": "false"})
+                       **live})
+        team_admins.append({"team_id": TEAMS[i % 3][0], "admin_id": aid, **live})
     # one admin in two teams, one who left (deleted)
-    team_admins.append({"team_id": TEAMS[2][0], "admin_id": 5001, "_fivetran_synced": synced, "_fivetran_deleted": "false"})
+    team_admins.append({"team_id": TEAMS[2][0], "admin_id": 5001, **live})
     admins.append({"id": 5099, "name": "Former admin", "email": "former@example.com", "job_title": "",
-                   "_fivetran_synced": synced, "_fivetran_deleted": "true"})
+                   **extract.sync_columns(deleted=True)})
     agent_ids = [a["id"] for a in admins[:8]]
 
     contacts, contact_ids = [], []
@@ -67,7 +65,7 @@ def generate_intercom(
         created = start - timedelta(days=rng.randint(1, 300))
         row = {"id": cid, "role": "lead" if i % 5 == 0 else "user", "name": f"Contact {i}",
                "email": f"contact{i}@example.org", "created_at": _ts(created), "updated_at": _ts(created),
-               "_fivetran_synced": synced, "_fivetran_deleted": "false"}
+               **live}
         contacts.append(row)
         if i % 5 == 0:  # a lead that signed up: a newer version of the contact
             contacts.append({**row, "role": "user", "updated_at": _ts(created + timedelta(days=1))})
@@ -82,11 +80,11 @@ def generate_intercom(
         part_id += 1
         row = {"id": part_id, "conversation_id": cid, "part_type": part_type, "author_id": author,
                "author_type": author_type, "body": body, "assigned_to_id": assigned_to, "created_at": _ts(at),
-               "updated_at": _ts(at), "_fivetran_synced": synced, "_fivetran_deleted": "false"}
+               "updated_at": _ts(at), **live}
         parts.append(row)
         return row
 
-    span = (extract_at - timedelta(hours=6) - start).total_seconds()
+    span = extract.span_seconds
     for n in range(conversations):
         cid = 2_000_000 + n
         created = start + timedelta(seconds=rng.uniform(0, span))
@@ -144,8 +142,7 @@ def generate_intercom(
         first = {"id": cid, "created_at": _ts(created), "updated_at": _ts(created), "state": "open",
                  "source_type": source_type, "source_delivered_as": delivered_as, "source_author_id": contact,
                  "source_author_type": "user", "assignee_id": None, "assignee_type": None,
-                 "conversation_rating_value": None, "read": "true", "_fivetran_synced": synced,
-                 "_fivetran_deleted": "false"}
+                 "conversation_rating_value": None, "read": "true", **live}
         history.append(first)
         if now > created:  # the conversation as last updated: a second version
             history.append({**first, "updated_at": _ts(now), "state": state, "assignee_id": admin,
@@ -156,17 +153,16 @@ def generate_intercom(
         history.append({"id": 2_999_001, "created_at": _ts(at), "updated_at": _ts(at), "state": "escalated",
                         "source_type": "conversation", "source_delivered_as": "customer_initiated",
                         "source_author_id": contact_ids[0], "source_author_type": "user",
-                        "_fivetran_synced": synced, "_fivetran_deleted": "false"})
+                        **live})
         part(424242, "comment", contact_ids[0], "user", start + timedelta(days=2), "<p>?</p>")  # no such conversation
         part(2_000_000, "comment", contact_ids[0], "user", start, "<p>?</p>")["created_at"] = "yesterday-ish"
 
-    _write(out_dir, "team", ["id", "name", "_fivetran_synced", "_fivetran_deleted"], teams, "intercom")
-    _write(out_dir, "team_admin", ["team_id", "admin_id", "_fivetran_synced", "_fivetran_deleted"], team_admins, "intercom")
-    _write(out_dir, "admin", ["id", "name", "email", "job_title", "_fivetran_synced", "_fivetran_deleted"], admins,
-           "intercom")
-    _write(out_dir, "contact_history", ["id", "role", "name", "email", "created_at", "updated_at",
-                                        "_fivetran_synced", "_fivetran_deleted"], contacts, "intercom")
-    _write(out_dir, "conversation_history", CONVERSATION_COLUMNS, history, "intercom")
-    _write(out_dir, "conversation_part_history", PART_COLUMNS, parts, "intercom")
+    extract.write("team", ["id", "name", "_fivetran_synced", "_fivetran_deleted"], teams)
+    extract.write("team_admin", ["team_id", "admin_id", "_fivetran_synced", "_fivetran_deleted"], team_admins)
+    extract.write("admin", ["id", "name", "email", "job_title", "_fivetran_synced", "_fivetran_deleted"], admins)
+    extract.write("contact_history", ["id", "role", "name", "email", "created_at", "updated_at",
+                                      "_fivetran_synced", "_fivetran_deleted"], contacts)
+    extract.write("conversation_history", CONVERSATION_COLUMNS, history)
+    extract.write("conversation_part_history", PART_COLUMNS, parts)
     return {"conversation_history": len(history), "conversation_part_history": len(parts), "admin": len(admins),
             "team": len(teams), "team_admin": len(team_admins), "contact_history": len(contacts)}

@@ -10,10 +10,13 @@ untypeable timestamp).
 
 from __future__ import annotations
 
-import csv
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from .generate_connector import ConnectorExtract
+from .generate_connector import fivetran_ts as _ts
+from .generate_connector import parse_fivetran_ts as _parse
 
 AGENT_ZONES = ("Eastern Time (US & Canada)", "Pacific Time (US & Canada)", "London", "Berlin", "Sydney")
 GROUPS = ((360001, "Support"), (360002, "Billing"), (360003, "Technical"))
@@ -30,25 +33,6 @@ PRIORITIES = ("low", "normal", "normal", "high", "urgent", "")
 TYPES = ("question", "incident", "problem", "task", "")
 
 
-def _ts(value: datetime) -> str:
-    # Fivetran lands UTC timestamps without an offset.
-    return value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _parse(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
-
-
-def _write(out: Path, table: str, columns: list[str], rows: list[dict], system: str = "zendesk") -> None:
-    folder = out / system / table
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
-
-
 def generate_zendesk(
     out_dir: Path,
     tickets: int = 400,
@@ -58,13 +42,11 @@ def generate_zendesk(
     bad_rows: bool = True,
 ) -> dict[str, int]:
     rng = random.Random(seed)
-    out_dir = Path(out_dir)
-    start = datetime.combine(end_date - timedelta(days=days - 1), time(), tzinfo=UTC).replace(tzinfo=None)
-    extract_at = datetime.combine(end_date + timedelta(days=1), time(3)).replace(tzinfo=None)
-    synced = _ts(extract_at)
+    extract = ConnectorExtract.ending("zendesk", out_dir, end_date, days)
+    start, extract_at, synced, live = extract.start, extract.extract_at, extract.synced, extract.sync_columns()
 
-    groups = [{"id": gid, "name": name, "_fivetran_synced": synced, "_fivetran_deleted": "false"} for gid, name in GROUPS]
-    groups.append({"id": 360009, "name": "Retired", "_fivetran_synced": synced, "_fivetran_deleted": "true"})
+    groups = [{"id": gid, "name": name, **live} for gid, name in GROUPS]
+    groups.append({"id": 360009, "name": "Retired", **extract.sync_columns(deleted=True)})
     users: list[dict] = []
     agents = []
     for i in range(10):
@@ -74,7 +56,7 @@ def generate_zendesk(
             "id": uid, "name": f"Agent {i}", "email": f"agent{i}@example.com",
             "role": "admin" if i == 0 else "agent", "time_zone": AGENT_ZONES[i % len(AGENT_ZONES)],
             "created_at": _ts(start - timedelta(days=400)), "default_group_id": GROUPS[i % len(GROUPS)][0],
-            "active": "true", "_fivetran_synced": synced, "_fivetran_deleted": "false",
+            "active": "true", **live,
         })
     customers = []
     for i in range(max(20, tickets // 3)):
@@ -83,7 +65,7 @@ def generate_zendesk(
         users.append({
             "id": uid, "name": f"Customer {i}", "email": f"customer{i}@example.org", "role": "end-user",
             "time_zone": "London", "created_at": _ts(start - timedelta(days=rng.randint(1, 300))),
-            "default_group_id": None, "active": "true", "_fivetran_synced": synced, "_fivetran_deleted": "false",
+            "default_group_id": None, "active": "true", **live,
         })
 
     ticket_rows: list[dict] = []
@@ -96,14 +78,14 @@ def generate_zendesk(
         comment_id += 1
         comments.append({
             "id": comment_id, "ticket_id": ticket_id, "user_id": user_id, "public": str(public).lower(),
-            "created": _ts(at), "body": "...", "_fivetran_synced": synced, "_fivetran_deleted": "false",
+            "created": _ts(at), "body": "...", **live,
         })
 
     def status(ticket_id: int, value: str, at: datetime) -> None:
         history.append({"ticket_id": ticket_id, "field_name": "status", "updated": _ts(at), "value": value,
                         "user_id": None, "_fivetran_synced": synced})
 
-    span = (extract_at - timedelta(hours=6) - start).total_seconds()
+    span = extract.span_seconds
     for n in range(tickets):
         tid = 100 + n
         created = start + timedelta(seconds=rng.uniform(0, span))
@@ -156,7 +138,7 @@ def generate_zendesk(
             "status": final_status, "priority": rng.choice(PRIORITIES), "type": rng.choice(TYPES),
             "via_channel": rng.choice(CHANNELS), "requester_id": requester, "submitter_id": requester,
             "assignee_id": assignee, "group_id": group_id, "subject": f"Ticket {tid}",
-            "_fivetran_synced": synced, "_fivetran_deleted": "false",
+            **live,
         })
 
     # CSAT: solved tickets are offered a survey; some answer good or bad, some never answer
@@ -170,7 +152,7 @@ def generate_zendesk(
         ratings.append({"id": 800_000 + t["id"], "ticket_id": t["id"], "score": score,
                         "requester_id": t["requester_id"], "assignee_id": t["assignee_id"],
                         "created_at": _ts(offered), "updated_at": _ts(min(answered, extract_at)),
-                        "_fivetran_synced": synced, "_fivetran_deleted": "false"})
+                        **live})
 
     schedule_rows = []
     for sid, (name, zone, intervals) in SCHEDULES.items():
@@ -179,11 +161,11 @@ def generate_zendesk(
                 schedule_rows.append({
                     "id": sid, "name": name, "time_zone": zone, "start_time": day * 1440 + begin,
                     "end_time": day * 1440 + end, "created_at": _ts(start - timedelta(days=500)),
-                    "_fivetran_synced": synced, "_fivetran_deleted": "false",
+                    **live,
                 })
     holiday_rows = [{
         "id": HOLIDAY[0], "schedule_id": HOLIDAY[1], "name": HOLIDAY[2], "start_date": HOLIDAY[3].isoformat(),
-        "end_date": HOLIDAY[4].isoformat(), "_fivetran_synced": synced, "_fivetran_deleted": "false",
+        "end_date": HOLIDAY[4].isoformat(), **live,
     }]
     ticket_schedules = [{
         "ticket_id": t["id"], "schedule_id": GROUP_SCHEDULE.get(t["group_id"], 500001),
@@ -194,30 +176,29 @@ def generate_zendesk(
         bad = {"id": 99001, "created_at": _ts(start + timedelta(days=1)), "updated_at": _ts(start + timedelta(days=1)),
                "status": "escalated", "priority": "high", "type": "incident", "via_channel": "web",
                "requester_id": customers[0], "assignee_id": agents[0], "group_id": GROUPS[0][0],
-               "_fivetran_synced": synced, "_fivetran_deleted": "false"}
+               **live}
         ticket_rows.append(bad)
         comment(424242, customers[0], start + timedelta(days=2))  # comment on a ticket that does not exist
         comment(100, customers[0], start)
         comments[-1]["created"] = "yesterday-ish"  # untypeable timestamp
 
-    _write(out_dir, "schedule", ["id", "name", "time_zone", "start_time", "end_time", "created_at",
-                                 "_fivetran_synced", "_fivetran_deleted"], schedule_rows)
-    _write(out_dir, "schedule_holiday", ["id", "schedule_id", "name", "start_date", "end_date",
-                                         "_fivetran_synced", "_fivetran_deleted"], holiday_rows)
-    _write(out_dir, "ticket_schedule", ["ticket_id", "schedule_id", "created_at", "_fivetran_synced"],
-           ticket_schedules)
-    _write(out_dir, "group", ["id", "name", "url", "_fivetran_synced", "_fivetran_deleted"], groups)
-    _write(out_dir, "user", ["id", "name", "email", "role", "time_zone", "created_at", "default_group_id",
-                             "active", "_fivetran_synced", "_fivetran_deleted"], users)
-    _write(out_dir, "ticket", ["id", "created_at", "updated_at", "status", "priority", "type", "via_channel",
-                               "requester_id", "submitter_id", "assignee_id", "group_id", "subject",
-                               "_fivetran_synced", "_fivetran_deleted"], ticket_rows)
-    _write(out_dir, "ticket_comment", ["id", "ticket_id", "user_id", "public", "created", "body",
-                                       "_fivetran_synced", "_fivetran_deleted"], comments)
-    _write(out_dir, "satisfaction_rating", ["id", "ticket_id", "score", "requester_id", "assignee_id", "created_at",
-                                            "updated_at", "_fivetran_synced", "_fivetran_deleted"], ratings)
-    _write(out_dir, "ticket_field_history", ["ticket_id", "field_name", "updated", "value", "user_id",
-                                             "_fivetran_synced"], history)
+    extract.write("schedule", ["id", "name", "time_zone", "start_time", "end_time", "created_at",
+                               "_fivetran_synced", "_fivetran_deleted"], schedule_rows)
+    extract.write("schedule_holiday", ["id", "schedule_id", "name", "start_date", "end_date",
+                                       "_fivetran_synced", "_fivetran_deleted"], holiday_rows)
+    extract.write("ticket_schedule", ["ticket_id", "schedule_id", "created_at", "_fivetran_synced"], ticket_schedules)
+    extract.write("group", ["id", "name", "url", "_fivetran_synced", "_fivetran_deleted"], groups)
+    extract.write("user", ["id", "name", "email", "role", "time_zone", "created_at", "default_group_id",
+                           "active", "_fivetran_synced", "_fivetran_deleted"], users)
+    extract.write("ticket", ["id", "created_at", "updated_at", "status", "priority", "type", "via_channel",
+                             "requester_id", "submitter_id", "assignee_id", "group_id", "subject",
+                             "_fivetran_synced", "_fivetran_deleted"], ticket_rows)
+    extract.write("ticket_comment", ["id", "ticket_id", "user_id", "public", "created", "body",
+                                     "_fivetran_synced", "_fivetran_deleted"], comments)
+    extract.write("satisfaction_rating", ["id", "ticket_id", "score", "requester_id", "assignee_id", "created_at",
+                                          "updated_at", "_fivetran_synced", "_fivetran_deleted"], ratings)
+    extract.write("ticket_field_history", ["ticket_id", "field_name", "updated", "value", "user_id",
+                                           "_fivetran_synced"], history)
     return {"schedule": len(schedule_rows), "schedule_holiday": len(holiday_rows),
             "ticket_schedule": len(ticket_schedules), "ticket": len(ticket_rows), "ticket_comment": len(comments), "ticket_field_history": len(history),
             "user": len(users), "group": len(groups), "satisfaction_rating": len(ratings)}

@@ -146,6 +146,18 @@ SmallBuildDbt = Callable[[list[str]], Any]
 
 
 @pytest.fixture(scope="session")
+def small_scorecard(small_build: dict[str, Any]) -> Any:
+    """``small_build``'s ``marts.kpi_scorecard`` as a pandas DataFrame, read once per session."""
+    from support_warehouse import config
+
+    con = config.connect_build(small_build["warehouse"], read_only=True)
+    try:
+        return con.execute("select * from marts.kpi_scorecard").df()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
 def demo_publication(small_build: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``small_build``'s marts (alerts included) published once per session into a throw-away publish
     folder: what the dashboard tests read. Publishing only reads the build database."""

@@ -381,3 +381,31 @@ def test_a_rerun_replaces_earlier_files_and_bad_arguments_are_refused(tmp_path):
     for bad in (dict(nights=30), dict(bad_rows_share=-0.1), dict(tickets=0)):
         with pytest.raises(ValueError):
             generate(tmp_path, **{"tickets": 200, "days": 30, **bad})
+
+
+# The connector generators' output for one small call, as it was before they shared
+# support_warehouse/generate_connector.py: a digest over every file's path and bytes.
+CONNECTOR_DIGESTS = {
+    "zendesk": "06d57239e5097b2ac4a402ff99870292c2dbc0b52b804be67d2473a9ae50f613",
+    "intercom": "3ee66168d5a76289583df2ec5be8c36e99414a131ce74c8845bebc780cec4622",
+}
+
+
+@pytest.mark.parametrize("system", sorted(CONNECTOR_DIGESTS))
+def test_connector_generators_give_the_same_bytes_for_a_seed(system: str, tmp_path: Path) -> None:
+    from support_warehouse.generate_intercom import generate_intercom
+    from support_warehouse.generate_zendesk import generate_zendesk
+
+    def write(out: Path, seed: int) -> str:
+        if system == "zendesk":
+            generate_zendesk(out, tickets=40, days=20, seed=seed, end_date=date(2026, 3, 1), bad_rows=False)
+        else:
+            generate_intercom(out, conversations=40, days=20, seed=seed, end_date=date(2026, 3, 1), bad_rows=False)
+        files = _digest(out)
+        assert files and all(name.startswith(f"{system}/") for name in files)
+        return hashlib.sha256("".join(f"{name}{digest}" for name, digest in files.items()).encode()).hexdigest()
+
+    first = write(tmp_path / "a", seed=7)
+    assert write(tmp_path / "b", seed=7) == first
+    assert write(tmp_path / "c", seed=8) != first
+    assert first == CONNECTOR_DIGESTS[system]

@@ -7,17 +7,15 @@ conversation metrics, recomputed here in Python from the same CSV files
 
 from __future__ import annotations
 
-import csv
-import math
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from connector_night import agreement_shares, fivetran_ts, landed_rows, monthly_scorecard, rejected_rows
 from connector_night import query as _query
-from connector_night import run_night
-from support_warehouse import config
+from connector_night import run_connector_night, sources_and_registry
 from support_warehouse.contract import CONNECTOR_TABLES, known_landing_folders
 from support_warehouse.generate_intercom import generate_intercom
 
@@ -27,16 +25,12 @@ AGREEMENT = 0.99
 
 @pytest.fixture(scope="module")
 def night(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    def write(landing: Path) -> None:
-        generate_intercom(landing, conversations=300, days=60, seed=23, end_date=END, bad_rows=True)
-        assert sorted(p.name for p in landing.iterdir()) == ["intercom"]
-
-    return run_night(tmp_path_factory, "intercom", write)
+    return run_connector_night(tmp_path_factory, "intercom", lambda landing: generate_intercom(
+        landing, conversations=300, days=60, seed=23, end_date=END, bad_rows=True))
 
 
 def _rows(landing: Path, table: str) -> list[dict[str, str]]:
-    with open(landing / "intercom" / table / f"{table}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return landed_rows(landing, "intercom", table)
 
 
 def _latest(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -51,11 +45,9 @@ def _latest(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
 def test_registry_lists_the_intercom_folder_and_the_sources_read() -> None:
     assert "intercom" in known_landing_folders() and "zendesk" in known_landing_folders()
     assert CONNECTOR_TABLES["intercom__conversation_part_history"].landing_folder == "intercom/conversation_part_history"
-    import yaml
-
-    sources = yaml.safe_load(Path(config.REPO_ROOT, "models/staging/intercom/_intercom__sources.yml").read_text())
-    in_dbt = {t["identifier"]: [c["name"] for c in t["columns"]] for t in sources["sources"][0]["tables"]}
-    read = {n: [*e.required, *e.optional] for n, e in CONNECTOR_TABLES.items() if n.startswith("intercom__")}
+    # every Intercom table the loader registers is read (has required columns), so all are compared
+    assert all(e.required for n, e in CONNECTOR_TABLES.items() if n.startswith("intercom__"))
+    in_dbt, read = sources_and_registry("intercom")
     assert in_dbt == read
 
 
@@ -88,11 +80,7 @@ def test_fct_tickets_and_kpi_scorecard_from_intercom_only(night: dict) -> None:
     created = defaultdict(int)
     for c in latest.values():
         created[c["created_at"][:7]] += 1
-    scorecard = dict(_query(wh, """
-        select strftime(period_start, '%Y-%m'), value from marts.kpi_scorecard
-        where metric_id = 'tickets_created' and period_grain = 'month' and dimension = 'all'
-    """))
-    assert scorecard == {m: float(n) for m, n in created.items()}
+    assert monthly_scorecard(wh, "tickets_created") == {m: float(n) for m, n in created.items()}
     # admins are agents with their team (admin 5001 is in Support... and Technical: the first by name)
     agents = dict(_query(wh, "select agent_id, team from marts.dim_agents where agent_id like 'intercom:%'"))
     assert agents["intercom:5000"] == "Support" and agents["intercom:5001"] == "Billing"
@@ -121,17 +109,11 @@ def test_conversation_ratings_are_csat_on_the_csat_5_scale(night: dict) -> None:
     for k, c in rated.items():
         by_month[rated_at[k][:7]][0] += int(c["conversation_rating_value"]) >= 4
         by_month[rated_at[k][:7]][1] += 1
-    scorecard = dict(_query(wh, """
-        select strftime(period_start, '%Y-%m'), value from marts.kpi_scorecard
-        where metric_id = 'csat_score' and period_grain = 'month' and dimension = 'all'
-    """))
-    assert scorecard == pytest.approx({m: 100.0 * s / n for m, (s, n) in by_month.items()})
+    assert monthly_scorecard(wh, "csat_score") == pytest.approx({m: 100.0 * s / n for m, (s, n) in by_month.items()})
 
 
 def test_bad_connector_rows_are_rejected_with_system_table_key_and_reason(night: dict) -> None:
-    rejected = sorted(_query(night["warehouse"], """
-        select entity, source_file, record_key, reason, rejected_stage, offending_value from audit.rejected_rows
-    """))
+    rejected = rejected_rows(night["warehouse"])
     parts = "intercom/conversation_part_history/conversation_part_history.csv"
     # The reason names the rule (it is published); the raw value stays in offending_value (build only).
     assert rejected == [
@@ -147,10 +129,6 @@ def test_bad_connector_rows_are_rejected_with_system_table_key_and_reason(night:
 # ------------------------------------------------ fivetran/dbt_intercom's definitions, in Python
 
 
-def _ts(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
-
-
 def _minutes(start: datetime | None, end: datetime | None) -> float | None:
     # round(datediff(second) / 60, 2)
     return None if start is None or end is None else round((end - start).total_seconds() / 60, 2)
@@ -162,7 +140,7 @@ def _dbt_intercom_metrics(landing: Path) -> dict[str, dict[str, float | int | No
     parts: dict[str, list[dict]] = defaultdict(list)
     for p in _latest(_rows(landing, "conversation_part_history")).values():
         try:
-            at = _ts(p["created_at"])
+            at = fivetran_ts(p["created_at"])
         except ValueError:
             continue
         parts[p["conversation_id"]].append({**p, "at": at})
@@ -177,7 +155,7 @@ def _dbt_intercom_metrics(landing: Path) -> dict[str, dict[str, float | int | No
         closes = sorted(p["at"] for p in ps if p["part_type"] == "close" and p["author_type"] == "admin")
         first_contact = min(contact_replies, default=None)
         out[cid] = {
-            "time_to_first_response": _minutes(_ts(c["created_at"]), min(admin_responses, default=None)),
+            "time_to_first_response": _minutes(fivetran_ts(c["created_at"]), min(admin_responses, default=None)),
             "time_to_first_close": _minutes(first_contact, closes[0] if closes else None),
             "time_to_last_close": _minutes(first_contact, closes[-1] if closes else None),
             "count_reopens": sum(1 for p in ps if p["part_type"] == "open"),
@@ -185,12 +163,6 @@ def _dbt_intercom_metrics(landing: Path) -> dict[str, dict[str, float | int | No
             "public_admin_replies": len(admin_responses),
         }
     return out
-
-
-def _agrees(ours, theirs, tolerance: float) -> bool:
-    if ours is None or theirs is None or (isinstance(ours, float) and math.isnan(ours)):
-        return (ours is None or (isinstance(ours, float) and math.isnan(ours))) and theirs is None
-    return abs(float(ours) - float(theirs)) <= tolerance
 
 
 def test_per_conversation_metrics_agree_with_dbt_intercom(night: dict) -> None:
@@ -212,10 +184,7 @@ def test_per_conversation_metrics_agree_with_dbt_intercom(night: dict) -> None:
     assert sum(1 for e in expected.values() if e["time_to_first_response"] is None) >= 10
     assert sum(1 for e in expected.values() if e["time_to_last_close"] is None) >= 20
     assert sum(1 for e in expected.values() if e["time_to_first_close"] != e["time_to_last_close"]) >= 10
-    shares = {}
-    for i, (name, tolerance) in enumerate(metrics):
-        agree = sum(_agrees(actual[t][i], expected[t][name], tolerance) for t in expected)
-        shares[name] = agree / len(expected)
+    shares = agreement_shares(actual, expected, metrics)
     assert all(share >= AGREEMENT for share in shares.values()), shares
 
 

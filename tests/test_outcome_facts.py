@@ -14,17 +14,15 @@ Months are UTC calendar months (reporting timezone left at its UTC default).
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
-from support_warehouse import config
-from support_warehouse.contract import ENTITIES
-from support_warehouse.generate import MANIFEST_NAME
+from landing_extracts import good_rows as _extract
+from landing_extracts import month_start as _month
+from landing_extracts import utc as _ts
 
 SERVICE_LEVEL_SECONDS = 60  # dbt var call_service_level_seconds (default)
 
@@ -44,57 +42,19 @@ OUTCOME_MODELS = [
 
 
 @pytest.fixture(scope="module")
-def built(small_build: dict) -> dict:
+def built(small_build: dict, small_scorecard: pd.DataFrame) -> dict:
     """The session's small warehouse (tests/conftest.py: generated, loaded, dbt seed + run)."""
     tested = small_build["dbt"](["test", "--select", *OUTCOME_MODELS, "--indirect-selection", "cautious"])
-    con = config.connect_build(small_build["warehouse"], read_only=True)
-    try:
-        monthly = con.execute(
-            """
-            select metric_id, period_start as month_start, value, numerator, denominator
-            from marts.kpi_scorecard
-            where period_grain = 'month' and dimension = 'all'
-            order by metric_id, month_start
-            """
-        ).df()
-    finally:
-        con.close()
+    sc = small_scorecard
+    monthly = (
+        sc[(sc.period_grain == "month") & (sc.dimension == "all")]
+        .rename(columns={"period_start": "month_start"})
+        .sort_values(["metric_id", "month_start"])
+    )
     return {"landing": small_build["landing"], "monthly": monthly, "tested": tested}
 
 
 # --------------------------------------------------------------------------- independent side
-
-
-def _bad_lines(landing: Path) -> set[tuple[str, int]]:
-    manifest = json.loads((landing / MANIFEST_NAME).read_text())
-    return {(b["file"], int(b["line"])) for b in manifest if b["rule"] != "duplicate_key"}
-
-
-def _file_order(path: Path) -> tuple[int, str]:
-    return (0, "") if path.stem.endswith("_history") else (1, path.name)
-
-
-def _extract(landing: Path, entity: str) -> pd.DataFrame:
-    """Good rows of one entity, latest line per key, as text (empty -> None)."""
-    bad = _bad_lines(landing)
-    frames = []
-    for path in sorted((landing / entity).glob("*.csv"), key=_file_order):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        df["_file"] = f"{entity}/{path.name}"
-        df["_line"] = range(2, len(df) + 2)  # line 1 is the header
-        frames.append(df)
-    df = pd.concat(frames, ignore_index=True)
-    keep = [(f, ln) not in bad for f, ln in zip(df["_file"], df["_line"])]
-    df = df[keep].drop_duplicates(subset=list(ENTITIES[entity].key), keep="last")
-    return df.replace("", None)
-
-
-def _ts(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series, utc=True, format="ISO8601").dt.tz_localize(None)
-
-
-def _month(ts: pd.Series) -> pd.Series:
-    return ts.dt.to_period("M").dt.start_time.dt.date
 
 
 def _rate(flags: pd.DataFrame, by: str, col: str, scale: float = 100.0) -> dict:

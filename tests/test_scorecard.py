@@ -18,23 +18,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
+from landing_extracts import good_rows as _extract
+from landing_extracts import month_start as _month
+from landing_extracts import utc as _ts
 from support_warehouse import config
-from support_warehouse import load
 from support_warehouse.config import REPO_ROOT
-from support_warehouse.contract import ENTITIES
-from support_warehouse.dbt_runner import run_dbt, summarize
-from support_warehouse.generate import MANIFEST_NAME, generate
 from support_warehouse.scorecard import last_complete_month, print_scorecard
 
-END_DATE = date(2026, 10, 31)
 SCORECARD_MODELS = ["kpi_scorecard", "dim_metrics"]
 
 
@@ -47,18 +42,13 @@ def _catalog() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def built(small_build: dict) -> dict:
+def built(small_build: dict, small_scorecard: pd.DataFrame) -> dict:
     """The session's small warehouse (tests/conftest.py: generated, loaded, dbt seed + run)."""
-    warehouse = small_build["warehouse"]
     tested = small_build["dbt"](
         ["test", "--select", *SCORECARD_MODELS, "path:tests/dbt/metrics", "--indirect-selection", "cautious"]
     )
-    con = config.connect_build(warehouse, read_only=True)
-    try:
-        scorecard = con.execute("select * from marts.kpi_scorecard").df()
-    finally:
-        con.close()
-    return {"landing": small_build["landing"], "warehouse": warehouse, "scorecard": scorecard, "tested": tested}
+    return {"landing": small_build["landing"], "warehouse": small_build["warehouse"], "scorecard": small_scorecard,
+            "tested": tested}
 
 
 def _values(scorecard: pd.DataFrame, metric_id: str, grain: str, dimension: str = "all") -> dict:
@@ -70,30 +60,6 @@ def _values(scorecard: pd.DataFrame, metric_id: str, grain: str, dimension: str 
 
 
 # --------------------------------------------------------------------------- independent side
-
-
-def _extract(landing: Path, entity: str) -> pd.DataFrame:
-    """Good rows of one entity, latest line per key, as text (empty -> None)."""
-    manifest = json.loads((landing / MANIFEST_NAME).read_text())
-    bad = {(b["file"], int(b["line"])) for b in manifest if b["rule"] != "duplicate_key"}
-    frames = []
-    for path in sorted((landing / entity).glob("*.csv"), key=lambda p: (not p.stem.endswith("_history"), p.name)):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        df["_file"] = f"{entity}/{path.name}"
-        df["_line"] = range(2, len(df) + 2)  # line 1 is the header
-        frames.append(df)
-    df = pd.concat(frames, ignore_index=True)
-    keep = [(f, ln) not in bad for f, ln in zip(df["_file"], df["_line"])]
-    df = df[keep].drop_duplicates(subset=list(ENTITIES[entity].key), keep="last")
-    return df.replace("", None)
-
-
-def _ts(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series, utc=True, format="ISO8601").dt.tz_localize(None)
-
-
-def _month(ts: pd.Series) -> pd.Series:
-    return ts.dt.to_period("M").dt.start_time.dt.date
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -43,28 +39,18 @@ TICKET_MODELS = [
 TICKET_FOLDERS = ["models/intermediate/tickets", "models/marts/tickets", "models/marts/core"]
 
 
-def _dbt_executable() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else (shutil.which("dbt") or "dbt")
-
-
 def _dbt(args: list[str], warehouse: Path, work: Path) -> None:
-    env = dict(os.environ)
-    env.update(
-        SW_WAREHOUSE_PATH=str(warehouse),
-        SW_DBT_TARGET="duckdb",
-        SW_REPORTING_TZ="UTC",
-        SW_DUCKDB_THREADS="2",
-        SW_DUCKDB_MEMORY_LIMIT="2GB",
-    )
-    cmd = [
-        _dbt_executable(), *args,
-        "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT),
-        "--target", "duckdb",
-        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-    ]
-    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}"
+    """dbt in this process (as small_build runs it): no interpreter and dbt import per call."""
+    from support_warehouse.dbt_runner import run_dbt, summarize
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SW_REPORTING_TZ", "UTC")
+        mp.setenv("SW_DUCKDB_THREADS", "2")
+        mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "2GB")
+        done = summarize(run_dbt(args, "duckdb", warehouse=warehouse, target_path=work / "target",
+                                 log_path=work / "logs"))
+    problems = [n.describe() for n in [*done.node_errors, *done.failing_tests]]
+    assert not done.has_errors, f"dbt {' '.join(args)} failed: {done.exception or problems}"
 
 
 def _build(landing: Path, work: Path, run_data_tests: bool = False) -> Path:

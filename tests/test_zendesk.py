@@ -6,8 +6,6 @@ recomputed here in Python from the same CSV files (docs/sources/zendesk.md lists
 
 from __future__ import annotations
 
-import csv
-import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -15,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from connector_night import agreement_shares, fivetran_ts, landed_rows, monthly_scorecard, rejected_rows
 from connector_night import query as _query
-from connector_night import run_night
-from support_warehouse import config
+from connector_night import run_connector_night, sources_and_registry
 from support_warehouse.contract import CONNECTOR_TABLES, known_landing_folders
 from support_warehouse.generate_zendesk import HOLIDAY, SCHEDULES, generate_zendesk
 
@@ -28,28 +26,20 @@ AGREEMENT = 0.99
 
 @pytest.fixture(scope="module")
 def night(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    def write(landing: Path) -> None:
-        # 60 days to 2026-11-30: the London schedule leaves summer time on 2026-10-25, the New York
-        # one on 2026-11-01, and Thanksgiving (a Zendesk schedule holiday) falls inside.
-        generate_zendesk(landing, tickets=300, days=60, seed=23, end_date=END, bad_rows=True)
-        assert sorted(p.name for p in landing.iterdir()) == ["zendesk"]
-
-    return run_night(tmp_path_factory, "zendesk", write)
+    # 60 days to 2026-11-30: the London schedule leaves summer time on 2026-10-25, the New York
+    # one on 2026-11-01, and Thanksgiving (a Zendesk schedule holiday) falls inside.
+    return run_connector_night(tmp_path_factory, "zendesk", lambda landing: generate_zendesk(
+        landing, tickets=300, days=60, seed=23, end_date=END, bad_rows=True))
 
 
 def _rows(landing: Path, table: str) -> list[dict[str, str]]:
-    with open(landing / "zendesk" / table / f"{table}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return landed_rows(landing, "zendesk", table)
 
 
 def test_registry_lists_the_zendesk_folder_and_the_sources_read() -> None:
     assert "zendesk" in known_landing_folders() and "tickets" in known_landing_folders()
     assert CONNECTOR_TABLES["zendesk__ticket"].landing_folder == "zendesk/ticket"
-    import yaml
-
-    sources = yaml.safe_load(Path(config.REPO_ROOT, "models/staging/zendesk/_zendesk__sources.yml").read_text())
-    in_dbt = {t["identifier"]: [c["name"] for c in t["columns"]] for t in sources["sources"][0]["tables"]}
-    read = {n: [*e.required, *e.optional] for n, e in CONNECTOR_TABLES.items() if e.required and n.startswith("zendesk__")}
+    in_dbt, read = sources_and_registry("zendesk")
     assert in_dbt == read
 
 
@@ -81,11 +71,7 @@ def test_fct_tickets_and_kpi_scorecard_from_zendesk_only(night: dict) -> None:
     for t in _rows(night["landing"], "ticket"):
         if t["status"] != "escalated":
             raw_created[t["created_at"][:7]] += 1
-    scorecard = dict(_query(wh, """
-        select strftime(period_start, '%Y-%m'), value from marts.kpi_scorecard
-        where metric_id = 'tickets_created' and period_grain = 'month' and dimension = 'all'
-    """))
-    assert scorecard == {m: float(n) for m, n in raw_created.items()}
+    assert monthly_scorecard(wh, "tickets_created") == {m: float(n) for m, n in raw_created.items()}
 
 
 def test_satisfaction_ratings_are_csat_on_the_csat_2_scale(night: dict) -> None:
@@ -107,17 +93,11 @@ def test_satisfaction_ratings_are_csat_on_the_csat_2_scale(night: dict) -> None:
         if r["score"] in ("good", "bad"):
             by_month[r["updated_at"][:7]][0] += r["score"] == "good"
             by_month[r["updated_at"][:7]][1] += 1
-    scorecard = dict(_query(wh, """
-        select strftime(period_start, '%Y-%m'), value from marts.kpi_scorecard
-        where metric_id = 'csat_score' and period_grain = 'month' and dimension = 'all'
-    """))
-    assert scorecard == pytest.approx({m: 100.0 * g / n for m, (g, n) in by_month.items()})
+    assert monthly_scorecard(wh, "csat_score") == pytest.approx({m: 100.0 * g / n for m, (g, n) in by_month.items()})
 
 
 def test_bad_connector_rows_are_rejected_with_system_table_key_and_reason(night: dict) -> None:
-    rejected = sorted(_query(night["warehouse"], """
-        select entity, source_file, record_key, reason, rejected_stage, offending_value from audit.rejected_rows
-    """))
+    rejected = rejected_rows(night["warehouse"])
     # The reason names the rule (it is published); the raw value stays in offending_value (build only).
     assert rejected == [
         ("zendesk__ticket", "zendesk/ticket/ticket.csv", "zendesk:99001", "unknown status", "staging", "escalated"),
@@ -129,10 +109,6 @@ def test_bad_connector_rows_are_rejected_with_system_table_key_and_reason(night:
 
 
 # ------------------------------------------------ fivetran/dbt_zendesk's definitions, in Python
-
-
-def _ts(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
 
 
 def _datediff_minutes(start: datetime, end: datetime) -> int:
@@ -168,7 +144,7 @@ def _fivetran_metrics(landing: Path) -> dict[str, dict[str, float | int | None]]
     comments: dict[str, list[tuple[datetime, str, bool]]] = defaultdict(list)
     for c in _rows(landing, "ticket_comment"):
         try:
-            at = _ts(c["created"])
+            at = fivetran_ts(c["created"])
         except ValueError:
             continue
         role = "internal_comment" if roles.get(c["user_id"]) in ("agent", "admin") else "external_comment"
@@ -176,12 +152,12 @@ def _fivetran_metrics(landing: Path) -> dict[str, dict[str, float | int | None]]
     solved: dict[str, list[datetime]] = defaultdict(list)
     for h in _rows(landing, "ticket_field_history"):
         if h["field_name"] == "status" and h["value"] == "solved":
-            solved[h["ticket_id"]].append(_ts(h["updated"]))
+            solved[h["ticket_id"]].append(fivetran_ts(h["updated"]))
     out = {}
     for t in _rows(landing, "ticket"):
         if t["status"] == "escalated":
             continue
-        tid, created, sid = t["id"], _ts(t["created_at"]), schedules[t["id"]]
+        tid, created, sid = t["id"], fivetran_ts(t["created_at"]), schedules[t["id"]]
         public = sorted((c for c in comments[tid] if c[2]), key=lambda c: (c[0], c[1]))
         # int_zendesk__ticket_reply_times: the first public comment; an end user's is answered by
         # the next public agent comment; an agent's first comment is itself the reply to creation.
@@ -212,14 +188,6 @@ def _fivetran_metrics(landing: Path) -> dict[str, dict[str, float | int | None]]
     return out
 
 
-def _agrees(ours, theirs, tolerance: float | None) -> bool:
-    if tolerance is None:
-        return tuple(ours.values() if isinstance(ours, dict) else ours) == theirs
-    if ours is None or theirs is None or (isinstance(ours, float) and math.isnan(ours)):
-        return (ours is None or (isinstance(ours, float) and math.isnan(ours))) and theirs is None
-    return abs(float(ours) - float(theirs)) <= tolerance
-
-
 def test_per_ticket_metrics_agree_with_fivetran_definitions(night: dict) -> None:
     expected = _fivetran_metrics(night["landing"])
     actual = {
@@ -246,10 +214,7 @@ def test_per_ticket_metrics_agree_with_fivetran_definitions(night: dict) -> None
     assert sum(1 for e in expected.values() if e["first_reply"] is None) >= 10
     assert sum(1 for e in expected.values() if e["full_resolution"] is None) >= 20
     assert all(sum(1 for e in expected.values() if e["touch"][i]) >= 10 for i in range(3))
-    shares = {}
-    for i, (name, tolerance) in enumerate(metrics):
-        agree = sum(_agrees(actual[t][i], expected[t][name], tolerance) for t in expected)
-        shares[name] = agree / len(expected)
+    shares = agreement_shares(actual, expected, metrics)
     assert all(share >= AGREEMENT for share in shares.values()), shares
 
 
