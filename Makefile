@@ -28,7 +28,7 @@ run: $(STAMP)
 
 test: $(STAMP) $(CHROMIUM)
 	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models

@@ -14,6 +14,20 @@ from support_warehouse import load
 from support_warehouse.contract import ENTITIES
 
 
+# The modules that run the longest (a Spark build, many dbt builds or Dagster nights) start first,
+# so with `pytest -n 2 --dist loadfile` (make test) the short ones fill in beside them at the end.
+LONGEST_FIRST = (
+    "test_spark.py", "test_reliability.py", "test_incremental.py", "test_bad_values_private.py",
+    "test_pii_hashes.py", "test_zendesk.py", "test_intercom.py", "test_connectors_mixed.py",
+    "test_bench.py", "test_outcome_facts.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: file order otherwise
+
+
 # Python source for probe processes: `thp_enabled()` is the THP_enabled flag a freshly started child
 # process sees (/proc/self/status), i.e. what the warehouse's dbt and bench steps would inherit.
 THP_ENABLED_SOURCE = """
