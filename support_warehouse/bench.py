@@ -326,11 +326,17 @@ def bench(
         print(f"Generating {tickets:,} tickets of history + 1 night into {extracts} ...", flush=True)
         # In a process of its own: the generator's memory (13 GB at 10M tickets) must not stay with
         # the process that spawns and measures the steps below.
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
+        # close() + join(), not the context manager's terminate(): a process that inherited an
+        # ignored SIGTERM (some CI runners and job shells) would keep the idle worker, and the join, forever.
+        pool = multiprocessing.get_context("spawn").Pool(1)
+        try:
             counts = pool.apply(generate, kwds={
                 "out_dir": extracts, "tickets": tickets, "days": days, "seed": seed,
                 "bad_rows_share": bad_rows_share, "end_date": end_date, "nights": 1,
             })
+        finally:
+            pool.close()
+            pool.join()
         gen_stamp.write_text(json.dumps({"args": gen_args, "counts": counts}))
     generate_s = time.monotonic() - t0
     night_files = _split(extracts, history, night)
