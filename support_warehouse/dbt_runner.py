@@ -9,9 +9,11 @@ failing test names with their messages (``summarize_run_results``: the same from
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from . import config
@@ -78,6 +80,31 @@ def run_dbt(
             return dbtRunner(callbacks=callbacks).invoke(full)
         finally:
             _release_duckdb()
+
+
+def loaded_through(warehouse: Path | None = None, *, until: datetime | None = None) -> str | None:
+    """The raw layer's load high-water mark: the newest ``loaded_at`` of the ledger
+    ``raw._loaded_files`` (of the loads up to ``until``, naive UTC), as ISO text; None before
+    the first load."""
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = '_loaded_files'"
+        ).fetchone()[0]
+        if not exists:
+            return None
+        newest = con.execute(
+            "select max(loaded_at) from raw._loaded_files where ? is null or loaded_at <= ?", [until, until]
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return None if newest is None else newest.isoformat(sep=" ")
+
+
+def changed_since_args(changed_since: str | None) -> list[str]:
+    """dbt arguments of a night whose incremental models recompute what was loaded after
+    ``changed_since`` (macro sw_changed_since); none: everything counts as changed."""
+    return [] if changed_since is None else ["--vars", json.dumps({"changed_since": changed_since})]
 
 
 def _release_duckdb() -> None:

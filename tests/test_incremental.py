@@ -12,18 +12,23 @@ raw layer; every incremental model, kpi_scorecard and the other marts must hold 
 from __future__ import annotations
 
 import csv
+import json
+import logging
 import math
 import shutil
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
+from dagster import DagsterRunStatus, RunsFilter
 
 from support_warehouse import config
 from support_warehouse import load
-from support_warehouse.dbt_runner import run_dbt, summarize
+from support_warehouse.dbt_runner import changed_since_args, loaded_through, run_dbt, summarize
 from support_warehouse.generate import generate
+from support_warehouse.orchestration.dbt import night_watermark
 
 TICKETS = 1500
 DAYS = 30
@@ -112,6 +117,8 @@ def _differences(inc: Path, full: Path) -> dict[str, str]:
     assert "marts" in {schema for schema, _ in tables}, "no marts to compare"
     problems = {}
     for schema, table in tables:
+        if table.endswith("_changed"):
+            continue  # a change set lists what a night recomputes: everything on a full refresh
         inc_rel, fr_rel = (
             (f'inc_marts.main."{table}"', f'fr_marts.main."{table}"')
             if schema == "marts"
@@ -236,13 +243,16 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
     _load(warehouse, landing)
     _build(warehouse, work / "b0")
     for i, night in enumerate(nights, start=1):
+        # the night's watermark, as the Dagster job passes it: what the last successful build saw
+        since = loaded_through(warehouse)
         _copy_night(extracts, landing, lambda n, night=night: n.endswith("_" + night))
         _load(warehouse, landing)
-        _build(warehouse, work / f"b{i}")
+        _build(warehouse, work / f"b{i}", *changed_since_args(since))
         differences[f"night {i}"] = _differences(warehouse, _full_refresh_copy(warehouse, work, f"n{i}"))
     moved_reply = _late_changes(landing, warehouse)
+    since = loaded_through(warehouse)
     _load(warehouse, landing)
-    _build(warehouse, work / "late")
+    _build(warehouse, work / "late", *changed_since_args(since))
     differences["late changes"] = _differences(warehouse, _full_refresh_copy(warehouse, work, "late"))
     return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply}
 
@@ -260,12 +270,22 @@ def test_facts_are_incremental_on_duckdb(nightly: dict) -> None:
     try:
         state = dict(con.execute("select model_name, loaded_through from meta.incremental_state").fetchall())
         newest = con.execute("select max(loaded_at) from raw._loaded_files").fetchone()[0]
+        changed, tickets = con.execute(
+            "select (select count(*) from intermediate.int_tickets_changed), count(*) from marts.fct_tickets"
+        ).fetchone()
     finally:
         con.close()
     for relation in INCREMENTAL_MARTS:
         name = relation.split(".")[1]
+        if name in CHANGE_SET_MODELS:
+            # standard dbt incremental: the late night replaced the rows of its change set only
+            sql = next((nightly["work"] / "late" / "target" / "run").rglob(f"{name}.sql")).read_text()
+            assert "delete from" in sql and "int_tickets_changed" in sql, f"{name} did not build incrementally"
+            continue
         assert name in state, f"{name} did not build incrementally (no watermark)"
         assert state[name] == newest, f"{name}: watermark {state[name]} is not the newest load {newest}"
+    # the late night touched a handful of tickets (a reply, a moved reply, a tier, a survey...)
+    assert 0 < changed < tickets / 10, f"late night's change set: {changed} of {tickets} tickets"
 
 
 @pytest.mark.parametrize("night", ["night 1", "night 2", "late changes"])
@@ -298,23 +318,26 @@ def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
     assert moved_to == [(new_ticket,)]
 
 
-# Night tests (macros/incremental/scoped_tests.sql): a scoped rule checks only the rows the build
-# replaced, plus the rows a post-hook rewrites where the model names them (current status
-# intervals); a model whose post-hook may rewrite any row (fct_tickets' as_of_at) checks every row.
-# A unique rule off the scope key is scoped only on a column the scope keeps together (replies:
-# message_id, whose every ticket is scoped when the message changes).
+# Night tests. Models on dbt's incremental pieces (macros/incremental/changes.sql) scope their
+# tests with dbt's `where` config to their change set (int_tickets_changed) when the night has a
+# watermark (var changed_since); the others still through macros/incremental/scoped_tests.sql: a
+# scoped rule checks only the rows the build replaced, plus the rows a post-hook rewrites where
+# the model names them (current status intervals). A model whose post-hook may rewrite any row
+# (fct_tickets' as_of_at) or that recomputes more than its change set checks every row. A unique
+# rule off the key is scoped only on a column the change set keeps together (replies: message_id,
+# whose every ticket is in the change set when the message changes).
+CHANGE_SET_MODELS = {"fct_tickets"}
 SCOPED_TEST = "int_ticket_status_intervals_sequenced_column_rules"
-SCOPE_FILTER = "ticket_id in (select scope_key from meta.sw_scope__int_ticket_status_intervals_sequenced)"
+CHANGED_FILTER = "ticket_id in (select ticket_id from intermediate.int_tickets_changed)"
 WHOLE_TEST = "fct_tickets_column_rules"
 CLOSED_UNIQUE_TEST = "int_ticket_replies_paired_column_rules"
-CLOSED_UNIQUE_FILTER = "ticket_id in (select scope_key from meta.sw_scope__int_ticket_replies_paired)"
 POST_HOOK_TEST = "fct_ticket_status_intervals_column_rules"
 POST_HOOK_FILTER = (
     "(ticket_id in (select scope_key from meta.sw_scope__fct_ticket_status_intervals) or (valid_to is null))"
 )
-# Relationships (dbt names them by a truncated prefix and a hash): to a staged parent, whose keys
-# never disappear, scoped like the rules; to fct_tickets, which a ticket can leave, every row.
-SCOPED_RELATIONSHIP = "relationships_int_ticket_statu_*"  # ticket_id -> stg_helpdesk__tickets
+# Relationships (dbt names them by a truncated prefix and a hash): to a parent a ticket can leave
+# (int_tickets_unioned, fct_tickets), every row.
+CHANGED_RELATIONSHIP = "relationships_int_ticket_statu_*"  # ticket_id -> int_tickets_unioned
 WHOLE_RELATIONSHIP = "relationships_fct_ticket_repli_*"  # ticket_id -> fct_tickets
 REPLIES_SCOPE = "meta.sw_scope__fct_ticket_replies"
 
@@ -327,31 +350,35 @@ def _executed_test_sql(build_dir: Path, test_name: str) -> str:
 
 def test_night_tests_check_only_the_replaced_rows(nightly: dict) -> None:
     work = nightly["work"]
-    assert "sw_scope__" not in _executed_test_sql(work / "b0", SCOPED_TEST), "the first build tests every row"
-    assert "sw_scope__" not in _executed_test_sql(work / "b0", SCOPED_RELATIONSHIP), "the first build tests every row"
+    assert CHANGED_FILTER not in _executed_test_sql(work / "b0", SCOPED_TEST), "the first build tests every row"
     for build in ("b1", "b2", "late"):
-        assert SCOPE_FILTER in _executed_test_sql(work / build, SCOPED_TEST), f"{build}: test not scoped"
-        assert "sw_scope__" not in _executed_test_sql(work / build, WHOLE_TEST), f"{build}: must test every row"
-        assert CLOSED_UNIQUE_FILTER in _executed_test_sql(work / build, CLOSED_UNIQUE_TEST), f"{build}: replies not scoped"
+        assert CHANGED_FILTER in _executed_test_sql(work / build, SCOPED_TEST), f"{build}: test not scoped"
+        whole = _executed_test_sql(work / build, WHOLE_TEST)
+        assert "int_tickets_changed" not in whole and "sw_scope__" not in whole, f"{build}: must test every row"
+        assert CHANGED_FILTER in _executed_test_sql(work / build, CLOSED_UNIQUE_TEST), f"{build}: replies not scoped"
         assert POST_HOOK_FILTER in _executed_test_sql(work / build, POST_HOOK_TEST), f"{build}: current intervals untested"
-        assert SCOPE_FILTER in _executed_test_sql(work / build, SCOPED_RELATIONSHIP), f"{build}: relationship not scoped"
+        relationship = _executed_test_sql(work / build, CHANGED_RELATIONSHIP)
+        assert '"int_tickets_unioned"' in relationship, "not the relationship to int_tickets_unioned"
+        assert "int_tickets_changed" not in relationship, f"{build}: a ticket can leave its parent: every row"
         whole = _executed_test_sql(work / build, WHOLE_RELATIONSHIP)
         assert '"fct_tickets"' in whole, "not the relationship to fct_tickets"
         assert REPLIES_SCOPE not in whole, f"{build}: a relationship to fct_tickets must test every row"
 
 
 def test_a_moved_reply_scopes_both_tickets(nightly: dict) -> None:
-    """What lets replies' unique message_id be scoped (scope_closed_columns on both reply models):
-    the late night moved a reply to another ticket, and that night's scope of each held the old
-    ticket and the new one."""
+    """What lets replies' unique message_id be scoped: the late night moved a reply to another
+    ticket, and that night's change set (int_tickets_changed, still the late night's here; the old
+    mechanism's scope for fct_ticket_replies) held the old ticket and the new one."""
     message_id, old_ticket, new_ticket = nightly["moved"]
     con = config.connect_build(nightly["warehouse"], read_only=True)
     try:
-        for model in ("int_ticket_replies_paired", "fct_ticket_replies"):
+        for model, relation, column in (
+            ("int_ticket_replies_paired", "intermediate.int_tickets_changed", "ticket_id"),
+            ("fct_ticket_replies", "meta.sw_scope__fct_ticket_replies", "scope_key"),
+        ):
             scoped = {
                 row[0] for row in con.execute(
-                    f"select scope_key from meta.sw_scope__{model} where scope_key in (?, ?)",
-                    [old_ticket, new_ticket],
+                    f"select {column} from {relation} where {column} in (?, ?)", [old_ticket, new_ticket],
                 ).fetchall()
             }
             assert scoped == {old_ticket, new_ticket}, f"{model}: reply {message_id} moved; scoped only {scoped}"
@@ -367,9 +394,37 @@ def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, ch
     _load(warehouse, work / "landing")
 
 
-def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path) -> None:
-    """A rule added since the model's tests last passed has not seen the old rows: it checks them
-    all on the next night, while unchanged tests stay scoped."""
+def _job_watermark(tmp_path: Path, warehouse: Path, previous: dict, current: dict, ended: datetime,
+                   monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """The watermark the Dagster job passes tonight when its last successful run ended at
+    `ended` with manifest `previous` and tonight's definitions have manifest `current`."""
+    run_id = "last-successful-night"
+    folder = tmp_path / "target" / "dagster_runs" / run_id
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps(previous))
+
+    class Instance:
+        def get_run_records(self, filters, limit):
+            assert filters.statuses == [DagsterRunStatus.SUCCESS] and limit == 1, "only a fully successful run counts"
+            return [SimpleNamespace(
+                end_time=ended.replace(tzinfo=timezone.utc).timestamp(),
+                dagster_run=SimpleNamespace(run_id=run_id),
+            )]
+
+    context = SimpleNamespace(instance=Instance(), job_name="nightly", log=logging.getLogger(__name__))
+    project = SimpleNamespace(manifest_path=tmp_path / "target" / "manifest.json")
+    monkeypatch.setenv("SW_WAREHOUSE_PATH", str(warehouse))
+    return night_watermark(context, project, current)
+
+
+def _manifest(build_dir: Path) -> dict:
+    return json.loads((build_dir / "target" / "manifest.json").read_text())
+
+
+def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule added since the last successful night has not seen the old rows: the Dagster job
+    then passes no watermark, so the night recomputes and tests every row; with the same tests
+    (parsed under another watermark) it passes the last successful night's."""
     work, warehouse = nightly["work"], nightly["warehouse"]
     project = tmp_path / "project"
     project.mkdir()
@@ -381,21 +436,19 @@ def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path) -> None:
     text = models_yml.read_text()
     assert text.count(rule) == 1
     models_yml.write_text(text.replace(rule, "not_null: [ticket_id, valid_from, status_sequence]"))
+    res = run_dbt(["parse"], target="duckdb", warehouse=warehouse, project_dir=project,
+                  target_path=tmp_path / "parsed", log_path=work / "logs")
+    assert res.success
+    changed_rule = json.loads((tmp_path / "parsed" / "manifest.json").read_text())
 
-    con = config.connect_build(warehouse, read_only=True)
-    try:
-        ticket = con.execute("select max(ticket_id) from marts.fct_tickets").fetchone()[0]
-    finally:
-        con.close()
-    _status_change_night(work, warehouse, "rule_changed", ticket, "2026-10-31T23:20:00Z")
-    build = work / "rule_changed"
-    res = run_dbt(["build", "--exclude-resource-type", "unit_test"], target="duckdb", warehouse=warehouse,
-                  project_dir=project, target_path=build / "target", log_path=work / "logs")
-    assert res.success, summarize(res).test_problems
-    assert "sw_scope__" not in _executed_test_sql(build, SCOPED_TEST), "the changed rule must check every row"
-    assert "in (select scope_key from meta.sw_scope__stg_helpdesk__ticket_status_changes)" in _executed_test_sql(
-        build, "stg_helpdesk__ticket_status_changes_column_rules"
-    ), "an unchanged rule stays scoped"
+    ended = datetime.now(timezone.utc).replace(tzinfo=None)
+    newest = loaded_through(warehouse)
+    assert _job_watermark(tmp_path / "same", warehouse, _manifest(work / "b2"), _manifest(work / "late"), ended,
+                          monkeypatch) == newest
+    assert _job_watermark(tmp_path / "changed", warehouse, _manifest(work / "late"), changed_rule, ended,
+                          monkeypatch) is None, "a changed rule must check every row"
+    # and a night without a watermark tests every row (the first build had none)
+    assert CHANGED_FILTER not in _executed_test_sql(work / "b0", SCOPED_TEST)
 
 
 def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
@@ -418,9 +471,10 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
     finally:
         con.close()
     try:
+        since = loaded_through(warehouse)
         _status_change_night(work, warehouse, "post_hook_rows", touched, "2026-10-31T23:25:00Z")
         night = summarize(run_dbt(
-            ["build", "--exclude-resource-type", "unit_test"],
+            ["build", "--exclude-resource-type", "unit_test", *changed_since_args(since)],
             target="duckdb", warehouse=warehouse, target_path=work / "post_hook_rows" / "target",
             log_path=work / "logs",
         ))
@@ -445,31 +499,105 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
             con.close()
 
 
-def test_after_a_failed_test_the_next_night_tests_every_row(nightly: dict) -> None:
-    """Runs last (it breaks a row). A row of a ticket the next night does not touch breaks a rule;
-    `dbt test` reports it; the next night, whose scope lies elsewhere, must still fail on it."""
+def test_after_a_failed_test_the_next_night_tests_every_row(
+    nightly: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs last (it breaks a row). A night whose tests fail is not a successful night: the job's
+    next watermark stays where the last successful night left it, so the next night's change set
+    holds the failed night's tickets again, and recomputes and tests them again."""
     work, warehouse = nightly["work"], nightly["warehouse"]
+    since = loaded_through(warehouse)
+    last_success_ended = datetime.now(timezone.utc).replace(tzinfo=None)
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        touched = con.execute(
+            "select max(ticket_id) from intermediate.int_ticket_status_intervals_sequenced"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    _status_change_night(work, warehouse, "failed_night", touched, "2026-10-31T23:30:00Z")
+    vars_args = changed_since_args(since)
+    night = summarize(run_dbt(
+        ["build", "--exclude-resource-type", "unit_test", *vars_args],
+        target="duckdb", warehouse=warehouse, target_path=work / "failed_night" / "target", log_path=work / "logs",
+    ))
+    assert not night.failing_tests
+    # the night's build left a bad row on a ticket it replaced: its scoped test fails
     con = config.connect_build(warehouse)
     try:
-        broken, touched = con.execute(
-            "select min(ticket_id), max(ticket_id) from intermediate.int_ticket_status_intervals_sequenced"
-        ).fetchone()
         con.execute(
             "update intermediate.int_ticket_status_intervals_sequenced set status = 'bogus' "
-            "where ticket_id = ? and status_sequence = 1", [broken]
+            "where ticket_id = ? and status_sequence = 1", [touched]
         )
     finally:
         con.close()
     found = summarize(run_dbt(
-        ["test", "--select", "int_ticket_status_intervals_sequenced"],
+        ["test", "--select", "int_ticket_status_intervals_sequenced", *vars_args],
         target="duckdb", warehouse=warehouse, target_path=work / "t_broken" / "target", log_path=work / "logs",
     ))
     assert [t.name for t in found.failing_tests] == [SCOPED_TEST]
+    assert CHANGED_FILTER in _executed_test_sql(work / "t_broken", SCOPED_TEST)
 
-    _status_change_night(work, warehouse, "after_failure", touched, "2026-10-31T23:30:00Z")
-    night = summarize(run_dbt(
-        ["build", "--exclude-resource-type", "unit_test"],
+    # the next night: the watermark of the last successful night, not the failed one's loads
+    watermark = _job_watermark(tmp_path, warehouse, _manifest(work / "late"), _manifest(work / "failed_night"),
+                               last_success_ended, monkeypatch)
+    assert watermark == since and watermark != loaded_through(warehouse)
+    after = summarize(run_dbt(
+        ["build", "--exclude-resource-type", "unit_test", *changed_since_args(watermark)],
         target="duckdb", warehouse=warehouse, target_path=work / "after_failure" / "target", log_path=work / "logs",
     ))
-    assert SCOPED_TEST in [t.name for t in night.failing_tests], "the broken row went unreported"
-    assert "sw_scope__" not in _executed_test_sql(work / "after_failure", SCOPED_TEST)
+    assert not after.failing_tests and not after.node_errors
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        again = con.execute(
+            "select count(*) from intermediate.int_tickets_changed where ticket_id = ?", [touched]
+        ).fetchone()[0]
+        bogus = con.execute(
+            "select count(*) from intermediate.int_ticket_status_intervals_sequenced where status = 'bogus'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert again == 1, "the failed night's ticket left the next night's change set"
+    assert bogus == 0, "the failed night's ticket was not recomputed"
+    assert CHANGED_FILTER in _executed_test_sql(work / "after_failure", SCOPED_TEST)
+
+
+def test_the_watermark_is_where_the_last_successful_run_ended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """night_watermark against Dagster's own run history (no fake): a run that failed after the
+    last successful one does not move the watermark; loads after that success are new."""
+    from dagster import DagsterInstance, job, op
+
+    @op(config_schema={"fail": bool})
+    def night(context) -> None:  # noqa: ANN001 - Dagster resolves annotations at runtime
+        if context.op_config["fail"]:
+            raise RuntimeError("a test failed")
+
+    @job(name="nightly")
+    def nightly_job() -> None:
+        night()
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    con = config.connect_build(warehouse)
+    con.execute("create schema raw; create table raw._loaded_files (file_path varchar, loaded_at timestamp)")
+    con.execute("insert into raw._loaded_files values ('before.csv', ?)", [datetime(2026, 12, 1, 3, 0)])
+    con.close()
+    instance = DagsterInstance.ephemeral()
+    assert nightly_job.execute_in_process(run_config={"ops": {"night": {"config": {"fail": False}}}},
+                                          instance=instance).success
+    con = config.connect_build(warehouse)
+    # loaded after the successful run ended (a naive UTC time, as the loader writes it)
+    con.execute("insert into raw._loaded_files values ('after.csv', ?)",
+                [datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(minutes=5)])
+    con.close()
+    assert not nightly_job.execute_in_process(run_config={"ops": {"night": {"config": {"fail": True}}}},
+                                              instance=instance, raise_on_error=False).success
+    success = instance.get_run_records(filters=RunsFilter(statuses=[DagsterRunStatus.SUCCESS]))[0].dagster_run.run_id
+    project = SimpleNamespace(manifest_path=tmp_path / "target" / "manifest.json")
+    (tmp_path / "target" / "dagster_runs" / success).mkdir(parents=True)
+    manifest = {"nodes": {}, "macros": {}}
+    (tmp_path / "target" / "dagster_runs" / success / "manifest.json").write_text(json.dumps(manifest))
+    context = SimpleNamespace(instance=instance, job_name="nightly", log=logging.getLogger(__name__))
+    monkeypatch.setenv("SW_WAREHOUSE_PATH", str(warehouse))
+    assert night_watermark(context, project, manifest) == "2026-12-01 03:00:00"

@@ -172,15 +172,6 @@
     {{ support_warehouse.sw_keys_of_changed_people('int_tickets_unioned', 'ticket_id', 'assignee_id') }}
 {%- endmacro %}
 
-{# Reply pairing: tickets of changed messages (every version) and changed tickets (validity). #}
-{% macro int_ticket_replies_paired__scope() -%}
-    {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('ticket_messages', 'helpdesk'), 'message_id', 'ticket_id') }}
-    union
-    {{ support_warehouse.sw_changed_connector_messages() }}
-    union
-    {{ support_warehouse.sw_changed_tickets() }}
-{%- endmacro %}
-
 {# Status history: changed status changes and changed tickets (creation, current status). #}
 {% macro int_ticket_status_intervals_sequenced__scope() -%}
     {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('int_ticket_status_changes_unioned'), 'ticket_id') }}
@@ -254,52 +245,14 @@
     cross join tail_start
 {%- endmacro %}
 
-{#
-    Ticket facts: touched tickets and tickets not solved now (as-of dependent), widened to whole
-    (customer, ticket type) groups, old and new, so the next same-type ticket is always known.
-#}
-{% macro fct_tickets__scope() -%}
-    with seed as (
-        {{ support_warehouse.sw_touched_tickets() }}
-        union
-        select ticket_id
-        from {{ support_warehouse.sw_relation('int_ticket_status_intervals_sequenced') }}
-        where is_current and not is_solved_status
-    ),
-
-    groups as (
-        select customer_id, ticket_type
-        from {{ support_warehouse.sw_relation('int_tickets_unioned') }}
-        where ticket_id in (select scope_key from seed)
-        union
-        select customer_id, ticket_type
-        from {{ this }}
-        where ticket_id in (select scope_key from seed)
-    )
-
-    select scope_key from seed
-    union
-    select tickets.ticket_id
-    from {{ support_warehouse.sw_relation('int_tickets_unioned') }} as tickets
-    inner join groups
-        on
-            tickets.customer_id = groups.customer_id
-            and tickets.ticket_type = groups.ticket_type
-{%- endmacro %}
-
 {# Post-hook of fct_tickets: every row carries the data's as-of time. #}
 {% macro fct_tickets_refresh_as_of() -%}
     {%- if is_incremental() -%}
     update {{ this }}
     set as_of_at = watermark.as_of_at
-    from {{ support_warehouse.sw_relation('int_ticket_extracts_watermarked') }} as watermark
+    from {{ ref('int_ticket_extracts_watermarked') }} as watermark
     where {{ this.identifier }}.as_of_at is distinct from watermark.as_of_at
     {%- else -%}
     select 1
     {%- endif -%}
-{%- endmacro %}
-
-{# SLA policy per ticket: tickets whose channel, priority or customer tier may have changed. #}
-{% macro int_ticket_sla_policies_matched__scope() -%}
-    {{ support_warehouse.int_tickets_enriched__scope() }}
 {%- endmacro %}

@@ -12,14 +12,19 @@
 """
 
 # No `from __future__ import annotations`: Dagster checks the context annotation at definition time.
+import hashlib
 import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, Backoff, Config, Failure, Jitter, MetadataValue, RetryPolicy
+from dagster import (
+    AssetExecutionContext, AssetKey, Backoff, Config, DagsterRunStatus, Failure, Jitter, MetadataValue, RetryPolicy,
+    RunsFilter,
+)
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from support_warehouse.orchestration import spark
@@ -28,6 +33,7 @@ from support_warehouse.orchestration.raw import LOADER_TABLES, loader_table_key,
 from support_warehouse.orchestration.resources import RunLockResource
 from support_warehouse import config as sw_config
 from support_warehouse.contract import LANDING_TABLES
+from support_warehouse.dbt_runner import changed_since_args, loaded_through
 from support_warehouse.load import permanent_error
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -193,6 +199,49 @@ def attach_singular_tests(manifest: dict) -> dict:
     return manifest
 
 
+def night_watermark(context: AssetExecutionContext, project: DbtProject, manifest: Mapping) -> str | None:
+    """The watermark of tonight's incremental models (var changed_since): the raw layer's load
+    high-water mark when this job's last fully successful run ended, i.e. everything that night's
+    build had seen (one run at a time: nothing loads between runs). A night that failed, even
+    only a test, does not move it, so the next night recomputes that night's changes again
+    (replacing the same keys twice gives the same rows) and tests them again.
+    None (everything counts as changed, every row tested) before the first successful run, and
+    when the data tests differ from that run's (a new or changed rule has not seen the old rows)."""
+    records = context.instance.get_run_records(
+        filters=RunsFilter(job_name=context.job_name, statuses=[DagsterRunStatus.SUCCESS]), limit=1,
+    )
+    if not records or records[0].end_time is None:
+        return None
+    previous = project.manifest_path.parent / "dagster_runs" / records[0].dagster_run.run_id / "manifest.json"
+    try:
+        same_tests = tests_fingerprint(json.loads(previous.read_text())) == tests_fingerprint(manifest)
+    except (OSError, ValueError):
+        same_tests = False
+    if not same_tests:
+        context.log.info("data tests changed since the last successful night (or its manifest is gone): every row")
+        return None
+    ended = datetime.fromtimestamp(records[0].end_time, timezone.utc).replace(tzinfo=None)
+    return loaded_through(until=ended)
+
+
+def tests_fingerprint(manifest: Mapping) -> str:
+    """What the project's data tests check: each test's macro, arguments and severity, and the
+    SQL of the macros it calls (not its `where`, which the watermark itself sets)."""
+    macros = manifest.get("macros", {})
+    tests = []
+    for unique_id, node in sorted(manifest.get("nodes", {}).items()):
+        if node.get("resource_type") != "test":
+            continue
+        tests.append([
+            unique_id,
+            # a generic test's raw code carries its rendered `where`; a singular test's is its SQL
+            node.get("test_metadata") or node.get("raw_code"),
+            (node.get("config") or {}).get("severity"),
+            [macros.get(m, {}).get("macro_sql") for m in sorted(node.get("depends_on", {}).get("macros", []))],
+        ])
+    return hashlib.sha256(json.dumps(tests, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
     """``manifest``: the parsed manifest (default: read from the project's target folder)."""
     if manifest is None:
@@ -217,10 +266,13 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
                 "to the loaded manifest are built but not tracked; reload the definitions to see them."
             )
         target_path = _run_target_path(project, context.run.run_id)
+        changed_since = None if config.full_refresh or spark.is_spark() else night_watermark(context, project, manifest)
+        context.log.info(f"incremental models recompute what was loaded after: {changed_since or 'the beginning'}")
         args = [
             "build",
             *NIGHTLY_EXCLUDES,
             *(["--full-refresh"] if config.full_refresh else []),
+            *changed_since_args(changed_since),
             # one partial-parse file for every run: only changed project files are re-parsed
             "--partial-parse-file-path",
             str(project.manifest_path.parent / PARTIAL_PARSE_FILE),

@@ -1,15 +1,21 @@
 {#
-    A table, incremental per ticket (macros/incremental/): fct_tickets and several data tests
+    A table, incremental per ticket (macros/incremental/changes.sql): fct_tickets and several data tests
     read it every night, and matching policies is a join plus a window over every ticket.
     The choice rule is in the model's YAML description.
 #}
-{{ config(**sw_incremental_config('ticket_id')) }}
+-- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='ticket_id', change_set='int_tickets_changed',
+) }}
 
 with
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from {{ ref('int_tickets_changed') }})
+    {%- endif %}
 ),
 
 sla_policies as (

@@ -1,15 +1,23 @@
-{{ config(**sw_incremental_config('ticket_id')) }}
+-- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='ticket_id', change_set='int_tickets_changed',
+) }}
 
 with
 
 status_changes as (
     select * from {{ ref('int_ticket_status_changes_validated') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from {{ ref('int_tickets_changed') }})
+    {%- endif %}
 ),
 
 tickets as (
     select * from {{ ref('int_tickets_unioned') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from {{ ref('int_tickets_changed') }})
+    {%- endif %}
 ),
 
 recorded_changes as (

@@ -1,41 +1,105 @@
 {#
-    Incremental per ticket (macros/incremental/): a night recomputes the tickets it touched, the
-    tickets still open (their SLA clock and open minutes run to the data's as-of time) and every
-    ticket of the same customer and type as those (the 7-day follow-up of FCR looks at the
-    customer's next ticket); a post-hook then moves as_of_at on every row.
+    Incremental per ticket (macros/incremental/changes.sql): a night recomputes the tickets it
+    touched (int_tickets_changed), the tickets still open (their SLA clock and open minutes run to
+    the data's as-of time) and every ticket of the same customer and type as those, before and
+    after (the 7-day follow-up of FCR looks at the customer's next ticket); a post-hook then moves
+    as_of_at on every row.
 #}
-{{ config(**sw_incremental_config('ticket_id', post_hooks=["{{ fct_tickets_refresh_as_of() }}"])) }}
+-- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='ticket_id', change_set='int_tickets_changed',
+    post_hook=["{{ fct_tickets_refresh_as_of() }}"],
+) }}
 
 with
 
+{%- if is_incremental() %}
+
+changed_tickets as (
+    select * from {{ ref('int_tickets_changed') }}
+),
+
+open_tickets as (
+    select ticket_id
+    from {{ ref('int_ticket_status_intervals_sequenced') }}
+    where
+        is_current
+        and not is_solved_status
+),
+
+changed_or_open_tickets as (
+    select ticket_id from changed_tickets
+    union
+    select ticket_id from open_tickets
+),
+
+followup_groups as (
+    select
+        customer_id,
+        ticket_type
+    from {{ ref('int_tickets_enriched') }}
+    where ticket_id in (select ticket_id from changed_or_open_tickets)
+    union
+    select
+        customer_id,
+        ticket_type
+    from {{ this }}
+    where ticket_id in (select ticket_id from changed_or_open_tickets)
+),
+
+recomputed_tickets as (
+    select ticket_id from changed_or_open_tickets
+    union
+    select enriched_tickets.ticket_id
+    from {{ ref('int_tickets_enriched') }} as enriched_tickets
+    inner join followup_groups
+        on
+            enriched_tickets.customer_id = followup_groups.customer_id
+            and enriched_tickets.ticket_type = followup_groups.ticket_type
+),
+{%- endif %}
+
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from recomputed_tickets)
+    {%- endif %}
 ),
 
 sla_policies as (
     select * from {{ ref('int_ticket_sla_policies_matched') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from recomputed_tickets)
+    {%- endif %}
 ),
 
 replies as (
     select * from {{ ref('int_ticket_replies_paired') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from recomputed_tickets)
+    {%- endif %}
 ),
 
 messages as (
     select * from {{ ref('int_ticket_messages_validated') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from recomputed_tickets)
+    {%- endif %}
 ),
 
 status_intervals as (
     select * from {{ ref('int_ticket_status_intervals_sequenced') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from recomputed_tickets)
+    {%- endif %}
 ),
 
 calls as (
     select * from {{ ref('int_calls_validated') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from recomputed_tickets)
+    {%- endif %}
 ),
 
 agents as (

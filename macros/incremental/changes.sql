@@ -1,0 +1,69 @@
+{#
+    Incremental models from dbt's standard pieces (issue 27; why: DECISIONS.md, "Incremental
+    models: change sets read with ref(), a watermark var, one replace strategy").
+
+    A night's inputs are models: a change set (models/intermediate/*/int_*_changed.sql) lists the
+    keys touched since the watermark, and an incremental model reads it with ref() in its
+    is_incremental() branch, recomputes those keys from all their inputs and replaces their rows
+    (strategy replace_changed below).
+#}
+
+{#
+    The watermark: raw rows loaded after it are new to this build. The var `changed_since` is the
+    raw layer's load high-water mark seen by the last fully successful night (the Dagster job
+    passes it, support_warehouse/orchestration/dbt.py). Without it (a plain `dbt build`, the
+    first night, Spark) every row counts as changed: an incremental run then recomputes every
+    key, which is slow but right.
+#}
+{% macro sw_changed_since() -%}
+    {%- set since = var('changed_since', none) -%}
+    {%- if since -%}
+        cast('{{ since }}' as timestamp)
+    {%- else -%}
+        cast('1900-01-01' as timestamp)
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    materialized of an incremental model. Spark (parquet tables, no row-level delete) rebuilds
+    the table on every run: dbt-spark's append would duplicate changed rows, and
+    insert_overwrite/merge need partitions or Delta/Iceberg/Hudi tables.
+#}
+{% macro sw_incremental_materialization() -%}
+    {{ return(adapter.dispatch('sw_incremental_materialization', 'support_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__sw_incremental_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__sw_incremental_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{#
+    Incremental strategy `replace_changed` (config incremental_strategy='replace_changed',
+    unique_key, change_set): dbt's delete+insert, except that the rows deleted are those whose
+    unique_key is in the new rows OR in the model's change set (config change_set: a model the
+    model refs, with a column named like unique_key). delete+insert alone keeps a key whose
+    rows all disappeared (a reply that became an internal note leaves no reply row to match).
+    unique_key is the key a model's rows are replaced by; several rows may share it.
+#}
+{% macro get_incremental_replace_changed_sql(arg_dict) -%}
+    {{ return(adapter.dispatch('get_incremental_replace_changed_sql', 'support_warehouse')(arg_dict)) }}
+{%- endmacro %}
+
+{% macro default__get_incremental_replace_changed_sql(arg_dict) -%}
+    {%- set key = arg_dict['unique_key'] -%}
+    {%- if key is none or key is not string -%}
+        {{ exceptions.raise_compiler_error(this.identifier ~ ": replace_changed needs one unique_key column") }}
+    {%- endif -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where
+        {{ key }} in (select {{ key }} from {{ arg_dict['temp_relation'] }})
+        or {{ key }} in (select {{ key }} from {{ ref(config.require('change_set')) }});
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }}
+    from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
