@@ -1,8 +1,8 @@
 """`support-warehouse bench` end to end on a tiny dataset (issue 8).
 
-One bench run (two `support-warehouse refresh` processes through Dagster, the floor and pandas
-baselines) on a few thousand tickets, one round. It must write bench.json with exactly the issue's keys, print
-the three ratios last, and its baselines - bench/floor.sql (bare DuckDB) and
+One bench run, one round (two `support-warehouse refresh` processes through Dagster, the floor and
+pandas baselines) on a few thousand tickets. It must write bench.json with exactly the issue's
+keys, print the three ratios last, and its baselines - bench/floor.sql (bare DuckDB) and
 bench/pandas_baseline.py, both reading the CSV extracts directly - must give kpi_scorecard's monthly
 `dimension = 'all'` rows (every metric and month: value, numerator, denominator), or the bench
 compares the pipeline with something cheaper than it. The rounds of `--repeat` (each from an empty
