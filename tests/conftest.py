@@ -88,6 +88,14 @@ def customer_row(i: int) -> list[str]:
     return [f"C{i}", f"Name {i}", f"c{i}@example.com", "standard", "DE", "2026-01-01T00:00:00Z", ""]
 
 
+@pytest.fixture(scope="session")
+def night_stage(tmp_path_factory: pytest.TempPathFactory):
+    """This worker's stable warehouse link and dbt target folder for Dagster nights (tests/nights.py)."""
+    from tests.nights import NightStage
+
+    return NightStage(tmp_path_factory.mktemp("night_stage"))
+
+
 @pytest.fixture
 def landing(tmp_path: Path) -> Landing:
     return Landing(tmp_path / "landing")
