@@ -90,10 +90,11 @@ def customer_row(i: int) -> list[str]:
 
 @pytest.fixture(scope="session")
 def night_stage(tmp_path_factory: pytest.TempPathFactory):
-    """This worker's stable warehouse link and dbt target folder for Dagster nights (tests/nights.py)."""
-    from tests.nights import NightStage
+    """This worker's stable warehouse link, dbt target folder and nights' folders (tests/nights.py)."""
+    from tests.nights import NightStage, scratch_root
 
-    return NightStage(tmp_path_factory.mktemp("night_stage"))
+    with scratch_root(tmp_path_factory) as root:
+        yield NightStage(root)
 
 
 @pytest.fixture

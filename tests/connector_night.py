@@ -21,10 +21,9 @@ from support_warehouse.contract import CONNECTOR_TABLES
 from tests.nights import NightStage, night_refresh
 
 
-def run_night(tmp_path_factory: pytest.TempPathFactory, night_stage: NightStage, name: str,
-              write_landing: Callable[[Path], object]) -> dict:
+def run_night(night_stage: NightStage, name: str, write_landing: Callable[[Path], object]) -> dict:
     """Write the landing folder with `write_landing(landing)`, run the Dagster night, return its paths and report."""
-    root = tmp_path_factory.mktemp(name)
+    root = night_stage.mktemp(name)
     landing, warehouse, published = root / "landing", root / "warehouse.duckdb", root / "published"
     written = write_landing(landing)
     with pytest.MonkeyPatch.context() as mp:
@@ -34,15 +33,14 @@ def run_night(tmp_path_factory: pytest.TempPathFactory, night_stage: NightStage,
     return {"landing": landing, "warehouse": warehouse, "published": published, "report": report, "written": written}
 
 
-def run_connector_night(tmp_path_factory: pytest.TempPathFactory, night_stage: NightStage, system: str,
-                        generate: Callable[[Path], object]) -> dict:
+def run_connector_night(night_stage: NightStage, system: str, generate: Callable[[Path], object]) -> dict:
     """`run_night` on a landing folder that `generate(landing)` fills with one system's tables only."""
     def write(landing: Path) -> object:
         written = generate(landing)
         assert sorted(p.name for p in landing.iterdir()) == [system]
         return written
 
-    return run_night(tmp_path_factory, night_stage, system, write)
+    return run_night(night_stage, system, write)
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:

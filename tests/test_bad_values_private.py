@@ -82,8 +82,8 @@ def _snapshot(n: Night) -> dict:
 
 
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory: pytest.TempPathFactory, night_stage: NightStage) -> Nights:
-    root = tmp_path_factory.mktemp("implausible")
+def nights(night_stage: NightStage) -> Nights:
+    root = night_stage.mktemp("implausible")
     n = Night(root)
     with pytest.MonkeyPatch.context() as mp:
         night_stage.setenv(mp, root)

@@ -72,8 +72,8 @@ def hashes(n: Night) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory: pytest.TempPathFactory, night_stage: NightStage) -> dict:
-    root = tmp_path_factory.mktemp("pii")
+def nights(night_stage: NightStage) -> dict:
+    root = night_stage.mktemp("pii")
     n = Night(root)
     generate(n.landing, tickets=300, days=20, seed=11, bad_rows_share=0.0, end_date=date(2026, 10, 31), nights=0)
     out: dict = {"night": n}

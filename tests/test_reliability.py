@@ -237,8 +237,8 @@ class Golden:
 
 
 @pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory, night_stage: NightStage) -> Golden:
-    root = tmp_path_factory.mktemp("golden")
+def golden(night_stage: NightStage) -> Golden:
+    root = night_stage.mktemp("golden")
     with pytest.MonkeyPatch.context() as mp:
         night_stage.setenv(mp, root)
         write_first_night(root / "landing")
@@ -250,10 +250,10 @@ def golden(tmp_path_factory: pytest.TempPathFactory, night_stage: NightStage) ->
 
 
 @pytest.fixture
-def night(golden: Golden, night_stage: NightStage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Night:
+def night(golden: Golden, night_stage: NightStage, monkeypatch: pytest.MonkeyPatch) -> Night:
     """A private copy of the golden night (build database, landing, publication), env pointing at it."""
-    root = tmp_path / "night"
-    shutil.copytree(golden.night.root, root, symlinks=True)
+    root = night_stage.mktemp("night")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
     night_stage.setenv(monkeypatch, root)
     return Night(root)
 
@@ -409,7 +409,7 @@ class CliNight:
 
 
 @pytest.fixture(scope="module")
-def cli_night(golden: Golden, night_stage: NightStage, tmp_path_factory: pytest.TempPathFactory) -> CliNight:
+def cli_night(golden: Golden, night_stage: NightStage) -> CliNight:
     """One incremental night on a copy of the golden night, run as `support-warehouse refresh`:
     bad files (quarantined), unknown landing content and a good file beside them, and a later
     night's new ticket (T1003). The Dagster run's report is recorded on its way to the CLI."""
@@ -419,8 +419,8 @@ def cli_night(golden: Golden, night_stage: NightStage, tmp_path_factory: pytest.
     from support_warehouse import cli
     from support_warehouse.orchestration import run as run_mod
 
-    root = tmp_path_factory.mktemp("cli_night") / "night"
-    shutil.copytree(golden.night.root, root, symlinks=True)
+    root = night_stage.mktemp("cli_night")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
     night = Night(root)
     reports: list[NightReport] = []
     with pytest.MonkeyPatch.context() as mp:
@@ -552,9 +552,9 @@ def rerun(golden: Golden, night_stage: NightStage, tmp_path_factory: pytest.Temp
     """A copy of the golden night, re-run: every landing file dropped again under a new name, one
     refresh (load + dbt build + publish) and then a few more publications, all while a reader
     process keeps querying the published marts."""
-    root = tmp_path_factory.mktemp("rerun") / "night"
-    shutil.copytree(golden.night.root, root, symlinks=True)
-    work = root.parent
+    root = night_stage.mktemp("rerun")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
+    work = tmp_path_factory.mktemp("rerun")
     n = Night(root)
     with pytest.MonkeyPatch.context() as mp:
         night_stage.setenv(mp, root)
