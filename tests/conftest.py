@@ -18,7 +18,7 @@ from support_warehouse.contract import ENTITIES
 # so with `pytest -n 2 --dist loadfile` (make test) the short ones fill in beside them at the end.
 LONGEST_FIRST = (
     "test_spark.py", "test_reliability.py", "test_incremental.py", "test_bad_values_private.py",
-    "test_pii_hashes.py", "test_zendesk.py", "test_intercom.py", "test_connectors_mixed.py",
+    "test_pii_hashes.py", "test_orchestration.py", "test_zendesk.py", "test_intercom.py", "test_connectors_mixed.py",
     "test_bench.py", "test_outcome_facts.py",
 )
 
