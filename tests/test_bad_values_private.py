@@ -23,7 +23,8 @@ import pytest
 
 from support_warehouse.bench import PANDAS_SCRIPT, SEEDS_DIR, agreement, run_floor
 from support_warehouse.summary import format_report
-from tests.test_reliability import Night, _env, _write, night_refresh, write_first_night
+from tests.nights import Night, NightStage, night_refresh
+from tests.test_reliability import _write, write_first_night
 
 NAME_IN_TIMESTAMP = "Noah García"
 TICKET_HEADER = "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
@@ -81,13 +82,11 @@ def _snapshot(n: Night) -> dict:
 
 
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory: pytest.TempPathFactory) -> Nights:
-    root = tmp_path_factory.mktemp("implausible")
-    shared = tmp_path_factory.mktemp("dbt")
+def nights(night_stage: NightStage) -> Nights:
+    root = night_stage.mktemp("implausible")
     n = Night(root)
     with pytest.MonkeyPatch.context() as mp:
-        for k, v in _env(root, shared).items():
-            mp.setenv(k, v)
+        night_stage.setenv(mp, root)
         write_first_night(n.landing)
         first = night_refresh()
         assert first.ok, format_report(first)

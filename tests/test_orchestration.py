@@ -88,8 +88,9 @@ def _model_keys(manifest: dict) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    root = tmp_path_factory.mktemp("orchestration")
+def env(night_stage) -> Iterator[Env]:
+    # the worker's nights' folder (tests/nights.py: in memory when there is room); its own dbt target
+    root = night_stage.mktemp("orchestration")
     e = Env(
         root=root,
         landing=root / "landing",

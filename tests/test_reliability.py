@@ -2,7 +2,8 @@
 
 Every test runs against its own folder under pytest's tmp_path, through the environment variables
 SW_WAREHOUSE_PATH / SW_PUBLISH_DIR / SW_LANDING_DIR / DAGSTER_HOME / SW_DBT_TARGET_PATH (dbt's own
-DBT_TARGET_PATH / DBT_LOG_PATH too): nothing touches data/ or target/ of the repository.
+DBT_TARGET_PATH / DBT_LOG_PATH too): nothing touches data/ or target/ of the repository. The
+warehouse path is the worker's stable link to that folder (tests/nights.py: dbt parses once).
 
 One "golden" night is built once per module with the real night (the Dagster job nightly_refresh:
 load, dbt build, publish as its last step):
@@ -34,8 +35,8 @@ from support_warehouse import publish as publish_mod
 from support_warehouse.contract import ENTITIES
 from support_warehouse.publish import EMAIL_REGEX, PiiError, PublishError, publish
 from support_warehouse.night import NightReport
-from support_warehouse.orchestration.run import run_nightly
 from support_warehouse.summary import format_report
+from tests.nights import Night, NightStage, night_refresh
 
 EMAIL = re.compile(EMAIL_REGEX)
 # Column names that would carry customer names, emails or free-text comments in clear. Masked or
@@ -229,95 +230,31 @@ BAD_ROWS = {
 }
 
 
-# -------------------------------------------------------------------------------- environment
-
-
-def _env(root: Path, shared: Path) -> dict[str, str]:
-    return {
-        "SW_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
-        "SW_PUBLISH_DIR": str(root / "published"),
-        "SW_LANDING_DIR": str(root / "landing"),
-        "DAGSTER_HOME": str(root / "dagster"),
-        # One dbt artifacts folder for the module (runs are sequential): partial parsing stays warm.
-        "SW_DBT_TARGET_PATH": str(shared / "target"),
-        "DBT_TARGET_PATH": str(shared / "target"),
-        "DBT_LOG_PATH": str(shared / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "SW_DBT_TARGET": "duckdb",
-        "SW_REPORTING_TZ": "UTC",
-        "SW_DUCKDB_MEMORY_LIMIT": "1GB",
-        "SW_DUCKDB_THREADS": "2",
-        "SW_DAGSTER_LOG_LEVEL": "WARNING",
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-    }
-
-
-def night_refresh(full_refresh: bool = False) -> NightReport:
-    """The production night (the Dagster job: load, dbt build with data tests, publish), as
-    configured by env; what ``support-warehouse refresh`` runs."""
-    return run_nightly(full_refresh=full_refresh, trigger="test")
-
-
-@dataclass
-class Night:
-    root: Path
-
-    @property
-    def landing(self) -> Path:
-        return self.root / "landing"
-
-    @property
-    def warehouse(self) -> Path:
-        return self.root / "warehouse.duckdb"
-
-    @property
-    def published(self) -> Path:
-        return self.root / "published"
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        con = config.connect_build(self.warehouse, read_only=True)
-        try:
-            return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
-
-    def query_published(self, sql: str) -> list[tuple]:
-        con = duckdb.connect(str(self.published / "marts.duckdb"), read_only=True)
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
-
-
 @dataclass
 class Golden:
     night: Night
-    shared: Path
     report: NightReport
 
 
 @pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
-    root = tmp_path_factory.mktemp("golden")
-    shared = tmp_path_factory.mktemp("dbt")
+def golden(night_stage: NightStage) -> Golden:
+    root = night_stage.mktemp("golden")
     with pytest.MonkeyPatch.context() as mp:
-        for k, v in _env(root, shared).items():
-            mp.setenv(k, v)
+        night_stage.setenv(mp, root)
         write_first_night(root / "landing")
         write_bad_night(root / "landing")
         report = night_refresh()
     assert report.ok, format_report(report)
     assert report.publication is not None, format_report(report)
-    return Golden(Night(root), shared, report)
+    return Golden(Night(root), report)
 
 
 @pytest.fixture
-def night(golden: Golden, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Night:
+def night(golden: Golden, night_stage: NightStage, monkeypatch: pytest.MonkeyPatch) -> Night:
     """A private copy of the golden night (build database, landing, publication), env pointing at it."""
-    root = tmp_path / "night"
-    shutil.copytree(golden.night.root, root, symlinks=True)
-    for k, v in _env(root, golden.shared).items():
-        monkeypatch.setenv(k, v)
+    root = night_stage.mktemp("night")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
+    night_stage.setenv(monkeypatch, root)
     return Night(root)
 
 
@@ -460,35 +397,73 @@ def test_extra_columns_are_kept_in_raw(golden: Golden) -> None:
     ) == [(5,)]
 
 
-def test_bad_files_are_quarantined_unknown_folders_reported_and_the_night_publishes(night: Night) -> None:
-    before = fingerprint(night.published)
-    raw_tickets = night.query("select count(*) from raw.tickets")
-    # A file missing a required column (status), a truncated gzip, and a good file of the same entity.
-    _write(night.landing / "tickets/tickets_2026-10-05.csv",
-           "ticket_id,customer_id,channel,ticket_type,priority,assignee_id,created_at,updated_at\n"
-           "T50,C1,email,billing,normal,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n")
-    whole = gzip.compress(("ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
-                           + "T60,C1,email,billing,normal,open,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n" * 3000).encode())
-    _write(night.landing / "tickets/tickets_2026-10-06.csv.gz", whole[: len(whole) // 2])
-    _write(night.landing / "tickets/tickets_2026-10-07.csv",
-           "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
-           "T70,C1,email,billing,normal,open,A1,2026-10-07T08:00:00Z,2026-10-07T08:00:00Z\n")
-    # Unknown folders and files: a typo'd entity folder, a stray file, and a typo'd connector table
-    # folder (Zendesk's table is `ticket`): the `zendesk/` system folder itself is known.
-    _write(night.landing / "ticket/tickets_2026-10-08.csv", "ticket_id\nT80\n")
-    _write(night.landing / "README.txt", "drop files into the entity folders\n")
-    _write(night.landing / "zendesk/tickets/tickets.jsonl", "{}\n")
+@dataclass
+class CliNight:
+    night: Night
+    before: dict[str, str]  # the golden publication's fingerprint
+    before_id: str
+    raw_tickets: int
+    code: int
+    out: str
+    report: NightReport
 
-    report = night_refresh()
 
+@pytest.fixture(scope="module")
+def cli_night(golden: Golden, night_stage: NightStage) -> CliNight:
+    """One incremental night on a copy of the golden night, run as `support-warehouse refresh`:
+    bad files (quarantined), unknown landing content and a good file beside them, and a later
+    night's new ticket (T1003). The Dagster run's report is recorded on its way to the CLI."""
+    import contextlib
+    import io
+
+    from support_warehouse import cli
+    from support_warehouse.orchestration import run as run_mod
+
+    root = night_stage.mktemp("cli_night")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
+    night = Night(root)
+    reports: list[NightReport] = []
+    with pytest.MonkeyPatch.context() as mp:
+        night_stage.setenv(mp, root)
+        before = fingerprint(night.published)
+        before_id = night.query_published("select publication_id from _publication")[0][0]
+        raw_tickets = night.query("select count(*) from raw.tickets")
+        # A file missing a required column (status), a truncated gzip, and a good file of the same entity.
+        _write(night.landing / "tickets/tickets_2026-10-05.csv",
+               "ticket_id,customer_id,channel,ticket_type,priority,assignee_id,created_at,updated_at\n"
+               "T50,C1,email,billing,normal,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n")
+        whole = gzip.compress(("ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+                               + "T60,C1,email,billing,normal,open,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n" * 3000).encode())
+        _write(night.landing / "tickets/tickets_2026-10-06.csv.gz", whole[: len(whole) // 2])
+        _write(night.landing / "tickets/tickets_2026-10-07.csv",
+               "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+               "T70,C1,email,billing,normal,open,A1,2026-10-07T08:00:00Z,2026-10-07T08:00:00Z\n")
+        # Unknown folders and files: a typo'd entity folder, a stray file, and a typo'd connector table
+        # folder (Zendesk's table is `ticket`): the `zendesk/` system folder itself is known.
+        _write(night.landing / "ticket/tickets_2026-10-08.csv", "ticket_id\nT80\n")
+        _write(night.landing / "README.txt", "drop files into the entity folders\n")
+        _write(night.landing / "zendesk/tickets/tickets.jsonl", "{}\n")
+        write_new_ticket(night.landing, 3)  # T1003, the later night's new ticket
+        real = run_mod.run_nightly
+        mp.setattr(run_mod, "run_nightly", lambda *a, **kw: reports.append(real(*a, **kw)) or reports[-1])
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = cli.main(["refresh"])
+    assert len(reports) == 1
+    return CliNight(night, before, before_id, raw_tickets[0][0], code, out.getvalue(), reports[0])
+
+
+def test_bad_files_are_quarantined_unknown_folders_reported_and_the_night_publishes(cli_night: CliNight) -> None:
+    night, report, before = cli_night.night, cli_night.report, cli_night.before
     assert report.ok and report.exit_code == 0, format_report(report)
     t = report.entities["tickets"]
-    assert t.error is None and t.files_loaded == ["tickets/tickets_2026-10-07.csv"] and t.rows_loaded == 1
+    assert t.error is None and t.rows_loaded == 2
+    assert sorted(t.files_loaded) == ["tickets/tickets_2026-10-07.csv", "tickets/tickets_2026-10-13.csv"]
     assert sorted(t.files_quarantined) == ["tickets/tickets_2026-10-05.csv", "tickets/tickets_2026-10-06.csv.gz"]
     assert "missing required column 'status'" in t.files_quarantined["tickets/tickets_2026-10-05.csv"]
     assert "is unreadable" in t.files_quarantined["tickets/tickets_2026-10-06.csv.gz"]
-    # never loaded half: only the good file's row is new
-    assert night.query("select count(*) from raw.tickets") == [(raw_tickets[0][0] + 1,)]
+    # never loaded half: only the good files' rows (T70, T1003) are new
+    assert night.query("select count(*) from raw.tickets") == [(cli_night.raw_tickets + 2,)]
     assert night.query(
         "select file_path, status, rows_loaded from raw._loaded_files where status = 'quarantined' order by 1"
     ) == [("tickets/tickets_2026-10-05.csv", "quarantined", 0), ("tickets/tickets_2026-10-06.csv.gz", "quarantined", 0)]
@@ -573,17 +548,16 @@ class Rerun:
 
 
 @pytest.fixture(scope="module")
-def rerun(golden: Golden, tmp_path_factory: pytest.TempPathFactory) -> Rerun:
+def rerun(golden: Golden, night_stage: NightStage, tmp_path_factory: pytest.TempPathFactory) -> Rerun:
     """A copy of the golden night, re-run: every landing file dropped again under a new name, one
     refresh (load + dbt build + publish) and then a few more publications, all while a reader
     process keeps querying the published marts."""
-    root = tmp_path_factory.mktemp("rerun") / "night"
-    shutil.copytree(golden.night.root, root, symlinks=True)
-    work = root.parent
+    root = night_stage.mktemp("rerun")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
+    work = tmp_path_factory.mktemp("rerun")
     n = Night(root)
     with pytest.MonkeyPatch.context() as mp:
-        for k, v in _env(root, golden.shared).items():
-            mp.setenv(k, v)
+        night_stage.setenv(mp, root)
         before_build = mart_contents(n.warehouse, build=True)
         before_published = mart_contents(n.published / "marts.duckdb", build=False)
         raw_before = n.query("select count(*) from raw.tickets union all select count(*) from raw._load_rejects")
@@ -833,31 +807,26 @@ def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Nig
 # ------------------------------------------------------------------------------------- Dagster
 
 
-def test_cli_refresh_runs_the_nightly_job_which_publishes_as_its_last_step(night: Night, capsys) -> None:
+def test_cli_refresh_runs_the_nightly_job_which_publishes_as_its_last_step(cli_night: CliNight) -> None:
     """`support-warehouse refresh` is the Dagster job (the schedule's), run in process against
     DAGSTER_HOME; publishing comes after the load and the dbt build. One small incremental night on
-    the golden copy."""
+    the golden copy (its bad files are the quarantine test's)."""
     from dagster import DagsterInstance
 
-    from support_warehouse import cli
-
-    before_id = night.query_published("select publication_id from _publication")[0][0]
-    write_new_ticket(night.landing, 3)
-
-    code = cli.main(["refresh"])
-
-    out = capsys.readouterr().out
+    night, code, out, before_id = cli_night.night, cli_night.code, cli_night.out, cli_night.before_id
     assert code == 0, out
     summary = re.search(r"^Refresh (\S+) \(target duckdb\) in [\d.]+s: OK$", out, re.M)
-    assert summary and out.rstrip().endswith("Result: OK"), out
+    assert summary and out.rstrip().endswith("Result: OK (3 warning(s) above)"), out
     run_id = summary.group(1)
     manifest = json.loads((night.published / "publication.json").read_text())
     assert manifest["run_id"] == run_id  # the Dagster run that built it ...
     assert manifest["publication_id"] != before_id and f"as publication {manifest['publication_id']} to" in out
     assert night.query_published("select count(*) from fct_tickets where ticket_id = 'T1003'") == [(1,)]
-    with DagsterInstance.get() as instance:  # ... stored in the project's instance
-        run = instance.get_run_by_id(run_id)
-        steps = {s.step_key: s for s in instance.get_run_step_stats(run_id)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(night.root / "dagster"))
+        with DagsterInstance.get() as instance:  # ... stored in the project's instance
+            run = instance.get_run_by_id(run_id)
+            steps = {s.step_key: s for s in instance.get_run_step_stats(run_id)}
     assert run is not None and run.job_name == "nightly_refresh" and run.tags["support_warehouse/trigger"] == "cli"
     # publishing starts once the load and the dbt build have ended (checks may still run beside it)
     assert steps["raw_extracts"].end_time <= steps["dbt_models"].start_time
