@@ -36,7 +36,7 @@ from support_warehouse.contract import ENTITIES
 from support_warehouse.publish import EMAIL_REGEX, PiiError, PublishError, publish
 from support_warehouse.night import NightReport
 from support_warehouse.summary import format_report
-from tests.nights import Night, NightStage, night_refresh
+from tests.nights import Night, NightStage, night_refresh, write_file, write_first_night
 
 EMAIL = re.compile(EMAIL_REGEX)
 # Column names that would carry customer names, emails or free-text comments in clear. Masked or
@@ -52,78 +52,11 @@ ALLOWED_COLUMNS = {"agent_name"}
 # ------------------------------------------------------------------------------------ dataset
 
 
-def _write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return path
-
-
-def write_first_night(landing: Path) -> None:
-    """A small, clean night: every entity, a handful of rows."""
-    _write(landing / "customers/customers_2026-10-01.csv",
-           "customer_id,name,email,tier,country,created_at,churned_at\n"
-           "C1,Alice Example,alice@example.com,standard,DE,2026-01-05T10:00:00Z,\n"
-           "C2,Bruno Beispiel,bruno@example.org,premium,FR,2026-02-05T10:00:00+01:00,\n"
-           "C3,Chen Sample,chen@example.net,enterprise,US,2026-03-05T10:00:00Z,\n"
-           "C4,Dana Demo,dana@example.com,standard,GB,2026-04-05T10:00:00Z,2026-10-02T00:00:00Z\n")
-    _write(landing / "agents/agents_2026-10-01.csv",
-           "agent_id,name,email,team,timezone,hired_at,left_at\n"
-           "A1,Agent One,one@support.example,tier1,Europe/Berlin,2025-01-01T00:00:00Z,\n"
-           "A2,Agent Two,two@support.example,tier2,America/New_York,2025-01-01T00:00:00Z,\n")
-    _write(landing / "agent_shifts/shifts_2026-10-01.csv",
-           "agent_id,shift_date,scheduled_minutes,is_leave\n"
-           "A1,2026-10-01,480,false\nA2,2026-10-01,480,false\nA1,2026-10-02,480,false\nA2,2026-10-02,0,true\n")
-    _write(landing / "tickets/tickets_2026-10-01.csv",
-           "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
-           "T0,C3,email,billing,normal,open,A2,2026-09-28T08:00:00Z,2026-09-28T08:00:00Z\n"
-           "T1,C1,email,billing,normal,solved,A1,2026-10-01T08:00:00Z,2026-10-01T12:00:00Z\n"
-           "T2,C2,chat,shipping,high,open,A1,2026-10-01T09:00:00Z,2026-10-01T09:30:00Z\n"
-           "T3,C3,phone,technical,urgent,solved,A2,2026-10-01T10:00:00Z,2026-10-01T11:00:00Z\n"
-           "T4,C1,facebook,billing,low,pending,A2,2026-10-02T10:00:00Z,2026-10-02T10:30:00Z\n")
-    _write(landing / "ticket_messages/messages_2026-10-01.csv",
-           "message_id,ticket_id,author_type,author_id,is_public,created_at\n"
-           "M1,T1,customer,C1,true,2026-10-01T08:00:00Z\n"
-           "M2,T1,agent,A1,true,2026-10-01T08:30:00Z\n"
-           "M3,T2,customer,C2,true,2026-10-01T09:00:00Z\n"
-           "M4,T2,agent,A1,true,2026-10-01T09:03:00Z\n"
-           "M5,T3,customer,C3,true,2026-10-01T10:00:00Z\n"
-           "M6,T3,agent,A2,true,2026-10-01T10:20:00Z\n"
-           "M7,T4,customer,C1,true,2026-10-02T10:00:00Z\n")
-    _write(landing / "ticket_status_changes/status_2026-10-01.csv",
-           "ticket_id,changed_at,status\n"
-           "T1,2026-10-01T08:00:00Z,new\nT1,2026-10-01T12:00:00Z,solved\n"
-           "T2,2026-10-01T09:00:00Z,new\nT2,2026-10-01T09:30:00Z,open\n"
-           "T3,2026-10-01T10:00:00Z,new\nT3,2026-10-01T11:00:00Z,solved\n"
-           "T4,2026-10-02T10:00:00Z,new\nT4,2026-10-02T10:30:00Z,pending\n")
-    _write(landing / "calls/calls_2026-10-01.csv",
-           "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,hold_seconds,wrap_up_seconds\n"
-           "K1,C3,A2,T3,2026-10-01T10:00:00Z,2026-10-01T10:00:40Z,2026-10-01T10:10:00Z,30,60\n"
-           "K2,C2,,,2026-10-01T11:00:00Z,,2026-10-01T11:02:00Z,0,0\n")
-    _write(landing / "survey_responses/surveys_2026-10-01.csv",
-           "response_id,survey_type,scale,customer_id,ticket_id,agent_id,sent_at,responded_at,score,comment\n"
-           "S1,csat,csat_5,C1,T1,A1,2026-10-01T12:00:00Z,2026-10-01T13:00:00Z,5,Great help from the billing team thanks\n"
-           "S2,nps,nps_11,C3,T3,A2,2026-10-01T11:00:00Z,2026-10-01T15:00:00Z,9,\n"
-           "S3,ces,ces_7,C2,,,2026-10-01T12:00:00Z,2026-10-01T12:30:00Z,6,\n")
-    _write(landing / "products/products_2026-10-01.csv",
-           "product_id,name,category,tier,price\nP1,Basic Widget,widgets,1,10.0\nP2,Pro Widget,widgets,3,99.0\n")
-    _write(landing / "orders/orders_2026-10-01.csv",
-           "order_id,customer_id,ordered_at,product_id,quantity,amount,status,shipped_on_time\n"
-           "O1,C1,2026-10-01T07:00:00Z,P1,1,10.0,shipped,true\n"
-           "O2,C1,2026-10-02T07:00:00Z,P2,1,99.0,placed,false\n"
-           "O3,C2,2026-10-01T07:00:00Z,P1,2,20.0,cancelled,false\n")
-    _write(landing / "reviews/reviews_2026-10-01.csv",
-           "review_id,customer_id,order_id,marketplace,rating,created_at\n"
-           "R1,C1,O1,amazon,5,2026-10-02T09:00:00Z\nR2,C2,O3,ebay,1,2026-10-02T09:00:00Z\n")
-    _write(landing / "self_service_sessions/sessions_2026-10-01.csv",
-           "session_id,customer_id,started_at,source,resolved,ticket_id\n"
-           "X1,C1,2026-10-01T07:30:00Z,help_center,true,\nX2,C2,2026-10-01T08:30:00Z,chatbot,false,T2\n")
-
-
 def write_bad_night(landing: Path) -> None:
     """Second night: one file per bad-input class of docs/input_contract.md, each with good rows beside the bad."""
     # malformed timestamp, unknown channel, unknown status, an extra column, a key updated from the
     # first night (T2), and a key twice in the file with different payloads (T6: line 8 wins).
-    _write(landing / "tickets/tickets_2026-10-02.csv",
+    write_file(landing / "tickets/tickets_2026-10-02.csv",
            "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at,sentiment\n"
            "T5,C2,email,billing,normal,open,A1,2026-10-02T08:00:00Z,2026-10-02T08:00:00Z,calm\n"
            "T90,C2,email,billing,normal,open,A1,2026-13-45T25:00:00Z,2026-10-02T08:00:00Z,angry\n"
@@ -133,40 +66,40 @@ def write_bad_night(landing: Path) -> None:
            "T6,C3,web_form,billing,low,new,,2026-10-02T09:00:00Z,2026-10-02T09:00:00Z,\n"
            "T6,C3,web_form,billing,high,new,,2026-10-02T09:00:00Z,2026-10-02T09:05:00Z,\n")
     # a message on an unknown ticket; a reply before its ticket exists (T4 created 2026-10-02T10:00)
-    _write(landing / "ticket_messages/messages_2026-10-02.csv",
+    write_file(landing / "ticket_messages/messages_2026-10-02.csv",
            "message_id,ticket_id,author_type,author_id,is_public,created_at\n"
            "M8,T5,customer,C2,true,2026-10-02T08:00:00Z\n"
            "M90,TX404,customer,C2,true,2026-10-02T08:00:00Z\n"
            "M91,T4,agent,A2,true,2026-10-01T23:00:00Z\n")
     # a call on an unknown ticket; a negative duration
-    _write(landing / "calls/calls_2026-10-02.csv",
+    write_file(landing / "calls/calls_2026-10-02.csv",
            "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,hold_seconds,wrap_up_seconds\n"
            "K3,C1,A1,T1,2026-10-02T10:00:00Z,2026-10-02T10:00:20Z,2026-10-02T10:05:00Z,0,30\n"
            "K90,C1,A1,TX404,2026-10-02T10:00:00Z,2026-10-02T10:00:20Z,2026-10-02T10:05:00Z,0,30\n"
            "K91,C1,A1,,2026-10-02T11:00:00Z,2026-10-02T11:00:20Z,2026-10-02T11:05:00Z,-5,30\n")
     # a score outside its scale; a survey on an unknown ticket
-    _write(landing / "survey_responses/surveys_2026-10-02.csv",
+    write_file(landing / "survey_responses/surveys_2026-10-02.csv",
            "response_id,survey_type,scale,customer_id,ticket_id,agent_id,sent_at,responded_at,score,comment\n"
            "S4,csat,csat_5,C2,T2,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,4,\n"
            "S90,csat,csat_5,C2,T2,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,7,\n"
            "S91,csat,csat_5,C2,TX404,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,3,\n")
     # an empty (0-byte) file and a header-only file
-    _write(landing / "orders/orders_2026-10-02.csv", b"")
-    _write(landing / "reviews/reviews_2026-10-02_header_only.csv",
+    write_file(landing / "orders/orders_2026-10-02.csv", b"")
+    write_file(landing / "reviews/reviews_2026-10-02_header_only.csv",
            "review_id,customer_id,order_id,marketplace,rating,created_at\n")
     # a truncated last line (the export was cut off mid-row, no final newline)
-    _write(landing / "reviews/reviews_2026-10-02.csv",
+    write_file(landing / "reviews/reviews_2026-10-02.csv",
            "review_id,customer_id,order_id,marketplace,rating,created_at\n"
            "R3,C3,O2,amazon,4,2026-10-02T09:00:00Z\n"
            "R4,C3,O2,ama")
     # a whole file delimited by ';' (accepted) and one ';' line inside a ',' file (rejected)
-    _write(landing / "products/products_2026-10-02.csv", "product_id;name;category;tier;price\nP3;Gadget;gadgets;2;49.5\n")
-    _write(landing / "agent_shifts/shifts_2026-10-02.csv",
+    write_file(landing / "products/products_2026-10-02.csv", "product_id;name;category;tier;price\nP3;Gadget;gadgets;2;49.5\n")
+    write_file(landing / "agent_shifts/shifts_2026-10-02.csv",
            "agent_id,shift_date,scheduled_minutes,is_leave\n"
            "A1,2026-10-03,480,false\n"
            "A2;2026-10-03;480;false\n")
     # latin-1 bytes in a UTF-8 file
-    _write(landing / "customers/customers_2026-10-02.csv",
+    write_file(landing / "customers/customers_2026-10-02.csv",
            b"customer_id,name,email,tier,country,created_at,churned_at\n"
            + "C5,Zoë Good,zoe@example.com,premium,NL,2026-05-05T10:00:00Z,\n".encode("utf-8")
            + "C6,José Latin,jose@example.com,standard,ES,2026-05-05T10:00:00Z,\n".encode("latin-1")
@@ -175,7 +108,7 @@ def write_bad_night(landing: Path) -> None:
 
 def write_new_ticket(landing: Path, n: int) -> None:
     """A later night's small tickets file (new key T1000+n), so the marts change."""
-    _write(landing / f"tickets/tickets_2026-10-{10 + n:02d}.csv",
+    write_file(landing / f"tickets/tickets_2026-10-{10 + n:02d}.csv",
            "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
            f"T{1000 + n},C1,email,billing,normal,open,A1,2026-10-{10 + n:02d}T08:00:00Z,2026-10-{10 + n:02d}T08:00:00Z\n")
 
@@ -429,20 +362,20 @@ def cli_night(golden: Golden, night_stage: NightStage) -> CliNight:
         before_id = night.query_published("select publication_id from _publication")[0][0]
         raw_tickets = night.query("select count(*) from raw.tickets")
         # A file missing a required column (status), a truncated gzip, and a good file of the same entity.
-        _write(night.landing / "tickets/tickets_2026-10-05.csv",
+        write_file(night.landing / "tickets/tickets_2026-10-05.csv",
                "ticket_id,customer_id,channel,ticket_type,priority,assignee_id,created_at,updated_at\n"
                "T50,C1,email,billing,normal,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n")
         whole = gzip.compress(("ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
                                + "T60,C1,email,billing,normal,open,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n" * 3000).encode())
-        _write(night.landing / "tickets/tickets_2026-10-06.csv.gz", whole[: len(whole) // 2])
-        _write(night.landing / "tickets/tickets_2026-10-07.csv",
+        write_file(night.landing / "tickets/tickets_2026-10-06.csv.gz", whole[: len(whole) // 2])
+        write_file(night.landing / "tickets/tickets_2026-10-07.csv",
                "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
                "T70,C1,email,billing,normal,open,A1,2026-10-07T08:00:00Z,2026-10-07T08:00:00Z\n")
         # Unknown folders and files: a typo'd entity folder, a stray file, and a typo'd connector table
         # folder (Zendesk's table is `ticket`): the `zendesk/` system folder itself is known.
-        _write(night.landing / "ticket/tickets_2026-10-08.csv", "ticket_id\nT80\n")
-        _write(night.landing / "README.txt", "drop files into the entity folders\n")
-        _write(night.landing / "zendesk/tickets/tickets.jsonl", "{}\n")
+        write_file(night.landing / "ticket/tickets_2026-10-08.csv", "ticket_id\nT80\n")
+        write_file(night.landing / "README.txt", "drop files into the entity folders\n")
+        write_file(night.landing / "zendesk/tickets/tickets.jsonl", "{}\n")
         write_new_ticket(night.landing, 3)  # T1003, the later night's new ticket
         real = run_mod.run_nightly
         mp.setattr(run_mod, "run_nightly", lambda *a, **kw: reports.append(real(*a, **kw)) or reports[-1])
