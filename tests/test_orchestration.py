@@ -264,6 +264,17 @@ def test_schedule_requests_the_night_with_tags(env: Env, defs) -> None:
 # ----------------------------------------------------------------------------------- the night
 
 
+def test_the_night_keeps_its_parse_for_the_next_night(night, env: Env) -> None:
+    """dbt writes its partial-parse state into the run's own folder; the night copies it to the
+    one file every night reads (`--partial-parse-file-path`), so a project or profile change is
+    parsed in full once, not every night. The saved parse carries the invocation that wrote it:
+    `prepare`'s before the night, the night's after."""
+    run_parse = night.dbt_run_results.parent / "partial_parse.msgpack"
+    shared = env.target / "partial_parse.msgpack"
+    assert run_parse.exists() and shared.read_bytes() == run_parse.read_bytes()
+    assert not shared.with_name(shared.name + ".new").exists()
+
+
 def test_night_succeeds_and_reports_checks(night, env: Env) -> None:
     assert night.success and night.ok, night
     assert night.job_name == "nightly_refresh"
