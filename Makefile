@@ -26,12 +26,12 @@ setup: $(STAMP) $(CHROMIUM)
 run: $(STAMP)
 	$(BIN)/support-warehouse demo
 
+# The SQL lint is one of the tests (tests/test_sql_style.py), so it runs beside the others.
 test: $(STAMP) $(CHROMIUM)
-	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
-	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models
+	SW_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models analyses
 
 bench: $(STAMP)
 	$(BIN)/support-warehouse bench --tickets $${TICKETS:-1000000} --repeat $${REPEAT:-1}

@@ -4,29 +4,15 @@
     monthly mean over worked days is kpi_scorecard's conversations_per_agent_day.
 #}
 
-with
-
-agent_days as (
-    select * from {{ ref('fct_agent_days') }}
-    where is_worked_day
-),
-
-agents as (
-    select * from {{ ref('dim_agents') }}
-),
-
-final as (
-    select
-        agent_days.shift_date,
-        agent_days.agent_id,
-        agents.agent_name,
-        agent_days.team,
-        agent_days.tickets_replied as conversations,
-        agent_days.replies
-    from agent_days
-    left join agents
-        on agent_days.agent_id = agents.agent_id
-)
-
-select * from final
-order by shift_date, agent_id
+select
+    agent_days.shift_date,
+    agent_days.agent_id,
+    agents.agent_name,
+    agent_days.team,
+    agent_days.tickets_replied as conversations,
+    agent_days.replies
+from {{ ref('fct_agent_days') }} as agent_days
+left join {{ ref('dim_agents') }} as agents
+    on agent_days.agent_id = agents.agent_id
+where agent_days.is_worked_day
+order by agent_days.shift_date, agent_days.agent_id

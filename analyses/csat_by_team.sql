@@ -6,30 +6,22 @@
 
 with
 
-survey_responses as (
-    select * from {{ ref('fct_survey_responses') }}
-    where is_csat_satisfied is not null
-),
-
-monthly as (
+csat_answers as (
     select
         cast({{ dbt.date_trunc('month', 'responded_date') }} as date) as month_start,
         coalesce(team, '(unassigned)') as team,
         is_csat_satisfied
-    from survey_responses
-),
-
-final as (
-    select
-        month_start,
-        team,
-        count(*) as csat_answers,
-        100.0 * sum(case when is_csat_satisfied then 1 else 0 end) / count(*) as csat_score
-    from monthly
-    group by
-        month_start,
-        team
+    from {{ ref('fct_survey_responses') }}
+    where is_csat_satisfied is not null
 )
 
-select * from final
+select
+    month_start,
+    team,
+    count(*) as csat_answers,
+    100.0 * sum(case when is_csat_satisfied then 1 else 0 end) / count(*) as csat_score
+from csat_answers
+group by
+    month_start,
+    team
 order by month_start, team

@@ -5,34 +5,16 @@
     first_response_minutes_* cut by channel.
 #}
 
-with
-
-tickets as (
-    select * from {{ ref('fct_tickets') }}
-    where first_response_minutes is not null
-),
-
-monthly as (
-    select
-        cast({{ dbt.date_trunc('month', 'created_date') }} as date) as month_start,
-        channel,
-        first_response_minutes
-    from tickets
-),
-
-final as (
-    select
-        month_start,
-        channel,
-        count(*) as answered_tickets,
-        avg(first_response_minutes) as first_response_minutes_mean,
-        percentile_cont(0.5) within group (order by first_response_minutes) as first_response_minutes_median,
-        percentile_cont(0.9) within group (order by first_response_minutes) as first_response_minutes_p90
-    from monthly
-    group by
-        month_start,
-        channel
-)
-
-select * from final
+select
+    cast({{ dbt.date_trunc('month', 'created_date') }} as date) as month_start,
+    channel,
+    count(*) as answered_tickets,
+    avg(first_response_minutes) as first_response_minutes_mean,
+    percentile_cont(0.5) within group (order by first_response_minutes) as first_response_minutes_median,
+    percentile_cont(0.9) within group (order by first_response_minutes) as first_response_minutes_p90
+from {{ ref('fct_tickets') }}
+where first_response_minutes is not null
+group by
+    month_start,
+    channel
 order by month_start, channel

@@ -7,40 +7,28 @@
 
 with
 
-tickets as (
-    select * from {{ ref('fct_tickets') }}
-),
-
-agents as (
-    select * from {{ ref('dim_agents') }}
-),
-
 sla_tickets as (
     select
         created_date,
         coalesce(first_reply_agent_id, assignee_id) as agent_id,
         is_sla_breached,
         has_sla_due
-    from tickets
-),
-
-final as (
-    select
-        sla_tickets.created_date,
-        sla_tickets.agent_id,
-        agents.agent_name,
-        agents.team,
-        sum(case when sla_tickets.is_sla_breached then 1 else 0 end) as sla_misses,
-        sum(case when sla_tickets.has_sla_due then 1 else 0 end) as sla_due_tickets
-    from sla_tickets
-    left join agents
-        on sla_tickets.agent_id = agents.agent_id
-    group by
-        sla_tickets.created_date,
-        sla_tickets.agent_id,
-        agents.agent_name,
-        agents.team
+    from {{ ref('fct_tickets') }}
 )
 
-select * from final
-order by created_date asc, sla_misses desc
+select
+    sla_tickets.created_date,
+    sla_tickets.agent_id,
+    agents.agent_name,
+    agents.team,
+    sum(case when sla_tickets.is_sla_breached then 1 else 0 end) as sla_misses,
+    sum(case when sla_tickets.has_sla_due then 1 else 0 end) as sla_due_tickets
+from sla_tickets
+left join {{ ref('dim_agents') }} as agents
+    on sla_tickets.agent_id = agents.agent_id
+group by
+    sla_tickets.created_date,
+    sla_tickets.agent_id,
+    agents.agent_name,
+    agents.team
+order by sla_tickets.created_date asc, sla_misses desc

@@ -18,7 +18,7 @@ from support_warehouse.contract import ENTITIES
 # so with `pytest -n 2 --dist loadfile` (make test) the short ones fill in beside them at the end.
 LONGEST_FIRST = (
     "test_spark.py", "test_reliability.py", "test_incremental.py", "test_bad_values_private.py",
-    "test_pii_hashes.py", "test_zendesk.py", "test_intercom.py", "test_connectors_mixed.py",
+    "test_pii_hashes.py", "test_sql_style.py", "test_orchestration.py", "test_zendesk.py", "test_intercom.py", "test_connectors_mixed.py",
     "test_bench.py", "test_outcome_facts.py",
 )
 
@@ -86,6 +86,15 @@ def ticket_row(i: int, **overrides: str) -> list[str]:
 
 def customer_row(i: int) -> list[str]:
     return [f"C{i}", f"Name {i}", f"c{i}@example.com", "standard", "DE", "2026-01-01T00:00:00Z", ""]
+
+
+@pytest.fixture(scope="session")
+def night_stage(tmp_path_factory: pytest.TempPathFactory):
+    """This worker's stable warehouse link, dbt target folder and nights' folders (tests/nights.py)."""
+    from tests.nights import NightStage, scratch_root
+
+    with scratch_root(tmp_path_factory) as root:
+        yield NightStage(root)
 
 
 @pytest.fixture

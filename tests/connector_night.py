@@ -18,44 +18,29 @@ import pytest
 
 from support_warehouse import config
 from support_warehouse.contract import CONNECTOR_TABLES
+from tests.nights import NightStage, night_refresh
 
 
-def run_night(tmp_path_factory: pytest.TempPathFactory, name: str, write_landing: Callable[[Path], object]) -> dict:
+def run_night(night_stage: NightStage, name: str, write_landing: Callable[[Path], object]) -> dict:
     """Write the landing folder with `write_landing(landing)`, run the Dagster night, return its paths and report."""
-    from support_warehouse.orchestration.run import run_nightly
-
-    root = tmp_path_factory.mktemp(name)
+    root = night_stage.mktemp(name)
     landing, warehouse, published = root / "landing", root / "warehouse.duckdb", root / "published"
     written = write_landing(landing)
-    mp = pytest.MonkeyPatch()
-    mp.delenv("SW_REPORTING_TZ", raising=False)
-    mp.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
-    env = {
-        "SW_LANDING_DIR": landing, "SW_WAREHOUSE_PATH": warehouse, "SW_PUBLISH_DIR": published,
-        "DAGSTER_HOME": root / "dagster", "SW_DBT_TARGET_PATH": root / "target", "SW_DBT_TARGET": "duckdb",
-        "SW_DAGSTER_LOG_LEVEL": "WARNING", "DAGSTER_DISABLE_TELEMETRY": "1",
-    }
-    for k, v in env.items():
-        mp.setenv(k, str(v))
-    mp.delenv("DBT_TARGET_PATH", raising=False)
-    mp.delenv("DBT_LOG_PATH", raising=False)
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        night_stage.setenv(mp, root)
         # the Dagster night: raw assets per connector table, dbt build, publish
-        report = run_nightly(landing, warehouse, "duckdb", publish_dir=published, trigger="test")
-    finally:
-        mp.undo()
+        report = night_refresh()
     return {"landing": landing, "warehouse": warehouse, "published": published, "report": report, "written": written}
 
 
-def run_connector_night(tmp_path_factory: pytest.TempPathFactory, system: str,
-                        generate: Callable[[Path], object]) -> dict:
+def run_connector_night(night_stage: NightStage, system: str, generate: Callable[[Path], object]) -> dict:
     """`run_night` on a landing folder that `generate(landing)` fills with one system's tables only."""
     def write(landing: Path) -> object:
         written = generate(landing)
         assert sorted(p.name for p in landing.iterdir()) == [system]
         return written
 
-    return run_night(tmp_path_factory, system, write)
+    return run_night(night_stage, system, write)
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:

@@ -23,7 +23,7 @@ import pytest
 
 from support_warehouse.bench import PANDAS_SCRIPT, SEEDS_DIR, agreement, run_floor
 from support_warehouse.summary import format_report
-from tests.test_reliability import Night, _env, _write, night_refresh, write_first_night
+from tests.nights import Night, NightStage, night_refresh, write_file, write_first_night
 
 NAME_IN_TIMESTAMP = "Noah García"
 TICKET_HEADER = "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
@@ -31,7 +31,7 @@ PLAUSIBLE = "is outside the plausible window (before 2000-01-01 or more than 31 
 
 
 def write_implausible_night(landing: Path) -> None:
-    _write(landing / "tickets/tickets_2026-10-03.csv",
+    write_file(landing / "tickets/tickets_2026-10-03.csv",
            TICKET_HEADER
            + "T50,C1,email,billing,normal,open,A1,2099-10-03T08:00:00Z,2099-10-03T08:00:00Z\n"
            + "T51,C2,email,billing,normal,open,A1,1990-10-03T08:00:00Z,1990-10-03T08:00:00Z\n"
@@ -39,17 +39,17 @@ def write_implausible_night(landing: Path) -> None:
            + f"T53,C2,email,billing,normal,open,A1,{NAME_IN_TIMESTAMP},2026-10-03T08:00:00Z\n"
            + "T54,C2,email,billing,normal,open,A1,2026-10-03T07:00:00Z,2026-10-03T07:30:00Z\n")
     # connector tables go through the same plausible window (their base models' rule lists)
-    _write(landing / "zendesk/ticket/ticket_2026-10-03.csv",
+    write_file(landing / "zendesk/ticket/ticket_2026-10-03.csv",
            "id,created_at,updated_at,status,priority,type,via_channel,requester_id,assignee_id,group_id,_fivetran_synced\n"
            "901,2099-10-03T08:00:00Z,2099-10-03T08:00:00Z,open,normal,question,email,7,8,9,2026-10-03T09:00:00Z\n"
            "902,2026-10-01T08:00:00Z,2099-01-01T00:00:00Z,open,normal,question,email,7,8,9,2026-10-03T09:00:00Z\n")
-    _write(landing / "intercom/conversation_history/conversation_history_2026-10-03.csv",
+    write_file(landing / "intercom/conversation_history/conversation_history_2026-10-03.csv",
            "id,created_at,updated_at,state,source_type,source_delivered_as,source_author_id,assignee_id,_fivetran_synced\n"
            "801,1990-10-03T08:00:00Z,1990-10-03T09:00:00Z,open,email,customer_initiated,7,8,2026-10-03T09:00:00Z\n")
 
 
 def write_corrections(landing: Path) -> None:
-    _write(landing / "tickets/tickets_2026-10-04.csv",
+    write_file(landing / "tickets/tickets_2026-10-04.csv",
            TICKET_HEADER
            + "T50,C1,email,billing,normal,open,A1,2026-10-03T08:00:00Z,2026-10-03T08:00:00Z\n"
            + "T0,C3,email,billing,normal,solved,A2,2026-09-28T08:00:00Z,2026-10-04T09:00:00Z\n")
@@ -81,13 +81,11 @@ def _snapshot(n: Night) -> dict:
 
 
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory: pytest.TempPathFactory) -> Nights:
-    root = tmp_path_factory.mktemp("implausible")
-    shared = tmp_path_factory.mktemp("dbt")
+def nights(night_stage: NightStage) -> Nights:
+    root = night_stage.mktemp("implausible")
     n = Night(root)
     with pytest.MonkeyPatch.context() as mp:
-        for k, v in _env(root, shared).items():
-            mp.setenv(k, v)
+        night_stage.setenv(mp, root)
         write_first_night(n.landing)
         first = night_refresh()
         assert first.ok, format_report(first)

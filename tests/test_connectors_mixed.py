@@ -19,14 +19,14 @@ END = date(2026, 11, 30)
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def night(night_stage) -> dict:
     def write(landing: Path) -> dict[str, int]:
         counts = generate(landing, tickets=150, days=30, seed=5, bad_rows_share=0.0, end_date=END)
         generate_zendesk(landing, tickets=100, days=30, seed=6, end_date=END, bad_rows=False)
         generate_intercom(landing, conversations=100, days=30, seed=7, end_date=END, bad_rows=False)
         return counts
 
-    return run_night(tmp_path_factory, "mixed", write)
+    return run_night(night_stage, "mixed", write)
 
 
 def test_contract_zendesk_and_intercom_side_by_side_without_key_collisions(night: dict) -> None:

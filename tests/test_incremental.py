@@ -4,9 +4,14 @@ A small generated dataset with two nightly files per entity is loaded and built 
 nightly refresh does it: the history first (a full build), then each night incrementally. A third,
 hand-made night brings late changes to old tickets (a reply on a months-old ticket, a new version
 of an old ticket, a reply turned into an internal note, a customer's tier and a survey answer).
-After every night the warehouse is copied and the copy rebuilt with --full-refresh from the same
-raw layer; every incremental model, kpi_scorecard and the other marts must hold the same rows
-(floats within 1e-9 relative).
+After the first night (incremental on top of the full build) and after the late changes (on top of
+two incremental nights) the warehouse is copied and the copy rebuilt with --full-refresh from the
+same raw layer; every incremental model, kpi_scorecard and the other marts must hold the same rows
+(floats within 1e-9 relative). The second night's own comparison would repeat the first's code
+path; what it built is compared after the late night, which only adds to it.
+
+dbt parses the project once (the history build); every later invocation of this module reads that
+parse (DBT_PARTIAL_PARSE_FILE_PATH) and re-parses only files that changed.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from support_warehouse.orchestration.dbt import night_watermark
 TICKETS = 1500
 DAYS = 30
 NIGHTS = 2
+# nights compared with a full refresh (besides the late changes): the first incremental night
+COMPARED_NIGHTS = (1,)
 SEED = 5
 END = date(2026, 10, 31)
 
@@ -242,13 +249,18 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
     _copy_night(extracts, landing, lambda n: n.endswith("_history.csv"))
     _load(warehouse, landing)
     _build(warehouse, work / "b0")
+    # the one full parse (~10 CPU s, ~4 when read back); dbt writes each build's parse to its target dir
+    parsed = work / "partial_parse.msgpack"
+    shutil.copy2(work / "b0" / "target" / "partial_parse.msgpack", parsed)
+    monkeypatch_module.setenv("DBT_PARTIAL_PARSE_FILE_PATH", str(parsed))
     for i, night in enumerate(nights, start=1):
         # the night's watermark, as the Dagster job passes it: what the last successful build saw
         since = loaded_through(warehouse)
         _copy_night(extracts, landing, lambda n, night=night: n.endswith("_" + night))
         _load(warehouse, landing)
         _build(warehouse, work / f"b{i}", *changed_since_args(since))
-        differences[f"night {i}"] = _differences(warehouse, _full_refresh_copy(warehouse, work, f"n{i}"))
+        if i in COMPARED_NIGHTS:
+            differences[f"night {i}"] = _differences(warehouse, _full_refresh_copy(warehouse, work, f"n{i}"))
     moved_reply = _late_changes(landing, warehouse)
     since = loaded_through(warehouse)
     _load(warehouse, landing)
@@ -288,7 +300,7 @@ def test_facts_are_incremental_on_duckdb(nightly: dict) -> None:
     assert 0 < changed < tickets / 10, f"late night's change set: {changed} of {tickets} tickets"
 
 
-@pytest.mark.parametrize("night", ["night 1", "night 2", "late changes"])
+@pytest.mark.parametrize("night", [*(f"night {i}" for i in COMPARED_NIGHTS), "late changes"])
 def test_incremental_equals_full_refresh(nightly: dict, night: str) -> None:
     problems = nightly["differences"][night]
     assert not problems, f"{night}: incremental build differs from --full-refresh:\n" + "\n".join(

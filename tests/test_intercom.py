@@ -24,8 +24,8 @@ AGREEMENT = 0.99
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    return run_connector_night(tmp_path_factory, "intercom", lambda landing: generate_intercom(
+def night(night_stage) -> dict:
+    return run_connector_night(night_stage, "intercom", lambda landing: generate_intercom(
         landing, conversations=300, days=60, seed=23, end_date=END, bad_rows=True))
 
 

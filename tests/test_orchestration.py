@@ -43,6 +43,7 @@ class Env:
     target: Path
     ui_target: Path
     env: dict[str, str]
+    parse_after_night: tuple[bytes | None, bytes] | None = None
 
 
 def _free_port() -> int:
@@ -88,8 +89,9 @@ def _model_keys(manifest: dict) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    root = tmp_path_factory.mktemp("orchestration")
+def env(night_stage) -> Iterator[Env]:
+    # the worker's nights' folder (tests/nights.py: in memory when there is room); its own dbt target
+    root = night_stage.mktemp("orchestration")
     e = Env(
         root=root,
         landing=root / "landing",
@@ -131,7 +133,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     from support_warehouse.orchestration.project import prepare_manifest
 
     ensure_dagster_home()
-    prepare_manifest()
+    with pytest.MonkeyPatch.context() as changed:
+        # Parsed under another setting than the night's (as after an edited profile setting): the
+        # night parses in full once and must keep that parse for the next night.
+        changed.setenv("SW_DUCKDB_MEMORY_LIMIT", "1GB")
+        prepare_manifest()
     # The UI and the validate command read a snapshot of this manifest (own target folder), so a
     # re-parse by the night cannot change the file under them.
     e.ui_target.mkdir()
@@ -175,6 +181,10 @@ def night(env: Env, background: dict):
 
     result = run_nightly(publish=False, trigger="test")
     print(format_report(result))
+    # Later nights of this module prune old run folders: what this night left is read now.
+    parse = env.target / "dagster_runs" / result.run_id / "partial_parse.msgpack"
+    shared = env.target / "partial_parse.msgpack"
+    env.parse_after_night = (parse.read_bytes() if parse.exists() else None, shared.read_bytes())
     return result
 
 
@@ -261,6 +271,17 @@ def test_schedule_requests_the_night_with_tags(env: Env, defs) -> None:
 
 
 # ----------------------------------------------------------------------------------- the night
+
+
+def test_the_night_keeps_its_parse_for_the_next_night(night, env: Env) -> None:
+    """dbt writes its partial-parse state into the run's own folder; the night copies it to the
+    one file every night reads (`--partial-parse-file-path`), so a project or profile change is
+    parsed in full once, not every night (the module's manifest was parsed under another memory
+    limit than the night's, see `env`)."""
+    run_parse, shared_parse = env.parse_after_night
+    assert night.success and run_parse is not None, "the night wrote no parse: nothing was tested"
+    assert shared_parse == run_parse
+    assert not (env.target / "partial_parse.msgpack.new").exists()
 
 
 def test_night_succeeds_and_reports_checks(night, env: Env) -> None:

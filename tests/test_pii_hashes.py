@@ -21,7 +21,7 @@ import pytest
 from support_warehouse import config
 from support_warehouse.generate import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, _ascii, generate
 from support_warehouse.summary import format_report
-from tests.test_reliability import Night, _env, night_refresh
+from tests.nights import Night, NightStage, night_refresh
 
 KEY_1 = "first-test-key"
 KEY_2 = "second-test-key"
@@ -72,15 +72,13 @@ def hashes(n: Night) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    root = tmp_path_factory.mktemp("pii")
-    shared = tmp_path_factory.mktemp("dbt")
+def nights(night_stage: NightStage) -> dict:
+    root = night_stage.mktemp("pii")
     n = Night(root)
     generate(n.landing, tickets=300, days=20, seed=11, bad_rows_share=0.0, end_date=date(2026, 10, 31), nights=0)
     out: dict = {"night": n}
     with pytest.MonkeyPatch.context() as mp:
-        for k, v in _env(root, shared).items():
-            mp.setenv(k, v)
+        night_stage.setenv(mp, root)
         mp.setenv("SW_PII_HASH_KEY", KEY_1)
         first = night_refresh()
         assert first.ok and first.publication is not None, format_report(first)

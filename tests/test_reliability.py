@@ -2,7 +2,8 @@
 
 Every test runs against its own folder under pytest's tmp_path, through the environment variables
 SW_WAREHOUSE_PATH / SW_PUBLISH_DIR / SW_LANDING_DIR / DAGSTER_HOME / SW_DBT_TARGET_PATH (dbt's own
-DBT_TARGET_PATH / DBT_LOG_PATH too): nothing touches data/ or target/ of the repository.
+DBT_TARGET_PATH / DBT_LOG_PATH too): nothing touches data/ or target/ of the repository. The
+warehouse path is the worker's stable link to that folder (tests/nights.py: dbt parses once).
 
 One "golden" night is built once per module with the real night (the Dagster job nightly_refresh:
 load, dbt build, publish as its last step):
@@ -34,8 +35,8 @@ from support_warehouse import publish as publish_mod
 from support_warehouse.contract import ENTITIES
 from support_warehouse.publish import EMAIL_REGEX, PiiError, PublishError, publish
 from support_warehouse.night import NightReport
-from support_warehouse.orchestration.run import run_nightly
 from support_warehouse.summary import format_report
+from tests.nights import Night, NightStage, night_refresh, write_file, write_first_night
 
 EMAIL = re.compile(EMAIL_REGEX)
 # Column names that would carry customer names, emails or free-text comments in clear. Masked or
@@ -51,78 +52,11 @@ ALLOWED_COLUMNS = {"agent_name"}
 # ------------------------------------------------------------------------------------ dataset
 
 
-def _write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return path
-
-
-def write_first_night(landing: Path) -> None:
-    """A small, clean night: every entity, a handful of rows."""
-    _write(landing / "customers/customers_2026-10-01.csv",
-           "customer_id,name,email,tier,country,created_at,churned_at\n"
-           "C1,Alice Example,alice@example.com,standard,DE,2026-01-05T10:00:00Z,\n"
-           "C2,Bruno Beispiel,bruno@example.org,premium,FR,2026-02-05T10:00:00+01:00,\n"
-           "C3,Chen Sample,chen@example.net,enterprise,US,2026-03-05T10:00:00Z,\n"
-           "C4,Dana Demo,dana@example.com,standard,GB,2026-04-05T10:00:00Z,2026-10-02T00:00:00Z\n")
-    _write(landing / "agents/agents_2026-10-01.csv",
-           "agent_id,name,email,team,timezone,hired_at,left_at\n"
-           "A1,Agent One,one@support.example,tier1,Europe/Berlin,2025-01-01T00:00:00Z,\n"
-           "A2,Agent Two,two@support.example,tier2,America/New_York,2025-01-01T00:00:00Z,\n")
-    _write(landing / "agent_shifts/shifts_2026-10-01.csv",
-           "agent_id,shift_date,scheduled_minutes,is_leave\n"
-           "A1,2026-10-01,480,false\nA2,2026-10-01,480,false\nA1,2026-10-02,480,false\nA2,2026-10-02,0,true\n")
-    _write(landing / "tickets/tickets_2026-10-01.csv",
-           "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
-           "T0,C3,email,billing,normal,open,A2,2026-09-28T08:00:00Z,2026-09-28T08:00:00Z\n"
-           "T1,C1,email,billing,normal,solved,A1,2026-10-01T08:00:00Z,2026-10-01T12:00:00Z\n"
-           "T2,C2,chat,shipping,high,open,A1,2026-10-01T09:00:00Z,2026-10-01T09:30:00Z\n"
-           "T3,C3,phone,technical,urgent,solved,A2,2026-10-01T10:00:00Z,2026-10-01T11:00:00Z\n"
-           "T4,C1,facebook,billing,low,pending,A2,2026-10-02T10:00:00Z,2026-10-02T10:30:00Z\n")
-    _write(landing / "ticket_messages/messages_2026-10-01.csv",
-           "message_id,ticket_id,author_type,author_id,is_public,created_at\n"
-           "M1,T1,customer,C1,true,2026-10-01T08:00:00Z\n"
-           "M2,T1,agent,A1,true,2026-10-01T08:30:00Z\n"
-           "M3,T2,customer,C2,true,2026-10-01T09:00:00Z\n"
-           "M4,T2,agent,A1,true,2026-10-01T09:03:00Z\n"
-           "M5,T3,customer,C3,true,2026-10-01T10:00:00Z\n"
-           "M6,T3,agent,A2,true,2026-10-01T10:20:00Z\n"
-           "M7,T4,customer,C1,true,2026-10-02T10:00:00Z\n")
-    _write(landing / "ticket_status_changes/status_2026-10-01.csv",
-           "ticket_id,changed_at,status\n"
-           "T1,2026-10-01T08:00:00Z,new\nT1,2026-10-01T12:00:00Z,solved\n"
-           "T2,2026-10-01T09:00:00Z,new\nT2,2026-10-01T09:30:00Z,open\n"
-           "T3,2026-10-01T10:00:00Z,new\nT3,2026-10-01T11:00:00Z,solved\n"
-           "T4,2026-10-02T10:00:00Z,new\nT4,2026-10-02T10:30:00Z,pending\n")
-    _write(landing / "calls/calls_2026-10-01.csv",
-           "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,hold_seconds,wrap_up_seconds\n"
-           "K1,C3,A2,T3,2026-10-01T10:00:00Z,2026-10-01T10:00:40Z,2026-10-01T10:10:00Z,30,60\n"
-           "K2,C2,,,2026-10-01T11:00:00Z,,2026-10-01T11:02:00Z,0,0\n")
-    _write(landing / "survey_responses/surveys_2026-10-01.csv",
-           "response_id,survey_type,scale,customer_id,ticket_id,agent_id,sent_at,responded_at,score,comment\n"
-           "S1,csat,csat_5,C1,T1,A1,2026-10-01T12:00:00Z,2026-10-01T13:00:00Z,5,Great help from the billing team thanks\n"
-           "S2,nps,nps_11,C3,T3,A2,2026-10-01T11:00:00Z,2026-10-01T15:00:00Z,9,\n"
-           "S3,ces,ces_7,C2,,,2026-10-01T12:00:00Z,2026-10-01T12:30:00Z,6,\n")
-    _write(landing / "products/products_2026-10-01.csv",
-           "product_id,name,category,tier,price\nP1,Basic Widget,widgets,1,10.0\nP2,Pro Widget,widgets,3,99.0\n")
-    _write(landing / "orders/orders_2026-10-01.csv",
-           "order_id,customer_id,ordered_at,product_id,quantity,amount,status,shipped_on_time\n"
-           "O1,C1,2026-10-01T07:00:00Z,P1,1,10.0,shipped,true\n"
-           "O2,C1,2026-10-02T07:00:00Z,P2,1,99.0,placed,false\n"
-           "O3,C2,2026-10-01T07:00:00Z,P1,2,20.0,cancelled,false\n")
-    _write(landing / "reviews/reviews_2026-10-01.csv",
-           "review_id,customer_id,order_id,marketplace,rating,created_at\n"
-           "R1,C1,O1,amazon,5,2026-10-02T09:00:00Z\nR2,C2,O3,ebay,1,2026-10-02T09:00:00Z\n")
-    _write(landing / "self_service_sessions/sessions_2026-10-01.csv",
-           "session_id,customer_id,started_at,source,resolved,ticket_id\n"
-           "X1,C1,2026-10-01T07:30:00Z,help_center,true,\nX2,C2,2026-10-01T08:30:00Z,chatbot,false,T2\n")
-
-
 def write_bad_night(landing: Path) -> None:
     """Second night: one file per bad-input class of docs/input_contract.md, each with good rows beside the bad."""
     # malformed timestamp, unknown channel, unknown status, an extra column, a key updated from the
     # first night (T2), and a key twice in the file with different payloads (T6: line 8 wins).
-    _write(landing / "tickets/tickets_2026-10-02.csv",
+    write_file(landing / "tickets/tickets_2026-10-02.csv",
            "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at,sentiment\n"
            "T5,C2,email,billing,normal,open,A1,2026-10-02T08:00:00Z,2026-10-02T08:00:00Z,calm\n"
            "T90,C2,email,billing,normal,open,A1,2026-13-45T25:00:00Z,2026-10-02T08:00:00Z,angry\n"
@@ -132,40 +66,40 @@ def write_bad_night(landing: Path) -> None:
            "T6,C3,web_form,billing,low,new,,2026-10-02T09:00:00Z,2026-10-02T09:00:00Z,\n"
            "T6,C3,web_form,billing,high,new,,2026-10-02T09:00:00Z,2026-10-02T09:05:00Z,\n")
     # a message on an unknown ticket; a reply before its ticket exists (T4 created 2026-10-02T10:00)
-    _write(landing / "ticket_messages/messages_2026-10-02.csv",
+    write_file(landing / "ticket_messages/messages_2026-10-02.csv",
            "message_id,ticket_id,author_type,author_id,is_public,created_at\n"
            "M8,T5,customer,C2,true,2026-10-02T08:00:00Z\n"
            "M90,TX404,customer,C2,true,2026-10-02T08:00:00Z\n"
            "M91,T4,agent,A2,true,2026-10-01T23:00:00Z\n")
     # a call on an unknown ticket; a negative duration
-    _write(landing / "calls/calls_2026-10-02.csv",
+    write_file(landing / "calls/calls_2026-10-02.csv",
            "call_id,customer_id,agent_id,ticket_id,queued_at,answered_at,ended_at,hold_seconds,wrap_up_seconds\n"
            "K3,C1,A1,T1,2026-10-02T10:00:00Z,2026-10-02T10:00:20Z,2026-10-02T10:05:00Z,0,30\n"
            "K90,C1,A1,TX404,2026-10-02T10:00:00Z,2026-10-02T10:00:20Z,2026-10-02T10:05:00Z,0,30\n"
            "K91,C1,A1,,2026-10-02T11:00:00Z,2026-10-02T11:00:20Z,2026-10-02T11:05:00Z,-5,30\n")
     # a score outside its scale; a survey on an unknown ticket
-    _write(landing / "survey_responses/surveys_2026-10-02.csv",
+    write_file(landing / "survey_responses/surveys_2026-10-02.csv",
            "response_id,survey_type,scale,customer_id,ticket_id,agent_id,sent_at,responded_at,score,comment\n"
            "S4,csat,csat_5,C2,T2,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,4,\n"
            "S90,csat,csat_5,C2,T2,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,7,\n"
            "S91,csat,csat_5,C2,TX404,A1,2026-10-02T09:00:00Z,2026-10-02T10:00:00Z,3,\n")
     # an empty (0-byte) file and a header-only file
-    _write(landing / "orders/orders_2026-10-02.csv", b"")
-    _write(landing / "reviews/reviews_2026-10-02_header_only.csv",
+    write_file(landing / "orders/orders_2026-10-02.csv", b"")
+    write_file(landing / "reviews/reviews_2026-10-02_header_only.csv",
            "review_id,customer_id,order_id,marketplace,rating,created_at\n")
     # a truncated last line (the export was cut off mid-row, no final newline)
-    _write(landing / "reviews/reviews_2026-10-02.csv",
+    write_file(landing / "reviews/reviews_2026-10-02.csv",
            "review_id,customer_id,order_id,marketplace,rating,created_at\n"
            "R3,C3,O2,amazon,4,2026-10-02T09:00:00Z\n"
            "R4,C3,O2,ama")
     # a whole file delimited by ';' (accepted) and one ';' line inside a ',' file (rejected)
-    _write(landing / "products/products_2026-10-02.csv", "product_id;name;category;tier;price\nP3;Gadget;gadgets;2;49.5\n")
-    _write(landing / "agent_shifts/shifts_2026-10-02.csv",
+    write_file(landing / "products/products_2026-10-02.csv", "product_id;name;category;tier;price\nP3;Gadget;gadgets;2;49.5\n")
+    write_file(landing / "agent_shifts/shifts_2026-10-02.csv",
            "agent_id,shift_date,scheduled_minutes,is_leave\n"
            "A1,2026-10-03,480,false\n"
            "A2;2026-10-03;480;false\n")
     # latin-1 bytes in a UTF-8 file
-    _write(landing / "customers/customers_2026-10-02.csv",
+    write_file(landing / "customers/customers_2026-10-02.csv",
            b"customer_id,name,email,tier,country,created_at,churned_at\n"
            + "C5,Zoë Good,zoe@example.com,premium,NL,2026-05-05T10:00:00Z,\n".encode("utf-8")
            + "C6,José Latin,jose@example.com,standard,ES,2026-05-05T10:00:00Z,\n".encode("latin-1")
@@ -174,7 +108,7 @@ def write_bad_night(landing: Path) -> None:
 
 def write_new_ticket(landing: Path, n: int) -> None:
     """A later night's small tickets file (new key T1000+n), so the marts change."""
-    _write(landing / f"tickets/tickets_2026-10-{10 + n:02d}.csv",
+    write_file(landing / f"tickets/tickets_2026-10-{10 + n:02d}.csv",
            "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
            f"T{1000 + n},C1,email,billing,normal,open,A1,2026-10-{10 + n:02d}T08:00:00Z,2026-10-{10 + n:02d}T08:00:00Z\n")
 
@@ -229,95 +163,31 @@ BAD_ROWS = {
 }
 
 
-# -------------------------------------------------------------------------------- environment
-
-
-def _env(root: Path, shared: Path) -> dict[str, str]:
-    return {
-        "SW_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
-        "SW_PUBLISH_DIR": str(root / "published"),
-        "SW_LANDING_DIR": str(root / "landing"),
-        "DAGSTER_HOME": str(root / "dagster"),
-        # One dbt artifacts folder for the module (runs are sequential): partial parsing stays warm.
-        "SW_DBT_TARGET_PATH": str(shared / "target"),
-        "DBT_TARGET_PATH": str(shared / "target"),
-        "DBT_LOG_PATH": str(shared / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "SW_DBT_TARGET": "duckdb",
-        "SW_REPORTING_TZ": "UTC",
-        "SW_DUCKDB_MEMORY_LIMIT": "1GB",
-        "SW_DUCKDB_THREADS": "2",
-        "SW_DAGSTER_LOG_LEVEL": "WARNING",
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-    }
-
-
-def night_refresh(full_refresh: bool = False) -> NightReport:
-    """The production night (the Dagster job: load, dbt build with data tests, publish), as
-    configured by env; what ``support-warehouse refresh`` runs."""
-    return run_nightly(full_refresh=full_refresh, trigger="test")
-
-
-@dataclass
-class Night:
-    root: Path
-
-    @property
-    def landing(self) -> Path:
-        return self.root / "landing"
-
-    @property
-    def warehouse(self) -> Path:
-        return self.root / "warehouse.duckdb"
-
-    @property
-    def published(self) -> Path:
-        return self.root / "published"
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        con = config.connect_build(self.warehouse, read_only=True)
-        try:
-            return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
-
-    def query_published(self, sql: str) -> list[tuple]:
-        con = duckdb.connect(str(self.published / "marts.duckdb"), read_only=True)
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
-
-
 @dataclass
 class Golden:
     night: Night
-    shared: Path
     report: NightReport
 
 
 @pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
-    root = tmp_path_factory.mktemp("golden")
-    shared = tmp_path_factory.mktemp("dbt")
+def golden(night_stage: NightStage) -> Golden:
+    root = night_stage.mktemp("golden")
     with pytest.MonkeyPatch.context() as mp:
-        for k, v in _env(root, shared).items():
-            mp.setenv(k, v)
+        night_stage.setenv(mp, root)
         write_first_night(root / "landing")
         write_bad_night(root / "landing")
         report = night_refresh()
     assert report.ok, format_report(report)
     assert report.publication is not None, format_report(report)
-    return Golden(Night(root), shared, report)
+    return Golden(Night(root), report)
 
 
 @pytest.fixture
-def night(golden: Golden, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Night:
+def night(golden: Golden, night_stage: NightStage, monkeypatch: pytest.MonkeyPatch) -> Night:
     """A private copy of the golden night (build database, landing, publication), env pointing at it."""
-    root = tmp_path / "night"
-    shutil.copytree(golden.night.root, root, symlinks=True)
-    for k, v in _env(root, golden.shared).items():
-        monkeypatch.setenv(k, v)
+    root = night_stage.mktemp("night")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
+    night_stage.setenv(monkeypatch, root)
     return Night(root)
 
 
@@ -460,35 +330,73 @@ def test_extra_columns_are_kept_in_raw(golden: Golden) -> None:
     ) == [(5,)]
 
 
-def test_bad_files_are_quarantined_unknown_folders_reported_and_the_night_publishes(night: Night) -> None:
-    before = fingerprint(night.published)
-    raw_tickets = night.query("select count(*) from raw.tickets")
-    # A file missing a required column (status), a truncated gzip, and a good file of the same entity.
-    _write(night.landing / "tickets/tickets_2026-10-05.csv",
-           "ticket_id,customer_id,channel,ticket_type,priority,assignee_id,created_at,updated_at\n"
-           "T50,C1,email,billing,normal,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n")
-    whole = gzip.compress(("ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
-                           + "T60,C1,email,billing,normal,open,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n" * 3000).encode())
-    _write(night.landing / "tickets/tickets_2026-10-06.csv.gz", whole[: len(whole) // 2])
-    _write(night.landing / "tickets/tickets_2026-10-07.csv",
-           "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
-           "T70,C1,email,billing,normal,open,A1,2026-10-07T08:00:00Z,2026-10-07T08:00:00Z\n")
-    # Unknown folders and files: a typo'd entity folder, a stray file, and a typo'd connector table
-    # folder (Zendesk's table is `ticket`): the `zendesk/` system folder itself is known.
-    _write(night.landing / "ticket/tickets_2026-10-08.csv", "ticket_id\nT80\n")
-    _write(night.landing / "README.txt", "drop files into the entity folders\n")
-    _write(night.landing / "zendesk/tickets/tickets.jsonl", "{}\n")
+@dataclass
+class CliNight:
+    night: Night
+    before: dict[str, str]  # the golden publication's fingerprint
+    before_id: str
+    raw_tickets: int
+    code: int
+    out: str
+    report: NightReport
 
-    report = night_refresh()
 
+@pytest.fixture(scope="module")
+def cli_night(golden: Golden, night_stage: NightStage) -> CliNight:
+    """One incremental night on a copy of the golden night, run as `support-warehouse refresh`:
+    bad files (quarantined), unknown landing content and a good file beside them, and a later
+    night's new ticket (T1003). The Dagster run's report is recorded on its way to the CLI."""
+    import contextlib
+    import io
+
+    from support_warehouse import cli
+    from support_warehouse.orchestration import run as run_mod
+
+    root = night_stage.mktemp("cli_night")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
+    night = Night(root)
+    reports: list[NightReport] = []
+    with pytest.MonkeyPatch.context() as mp:
+        night_stage.setenv(mp, root)
+        before = fingerprint(night.published)
+        before_id = night.query_published("select publication_id from _publication")[0][0]
+        raw_tickets = night.query("select count(*) from raw.tickets")
+        # A file missing a required column (status), a truncated gzip, and a good file of the same entity.
+        write_file(night.landing / "tickets/tickets_2026-10-05.csv",
+               "ticket_id,customer_id,channel,ticket_type,priority,assignee_id,created_at,updated_at\n"
+               "T50,C1,email,billing,normal,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n")
+        whole = gzip.compress(("ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+                               + "T60,C1,email,billing,normal,open,A1,2026-10-05T08:00:00Z,2026-10-05T08:00:00Z\n" * 3000).encode())
+        write_file(night.landing / "tickets/tickets_2026-10-06.csv.gz", whole[: len(whole) // 2])
+        write_file(night.landing / "tickets/tickets_2026-10-07.csv",
+               "ticket_id,customer_id,channel,ticket_type,priority,status,assignee_id,created_at,updated_at\n"
+               "T70,C1,email,billing,normal,open,A1,2026-10-07T08:00:00Z,2026-10-07T08:00:00Z\n")
+        # Unknown folders and files: a typo'd entity folder, a stray file, and a typo'd connector table
+        # folder (Zendesk's table is `ticket`): the `zendesk/` system folder itself is known.
+        write_file(night.landing / "ticket/tickets_2026-10-08.csv", "ticket_id\nT80\n")
+        write_file(night.landing / "README.txt", "drop files into the entity folders\n")
+        write_file(night.landing / "zendesk/tickets/tickets.jsonl", "{}\n")
+        write_new_ticket(night.landing, 3)  # T1003, the later night's new ticket
+        real = run_mod.run_nightly
+        mp.setattr(run_mod, "run_nightly", lambda *a, **kw: reports.append(real(*a, **kw)) or reports[-1])
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = cli.main(["refresh"])
+    assert len(reports) == 1
+    return CliNight(night, before, before_id, raw_tickets[0][0], code, out.getvalue(), reports[0])
+
+
+def test_bad_files_are_quarantined_unknown_folders_reported_and_the_night_publishes(cli_night: CliNight) -> None:
+    night, report, before = cli_night.night, cli_night.report, cli_night.before
     assert report.ok and report.exit_code == 0, format_report(report)
     t = report.entities["tickets"]
-    assert t.error is None and t.files_loaded == ["tickets/tickets_2026-10-07.csv"] and t.rows_loaded == 1
+    assert t.error is None and t.rows_loaded == 2
+    assert sorted(t.files_loaded) == ["tickets/tickets_2026-10-07.csv", "tickets/tickets_2026-10-13.csv"]
     assert sorted(t.files_quarantined) == ["tickets/tickets_2026-10-05.csv", "tickets/tickets_2026-10-06.csv.gz"]
     assert "missing required column 'status'" in t.files_quarantined["tickets/tickets_2026-10-05.csv"]
     assert "is unreadable" in t.files_quarantined["tickets/tickets_2026-10-06.csv.gz"]
-    # never loaded half: only the good file's row is new
-    assert night.query("select count(*) from raw.tickets") == [(raw_tickets[0][0] + 1,)]
+    # never loaded half: only the good files' rows (T70, T1003) are new
+    assert night.query("select count(*) from raw.tickets") == [(cli_night.raw_tickets + 2,)]
     assert night.query(
         "select file_path, status, rows_loaded from raw._loaded_files where status = 'quarantined' order by 1"
     ) == [("tickets/tickets_2026-10-05.csv", "quarantined", 0), ("tickets/tickets_2026-10-06.csv.gz", "quarantined", 0)]
@@ -573,17 +481,16 @@ class Rerun:
 
 
 @pytest.fixture(scope="module")
-def rerun(golden: Golden, tmp_path_factory: pytest.TempPathFactory) -> Rerun:
+def rerun(golden: Golden, night_stage: NightStage, tmp_path_factory: pytest.TempPathFactory) -> Rerun:
     """A copy of the golden night, re-run: every landing file dropped again under a new name, one
     refresh (load + dbt build + publish) and then a few more publications, all while a reader
     process keeps querying the published marts."""
-    root = tmp_path_factory.mktemp("rerun") / "night"
-    shutil.copytree(golden.night.root, root, symlinks=True)
-    work = root.parent
+    root = night_stage.mktemp("rerun")
+    shutil.copytree(golden.night.root, root, symlinks=True, dirs_exist_ok=True)
+    work = tmp_path_factory.mktemp("rerun")
     n = Night(root)
     with pytest.MonkeyPatch.context() as mp:
-        for k, v in _env(root, golden.shared).items():
-            mp.setenv(k, v)
+        night_stage.setenv(mp, root)
         before_build = mart_contents(n.warehouse, build=True)
         before_published = mart_contents(n.published / "marts.duckdb", build=False)
         raw_before = n.query("select count(*) from raw.tickets union all select count(*) from raw._load_rejects")
@@ -833,31 +740,26 @@ def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Nig
 # ------------------------------------------------------------------------------------- Dagster
 
 
-def test_cli_refresh_runs_the_nightly_job_which_publishes_as_its_last_step(night: Night, capsys) -> None:
+def test_cli_refresh_runs_the_nightly_job_which_publishes_as_its_last_step(cli_night: CliNight) -> None:
     """`support-warehouse refresh` is the Dagster job (the schedule's), run in process against
     DAGSTER_HOME; publishing comes after the load and the dbt build. One small incremental night on
-    the golden copy."""
+    the golden copy (its bad files are the quarantine test's)."""
     from dagster import DagsterInstance
 
-    from support_warehouse import cli
-
-    before_id = night.query_published("select publication_id from _publication")[0][0]
-    write_new_ticket(night.landing, 3)
-
-    code = cli.main(["refresh"])
-
-    out = capsys.readouterr().out
+    night, code, out, before_id = cli_night.night, cli_night.code, cli_night.out, cli_night.before_id
     assert code == 0, out
     summary = re.search(r"^Refresh (\S+) \(target duckdb\) in [\d.]+s: OK$", out, re.M)
-    assert summary and out.rstrip().endswith("Result: OK"), out
+    assert summary and out.rstrip().endswith("Result: OK (3 warning(s) above)"), out
     run_id = summary.group(1)
     manifest = json.loads((night.published / "publication.json").read_text())
     assert manifest["run_id"] == run_id  # the Dagster run that built it ...
     assert manifest["publication_id"] != before_id and f"as publication {manifest['publication_id']} to" in out
     assert night.query_published("select count(*) from fct_tickets where ticket_id = 'T1003'") == [(1,)]
-    with DagsterInstance.get() as instance:  # ... stored in the project's instance
-        run = instance.get_run_by_id(run_id)
-        steps = {s.step_key: s for s in instance.get_run_step_stats(run_id)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(night.root / "dagster"))
+        with DagsterInstance.get() as instance:  # ... stored in the project's instance
+            run = instance.get_run_by_id(run_id)
+            steps = {s.step_key: s for s in instance.get_run_step_stats(run_id)}
     assert run is not None and run.job_name == "nightly_refresh" and run.tags["support_warehouse/trigger"] == "cli"
     # publishing starts once the load and the dbt build have ended (checks may still run beside it)
     assert steps["raw_extracts"].end_time <= steps["dbt_models"].start_time

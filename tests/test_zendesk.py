@@ -25,10 +25,10 @@ AGREEMENT = 0.99
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def night(night_stage) -> dict:
     # 60 days to 2026-11-30: the London schedule leaves summer time on 2026-10-25, the New York
     # one on 2026-11-01, and Thanksgiving (a Zendesk schedule holiday) falls inside.
-    return run_connector_night(tmp_path_factory, "zendesk", lambda landing: generate_zendesk(
+    return run_connector_night(night_stage, "zendesk", lambda landing: generate_zendesk(
         landing, tickets=300, days=60, seed=23, end_date=END, bad_rows=True))
 
 

@@ -1,7 +1,8 @@
 {#
     The base_<source>__<entity> models' SQL lives in macros, one file per model in
-    macros/staging/base/ (macro <model name>_sql(source_relation)), because three callers type
-    the same raw rows with the same rules:
+    macros/staging/base/ (macro <model name>_sql(source_relation): the model's columns and rules,
+    given to contract_base_sql, the SQL they share), because three callers type the same raw rows
+    with the same rules:
       - the base_* view, over its whole source (the model file is the call, with a comment
         naming the macro file);
       - the night's stg_* (sw_staged_base, macros/incremental/scoped_incremental.sql), over the

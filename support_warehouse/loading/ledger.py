@@ -36,29 +36,21 @@ LINEAGE_TYPES = {
     "_load_id": "text",
 }
 
-# (column, type, not null); the insert order of ledger rows.
-LOADED_FILES_COLUMNS = (
-    ("file_path", "text", True),
-    ("file_hash", "text", True),
-    ("entity", "text", True),
-    ("load_id", "text", True),
-    ("loaded_at", "timestamp", True),
-    ("rows_loaded", "bigint", True),
-    ("rows_rejected", "bigint", True),
-    ("status", "text", True),
-    ("message", "text", False),
-    ("file_size", "bigint", False),
-    ("file_mtime_ns", "bigint", False),
+
+def _columns(**types: str) -> tuple[tuple[str, str, bool], ...]:
+    """(column, type, not null) in keyword order; a type ending in " null" is nullable."""
+    return tuple((name, t.removesuffix(" null"), not t.endswith(" null")) for name, t in types.items())
+
+
+# The ledger tables' columns, in the order their rows are inserted.
+LOADED_FILES_COLUMNS = _columns(
+    file_path="text", file_hash="text", entity="text", load_id="text", loaded_at="timestamp",
+    rows_loaded="bigint", rows_rejected="bigint", status="text",
+    message="text null", file_size="bigint null", file_mtime_ns="bigint null",
 )
-LOAD_REJECTS_COLUMNS = (
-    ("entity", "text", True),
-    ("source_file", "text", True),
-    ("source_line", "bigint", False),
-    ("reason", "text", True),
-    ("raw_record", "text", False),
-    ("load_id", "text", True),
-    ("loaded_at", "timestamp", True),
-    ("error_type", "text", False),
+LOAD_REJECTS_COLUMNS = _columns(
+    entity="text", source_file="text", source_line="bigint null", reason="text",
+    raw_record="text null", load_id="text", loaded_at="timestamp", error_type="text null",
 )
 
 OK_STATUSES = ("loaded", "empty")

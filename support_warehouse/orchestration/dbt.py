@@ -108,6 +108,17 @@ def _run_target_path(project: DbtProject, run_id: str) -> Path:
     return root / run_id
 
 
+def _keep_parse(run_target: Path, shared: Path) -> None:
+    """dbt reads `--partial-parse-file-path` but writes its parse into the run's target folder:
+    keep that for the next night, or after a project or profile change every later night would
+    parse the whole project again."""
+    parsed = run_target / PARTIAL_PARSE_FILE
+    if parsed.exists():
+        staged = shared.with_name(shared.name + ".new")
+        shutil.copy2(parsed, staged)
+        os.replace(staged, shared)
+
+
 def _failed_results(target_path: Path) -> list[dict]:
     try:
         results = json.loads((target_path / "run_results.json").read_text())["results"]
@@ -287,6 +298,7 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
         except BaseException:
             _stop(invocation)  # never leave a dbt process holding the DuckDB lock behind
             raise
+        _keep_parse(target_path, project.manifest_path.parent / PARTIAL_PARSE_FILE)
         if spark.is_spark() and (invocation.is_successful() or _failed_results(target_path)):
             # dbt's JVM has exited: mirror the build into DuckDB for publishing and the checks.
             context.log.info(f"spark: built relations mirrored to {spark.export_build()}")
