@@ -52,31 +52,6 @@
     {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('agent_shifts', 'workforce'), 'agent_id') }}
 {%- endmacro %}
 
-{#
-    Validated rows: rows whose staged version changed, and rows of tickets whose staged version
-    changed (a ticket that arrives late makes its messages valid).
-#}
-
-{% macro int_calls_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('stg_telephony__calls', 'call_id') }}
-{%- endmacro %}
-
-{% macro int_self_service_sessions_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('stg_helpdesk__self_service_sessions', 'session_id') }}
-{%- endmacro %}
-
-{% macro int_survey_responses_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('int_survey_responses_unioned', 'response_id') }}
-{%- endmacro %}
-
-{% macro int_ticket_messages_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('int_ticket_messages_unioned', 'message_id') }}
-{%- endmacro %}
-
-{% macro int_ticket_status_changes_validated__scope() -%}
-    {{ support_warehouse.sw_validated_scope('int_ticket_status_changes_unioned', 'ticket_id') }}
-{%- endmacro %}
-
 {# Reader and staging rejects: the files loaded since the watermark. #}
 {% macro rejected_rows_staging__scope() -%}
     select file_path as scope_key

@@ -4,15 +4,26 @@
     references between extracts (docs/input_contract.md: unknown ticket, reply before its ticket exists) are
     checked here; audit.rejected_rows collects what fails.
     `event_column`: when set, the row must not precede its ticket's creation.
-    `scope_key`: the model is incremental (macros/incremental/) and replaces rows per this key.
+    `key`: the model's unique_key. On a night (is_incremental()) the model recomputes the keys
+    with a staged row loaded after the watermark and the rows of tickets whose staged version
+    changed (a ticket that arrives late makes its rows valid); a validated key never disappears
+    (nor does a staged one), so dbt's delete+insert replaces them all.
 #}
-{% macro validate_ticket_reference(staged_model, ticket_required=false, event_column=none, scope_key=none) -%}
+{% macro validate_ticket_reference(staged_model, key, ticket_required=false, event_column=none) -%}
 with
 
 staged as (
     select * from {{ ref(staged_model) }}
-    {%- if scope_key %}
-    where {{ sw_in_scope(scope_key) }}
+    {%- if is_incremental() %}
+    where
+        {{ key }} in (
+            select {{ key }} from {{ ref(staged_model) }}
+            where _loaded_at > {{ sw_changed_since() }}
+        )
+        or ticket_id in (
+            select ticket_id from {{ ref('int_tickets_unioned') }}
+            where _loaded_at > {{ sw_changed_since() }}
+        )
     {%- endif %}
 ),
 

@@ -1,3 +1,5 @@
-{{ config(**sw_incremental_config('call_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='call_id',
+) }}
 
-{{ validate_ticket_reference('stg_telephony__calls', scope_key='call_id') }}
+{{ validate_ticket_reference('stg_telephony__calls', 'call_id') }}

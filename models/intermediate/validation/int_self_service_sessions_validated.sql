@@ -1,3 +1,5 @@
-{{ config(**sw_incremental_config('session_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='session_id',
+) }}
 
-{{ validate_ticket_reference('stg_helpdesk__self_service_sessions', scope_key='session_id') }}
+{{ validate_ticket_reference('stg_helpdesk__self_service_sessions', 'session_id') }}

@@ -1,5 +1,5 @@
-{{ config(**sw_incremental_config('message_id')) }}
-
-{{ validate_ticket_reference(
-    'int_ticket_messages_unioned', ticket_required=true, event_column='created_at', scope_key='message_id'
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='message_id',
 ) }}
+
+{{ validate_ticket_reference('int_ticket_messages_unioned', 'message_id', ticket_required=true, event_column='created_at') }}
