@@ -290,9 +290,12 @@ def test_facts_are_incremental_on_duckdb(nightly: dict) -> None:
     for relation in INCREMENTAL_MARTS:
         name = relation.split(".")[1]
         if name in CHANGE_SET_MODELS:
-            # standard dbt incremental: the late night replaced the rows of its change set only
-            sql = next((nightly["work"] / "late" / "target" / "run").rglob(f"{name}.sql")).read_text()
-            assert "delete from" in sql and "int_tickets_changed" in sql, f"{name} did not build incrementally"
+            # standard dbt incremental: the late night replaced the rows it recomputed, which the
+            # model's SQL selected through its change set
+            late = nightly["work"] / "late" / "target"
+            run_sql = next((late / "run").rglob(f"{name}.sql")).read_text()
+            model_sql = next((late / "compiled").rglob(f"{name}.sql")).read_text()
+            assert "delete from" in run_sql and CHANGE_SET_MODELS[name] in model_sql, f"{name} did not build incrementally"
             continue
         assert name in state, f"{name} did not build incrementally (no watermark)"
         assert state[name] == newest, f"{name}: watermark {state[name]} is not the newest load {newest}"
@@ -338,7 +341,14 @@ def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
 # (fct_tickets' as_of_at) or that recomputes more than its change set checks every row. A unique
 # rule off the key is scoped only on a column the change set keeps together (replies: message_id,
 # whose every ticket is in the change set when the message changes).
-CHANGE_SET_MODELS = {"fct_tickets"}
+# incremental marts on dbt's pieces, and what a night's SQL reads to select its rows
+CHANGE_SET_MODELS = {
+    "fct_tickets": "int_tickets_changed",
+    "fct_calls": "int_calls_changed",
+    "fct_self_service_sessions": "int_self_service_sessions_changed",
+    "fct_survey_responses": "int_survey_responses_changed",
+    "dim_customers": "_loaded_at > cast('",
+}
 SCOPED_TEST = "int_ticket_status_intervals_sequenced_column_rules"
 CHANGED_FILTER = "ticket_id in (select ticket_id from intermediate.int_tickets_changed)"
 WHOLE_TEST = "fct_tickets_column_rules"

@@ -67,3 +67,83 @@
     select {{ columns }}
     from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
+
+{#
+    Body of the change set of an outcome fact (int_calls_changed, ...): the keys of
+    `validated_model` (all its rows, rejected ones too: a row that becomes rejected must leave
+    the fact) whose fact row may differ from the last successful night's. Touched: the row's
+    staged version, its ticket (validity), its customer (tier) and, with `agent_column`, its agent
+    (team); with `ticket_people`, also the customer and assignee of its ticket (a survey answer
+    takes them from the ticket when it names none).
+#}
+{% macro outcome_change_set(validated_model, key, agent_column=none, ticket_people=false) -%}
+with
+
+validated as (
+    select * from {{ ref(validated_model) }}
+),
+
+tickets as (
+    select * from {{ ref('int_tickets_unioned') }}
+),
+
+customers as (
+    select * from {{ ref('int_customers_unioned') }}
+),
+{%- if agent_column or ticket_people %}
+
+agents as (
+    select * from {{ ref('int_agents_unioned') }}
+),
+{%- endif %}
+
+changed_tickets as (
+    select ticket_id from tickets
+    where _loaded_at > {{ sw_changed_since() }}
+),
+
+changed_customers as (
+    select customer_id from customers
+    where _loaded_at > {{ sw_changed_since() }}
+),
+
+{%- if agent_column or ticket_people %}
+
+changed_agents as (
+    select agent_id from agents
+    where _loaded_at > {{ sw_changed_since() }}
+),
+{%- endif %}
+
+{%- if ticket_people %}
+
+tickets_of_changed_people as (
+    select ticket_id from tickets
+    where
+        customer_id in (select customer_id from changed_customers)
+        or assignee_id in (select agent_id from changed_agents)
+),
+{%- endif %}
+
+touched as (
+    select {{ key }}
+    from validated
+    where
+        _loaded_at > {{ sw_changed_since() }}
+        or ticket_id in (select ticket_id from changed_tickets)
+        or customer_id in (select customer_id from changed_customers)
+        {%- if agent_column %}
+        or {{ agent_column }} in (select agent_id from changed_agents)
+        {%- endif %}
+        {%- if ticket_people %}
+        or ticket_id in (select ticket_id from tickets_of_changed_people)
+        {%- endif %}
+),
+
+final as (
+    select distinct {{ key }}
+    from touched
+)
+
+select * from final
+{%- endmacro %}

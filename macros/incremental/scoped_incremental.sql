@@ -380,20 +380,6 @@
         )
 {%- endmacro %}
 
-{# Rows of a staged model that changed, or whose ticket's staged version changed. #}
-{% macro sw_validated_scope(staged_model, key_column) -%}
-    {%- set since = support_warehouse.sw_since() -%}
-    select {{ key_column }} as scope_key
-    from {{ support_warehouse.sw_relation(staged_model) }}
-    where _loaded_at > {{ since }}
-    union
-    select {{ key_column }} as scope_key
-    from {{ support_warehouse.sw_relation(staged_model) }}
-    where ticket_id in (
-        select ticket_id from {{ support_warehouse.sw_relation('int_tickets_unioned') }} where _loaded_at > {{ since }}
-    )
-{%- endmacro %}
-
 {#
     Tickets of connector messages (Zendesk comments) whose staged version or author changed: the
     contract's messages are covered by every raw version (sw_all_versions); a connector's staged

@@ -86,40 +86,6 @@
         {%- endif %}
 {%- endmacro %}
 
-{# Calls: changed or re-validated calls, and calls of changed customers and agents. #}
-{% macro fct_calls__scope() -%}
-    {{ support_warehouse.sw_validated_scope('int_calls_validated', 'call_id') }}
-    union
-    {{ support_warehouse.sw_keys_of_changed_people('int_calls_validated', 'call_id', 'agent_id') }}
-{%- endmacro %}
-
-{% macro dim_customers__scope() -%}
-    {{ support_warehouse.sw_changed_customers() }}
-{%- endmacro %}
-
-{# Self-service sessions: changed or re-validated sessions, and sessions of changed customers (tier). #}
-{% macro fct_self_service_sessions__scope() -%}
-    {{ support_warehouse.sw_validated_scope('int_self_service_sessions_validated', 'session_id') }}
-    union
-    {{ support_warehouse.sw_keys_of_changed_people('int_self_service_sessions_validated', 'session_id') }}
-{%- endmacro %}
-
-{#
-    Survey answers: changed or re-validated answers, answers on changed tickets (channel, type,
-    assignee, customer) and answers of changed customers and agents (tier, team).
-#}
-{% macro fct_survey_responses__scope() -%}
-    {{ support_warehouse.sw_validated_scope('int_survey_responses_validated', 'response_id') }}
-    union
-    {{ support_warehouse.sw_keys_of_changed_people('int_survey_responses_validated', 'response_id', 'agent_id') }}
-    union
-    select response_id as scope_key
-    from {{ support_warehouse.sw_relation('int_survey_responses_validated') }}
-    where ticket_id in (
-        {{ support_warehouse.sw_keys_of_changed_people('int_tickets_unioned', 'ticket_id', 'assignee_id') }}
-    )
-{%- endmacro %}
-
 {#
     Orders, per customer: customers of changed orders (every version: an order may move to
     another customer), of orders whose reviews changed, of changed products, and changed customers.

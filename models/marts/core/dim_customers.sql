@@ -1,11 +1,19 @@
-{#- Incremental per customer: a night rewrites the customers whose staged version changed. #}
-{{ config(**sw_incremental_config('customer_id')) }}
+{#-
+    A night rewrites the customers whose staged version was loaded after the watermark; a staged
+    customer never disappears, so dbt's delete+insert replaces them all.
+#}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert',
+    unique_key='customer_id',
+) }}
 
 with
 
 customers as (
     select * from {{ ref('int_customers_unioned') }}
-    where {{ sw_in_scope('customer_id') }}
+    {%- if is_incremental() %}
+    where _loaded_at > {{ sw_changed_since() }}
+    {%- endif %}
 ),
 
 final as (

@@ -1,4 +1,8 @@
-{{ config(**sw_incremental_config('call_id')) }}
+-- depends_on: {{ ref('int_calls_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='call_id', change_set='int_calls_changed',
+) }}
 
 with
 
@@ -6,7 +10,9 @@ calls as (
     select * from {{ ref('int_calls_validated') }}
     where
         reject_reason is null
-        and {{ sw_in_scope('call_id') }}
+        {%- if is_incremental() %}
+        and call_id in (select call_id from {{ ref('int_calls_changed') }})
+        {%- endif %}
 ),
 
 customers as (

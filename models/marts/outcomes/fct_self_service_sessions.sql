@@ -1,11 +1,18 @@
-{#- Incremental per session: changed or re-validated sessions and sessions of changed customers (tier). #}
-{{ config(**sw_incremental_config('session_id')) }}
+-- depends_on: {{ ref('int_self_service_sessions_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='session_id', change_set='int_self_service_sessions_changed',
+) }}
 
 with
 
 sessions as (
     select * from {{ ref('int_self_service_sessions_validated') }}
-    where reject_reason is null and {{ sw_in_scope('session_id') }}
+    where
+        reject_reason is null
+        {%- if is_incremental() %}
+        and session_id in (select session_id from {{ ref('int_self_service_sessions_changed') }})
+        {%- endif %}
 ),
 
 customers as (

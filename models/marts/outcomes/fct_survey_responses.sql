@@ -1,4 +1,8 @@
-{{ config(**sw_incremental_config('response_id')) }}
+-- depends_on: {{ ref('int_survey_responses_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='response_id', change_set='int_survey_responses_changed',
+) }}
 
 with
 
@@ -6,7 +10,9 @@ responses as (
     select * from {{ ref('int_survey_responses_validated') }}
     where
         reject_reason is null
-        and {{ sw_in_scope('response_id') }}
+        {%- if is_incremental() %}
+        and response_id in (select response_id from {{ ref('int_survey_responses_changed') }})
+        {%- endif %}
 ),
 
 tickets as (
