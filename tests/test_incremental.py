@@ -344,6 +344,8 @@ def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
 # incremental marts on dbt's pieces, and what a night's SQL reads to select its rows
 CHANGE_SET_MODELS = {
     "fct_tickets": "int_tickets_changed",
+    "fct_ticket_replies": "int_tickets_changed",
+    "fct_ticket_status_intervals": "int_tickets_changed",
     "fct_calls": "int_calls_changed",
     "fct_self_service_sessions": "int_self_service_sessions_changed",
     "fct_survey_responses": "int_survey_responses_changed",
@@ -354,14 +356,11 @@ CHANGED_FILTER = "ticket_id in (select ticket_id from intermediate.int_tickets_c
 WHOLE_TEST = "fct_tickets_column_rules"
 CLOSED_UNIQUE_TEST = "int_ticket_replies_paired_column_rules"
 POST_HOOK_TEST = "fct_ticket_status_intervals_column_rules"
-POST_HOOK_FILTER = (
-    "(ticket_id in (select scope_key from meta.sw_scope__fct_ticket_status_intervals) or (valid_to is null))"
-)
+POST_HOOK_FILTER = f"({CHANGED_FILTER} or valid_to is null)"
 # Relationships (dbt names them by a truncated prefix and a hash): to a parent a ticket can leave
 # (int_tickets_unioned, fct_tickets), every row.
 CHANGED_RELATIONSHIP = "relationships_int_ticket_statu_*"  # ticket_id -> int_tickets_unioned
 WHOLE_RELATIONSHIP = "relationships_fct_ticket_repli_*"  # ticket_id -> fct_tickets
-REPLIES_SCOPE = "meta.sw_scope__fct_ticket_replies"
 
 
 def _executed_test_sql(build_dir: Path, test_name: str) -> str:
@@ -384,28 +383,25 @@ def test_night_tests_check_only_the_replaced_rows(nightly: dict) -> None:
         assert "int_tickets_changed" not in relationship, f"{build}: a ticket can leave its parent: every row"
         whole = _executed_test_sql(work / build, WHOLE_RELATIONSHIP)
         assert '"fct_tickets"' in whole, "not the relationship to fct_tickets"
-        assert REPLIES_SCOPE not in whole, f"{build}: a relationship to fct_tickets must test every row"
+        assert "int_tickets_changed" not in whole, f"{build}: a relationship to fct_tickets must test every row"
 
 
 def test_a_moved_reply_scopes_both_tickets(nightly: dict) -> None:
-    """What lets replies' unique message_id be scoped: the late night moved a reply to another
-    ticket, and that night's change set (int_tickets_changed, still the late night's here; the old
-    mechanism's scope for fct_ticket_replies) held the old ticket and the new one."""
+    """What lets the replies' unique message_id be scoped (int_ticket_replies_paired,
+    fct_ticket_replies): the late night moved a reply to another ticket, and that night's change
+    set (int_tickets_changed, still the late night's here) held the old ticket and the new one."""
     message_id, old_ticket, new_ticket = nightly["moved"]
     con = config.connect_build(nightly["warehouse"], read_only=True)
     try:
-        for model, relation, column in (
-            ("int_ticket_replies_paired", "intermediate.int_tickets_changed", "ticket_id"),
-            ("fct_ticket_replies", "meta.sw_scope__fct_ticket_replies", "scope_key"),
-        ):
-            scoped = {
-                row[0] for row in con.execute(
-                    f"select {column} from {relation} where {column} in (?, ?)", [old_ticket, new_ticket],
-                ).fetchall()
-            }
-            assert scoped == {old_ticket, new_ticket}, f"{model}: reply {message_id} moved; scoped only {scoped}"
+        scoped = {
+            row[0] for row in con.execute(
+                "select ticket_id from intermediate.int_tickets_changed where ticket_id in (?, ?)",
+                [old_ticket, new_ticket],
+            ).fetchall()
+        }
     finally:
         con.close()
+    assert scoped == {old_ticket, new_ticket}, f"reply {message_id} moved; the change set holds only {scoped}"
 
 
 def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str) -> None:
@@ -504,7 +500,7 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
         con = config.connect_build(warehouse, read_only=True)
         try:
             scoped = con.execute(
-                "select count(*) from meta.sw_scope__fct_ticket_status_intervals where scope_key = ?", [broken]
+                "select count(*) from intermediate.int_tickets_changed where ticket_id = ?", [broken]
             ).fetchone()[0]
         finally:
             con.close()

@@ -120,34 +120,6 @@
     {{ support_warehouse.sw_changed_tickets() }}
 {%- endmacro %}
 
-{# Replies: tickets touched in any way (messages, ticket, customer tier, assignee and repliers' teams). #}
-{% macro fct_ticket_replies__scope() -%}
-    {{ support_warehouse.sw_touched_tickets(status_changes=false, calls=false) }}
-{%- endmacro %}
-
-{# Status intervals: tickets whose status history or ticket row changed. #}
-{% macro fct_ticket_status_intervals__scope() -%}
-    {{ support_warehouse.int_ticket_status_intervals_sequenced__scope() }}
-{%- endmacro %}
-
-{#
-    Post-hook of fct_ticket_status_intervals: current intervals run to the new as-of time. The
-    rows it rewrites are the model's post_hook_rows (valid_to is null), which the night's scoped
-    tests check too: one condition for both.
-#}
-{% macro fct_ticket_status_intervals_refresh_current() -%}
-    {%- if is_incremental() -%}
-    update {{ this }}
-    set duration_minutes = {{ minutes_between(
-        'valid_from', 'greatest(watermark.as_of_at, valid_from)'
-    ) }}
-    from {{ support_warehouse.sw_relation('int_ticket_extracts_watermarked') }} as watermark
-    where {{ config.require('sw_post_hook_rows') }}
-    {%- else -%}
-    select 1
-    {%- endif -%}
-{%- endmacro %}
-
 {#
     Backlog snapshots. Scope (every row replaced): tickets whose history or attributes changed.
     Tail (rows from tail_from on replaced): the other tickets with a snapshot on or after

@@ -1,16 +1,23 @@
-{# message_id is closed under the scope (sw_touched_tickets takes every version's ticket). #}
-{{ config(**sw_incremental_config('ticket_id', scope_closed_columns=['message_id'])) }}
+-- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='ticket_id', change_set='int_tickets_changed',
+) }}
 
 with
 
 replies as (
     select * from {{ ref('int_ticket_replies_paired') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from {{ ref('int_tickets_changed') }})
+    {%- endif %}
 ),
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from {{ ref('int_tickets_changed') }})
+    {%- endif %}
 ),
 
 agents as (

@@ -1,19 +1,22 @@
 {#
-    Incremental per ticket; the current interval's duration runs to the data's as-of time, so
-    after the touched tickets are replaced a post-hook moves every current interval's duration
-    to the new as-of time (one column of one row per ticket, instead of rebuilding them all).
+    A night replaces the rows of its changed tickets. The current interval's duration runs to the
+    data's as-of time, so a post-hook then moves every current interval (valid_to is null) to the
+    new as-of time: one column of one row per ticket, instead of rebuilding them all.
 #}
-{{ config(**sw_incremental_config(
-    'ticket_id',
-    post_hooks=["{{ fct_ticket_status_intervals_refresh_current() }}"],
-    post_hook_rows='valid_to is null',
-)) }}
+-- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='ticket_id', change_set='int_tickets_changed',
+    post_hook="{{ fct_ticket_status_intervals_refresh_current() }}",
+) }}
 
 with
 
 status_intervals as (
     select * from {{ ref('int_ticket_status_intervals_sequenced') }}
-    where {{ sw_in_scope('ticket_id') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from {{ ref('int_tickets_changed') }})
+    {%- endif %}
 ),
 
 watermark as (
