@@ -349,6 +349,7 @@ CHANGE_SET_MODELS = {
     "fct_calls": "int_calls_changed",
     "fct_self_service_sessions": "int_self_service_sessions_changed",
     "fct_survey_responses": "int_survey_responses_changed",
+    "fct_orders": "int_orders_changed",
     "dim_customers": "_loaded_at > cast('",
 }
 SCOPED_TEST = "int_ticket_status_intervals_sequenced_column_rules"

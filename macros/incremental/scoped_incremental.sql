@@ -318,17 +318,3 @@
     from {{ relation }}
     where _loaded_at > {{ support_warehouse.sw_since() }}
 {%- endmacro %}
-
-{#
-    `column` of every raw version of the rows whose key changed since the watermark: a row that
-    moved (e.g. a message now on another ticket) touches its old and its new ticket.
-#}
-{% macro sw_all_versions(source_relation, key_column, column) -%}
-    select {{ support_warehouse.clean_text(column) }} as scope_key
-    from {{ source_relation }}
-    where trim({{ key_column }}) in (
-        select {{ support_warehouse.clean_text(key_column) }}
-        from {{ source_relation }}
-        where _loaded_at > {{ support_warehouse.sw_since() }}
-    )
-{%- endmacro %}

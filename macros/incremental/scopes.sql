@@ -86,26 +86,6 @@
         {%- endif %}
 {%- endmacro %}
 
-{#
-    Orders, per customer: customers of changed orders (every version: an order may move to
-    another customer), of orders whose reviews changed, of changed products, and changed customers.
-#}
-{% macro fct_orders__scope() -%}
-    {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('orders', 'commerce'), 'order_id', 'customer_id') }}
-    union
-    select customer_id as scope_key
-    from {{ support_warehouse.sw_relation('stg_commerce__orders') }}
-    where
-        order_id in (
-            {{ support_warehouse.sw_all_versions(support_warehouse.sw_relation('reviews', 'commerce'), 'review_id', 'order_id') }}
-        )
-        or product_id in (
-            {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('stg_commerce__products'), 'product_id') }}
-        )
-    union
-    {{ support_warehouse.sw_changed_customers() }}
-{%- endmacro %}
-
 {# Ticket attributes: changed tickets, and tickets of changed customers (tier) and assignees (team). #}
 {% macro int_tickets_enriched__scope() -%}
     {{ support_warehouse.sw_changed_tickets() }}

@@ -1,12 +1,21 @@
-{{ config(**sw_incremental_config('customer_id')) }}
+{#-
+    A night recomputes every order of the customers in its change set (int_orders_changed): an
+    order's sequence flags (returning, new category, up-sell) depend on the customer's earlier
+    orders. A customer whose orders all moved away leaves (strategy replace_changed).
+#}
+-- depends_on: {{ ref('int_orders_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='customer_id', change_set='int_orders_changed',
+) }}
 
 with
 
--- Incremental per customer: an order's sequence flags (returning, new category, up-sell) depend
--- on the customer's earlier orders, so a night recomputes every order of the customers it touched.
 orders as (
     select * from {{ ref('stg_commerce__orders') }}
-    where {{ sw_in_scope('customer_id') }}
+    {%- if is_incremental() %}
+    where customer_id in (select customer_id from {{ ref('int_orders_changed') }})
+    {%- endif %}
 ),
 
 products as (

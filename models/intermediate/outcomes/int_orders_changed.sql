@@ -1,0 +1,69 @@
+{#
+    The change set of fct_orders, per customer (an order's sequence flags depend on the
+    customer's earlier orders): the customers whose orders may differ from the last fully
+    successful night's.
+#}
+
+with
+
+-- every version, rejected ones too: an order that moved touches its old and its new customer
+order_versions as (
+    select * from {{ ref('base_commerce__orders') }}
+),
+
+review_versions as (
+    select * from {{ ref('base_commerce__reviews') }}
+),
+
+staged_orders as (
+    select * from {{ ref('stg_commerce__orders') }}
+),
+
+staged_products as (
+    select * from {{ ref('stg_commerce__products') }}
+),
+
+staged_customers as (
+    select * from {{ ref('int_customers_unioned') }}
+),
+
+changed_orders as (
+    select order_id from order_versions
+    where _loaded_at > {{ sw_changed_since() }}
+),
+
+-- an order whose reviews changed (every version of a review: it may have moved to another order)
+reviewed_orders as (
+    select order_id from review_versions
+    where review_id in (
+        select review_id from review_versions
+        where _loaded_at > {{ sw_changed_since() }}
+    )
+),
+
+touched as (
+    select customer_id
+    from order_versions
+    where order_id in (select order_id from changed_orders)
+    union
+    select customer_id
+    from staged_orders
+    where
+        order_id in (select order_id from reviewed_orders)
+        or product_id in (
+            select product_id from staged_products
+            where _loaded_at > {{ sw_changed_since() }}
+        )
+    union
+    select customer_id
+    from staged_customers
+    where _loaded_at > {{ sw_changed_since() }}
+),
+
+final as (
+    select customer_id
+    from touched
+    where customer_id is not null
+)
+
+select * from final
