@@ -52,13 +52,6 @@
     {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('agent_shifts', 'workforce'), 'agent_id') }}
 {%- endmacro %}
 
-{# Reader and staging rejects: the files loaded since the watermark. #}
-{% macro rejected_rows_staging__scope() -%}
-    select file_path as scope_key
-    from {{ support_warehouse.sw_relation('_loaded_files', 'loader') }}
-    where loaded_at > {{ support_warehouse.sw_since() }}
-{%- endmacro %}
-
 {# Staged customers and agents whose latest version changed (tier, team). #}
 {% macro sw_changed_customers() -%}
     {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('int_customers_unioned'), 'customer_id') }}

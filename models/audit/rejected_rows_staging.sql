@@ -1,12 +1,17 @@
 {#
     The reader's rejects and the staging rejects (typing and value rules, conflicting in-file
     duplicates) of every loaded file. A row's staging verdict depends only on the rows of its own
-    file, so this table is incremental per file: a night types and checks only the files it
-    loaded. rejected_rows adds the reference rejects.
+    file, so this table is incremental per file: a night types and checks only the files loaded
+    after the watermark (dbt's delete+insert on source_file; raw is append-only, so a file's
+    rejects never disappear, and a fixed copy of a file is typed again with the rows loaded
+    before it under the same name, as a full build does). rejected_rows adds the reference rejects.
     A full build types again only the keys with a raw row that did not make it into staging
     (macro rows_not_staged): a staged row passed every staging rule, so only those keys can hold one.
 #}
-{{ config(**sw_incremental_config('source_file')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert',
+    unique_key='source_file',
+) }}
 
 {%- set staged = [
     ('base_helpdesk__customers', source('helpdesk', 'customers'), 'customers', ['customer_id']),
@@ -24,6 +29,13 @@
 ] %}
 
 with
+{%- if is_incremental() %}
+
+night_files as (
+    select file_path from {{ source('loader', '_loaded_files') }}
+    where loaded_at > {{ sw_changed_since() }}
+),
+{%- endif %}
 
 load_rejects as (
     select
@@ -36,14 +48,16 @@ load_rejects as (
         'load' as rejected_stage,
         loaded_at
     from {{ source('loader', '_load_rejects') }}
-    where {{ sw_in_scope('source_file') }}
+    {%- if is_incremental() %}
+    where source_file in (select file_path from night_files)
+    {%- endif %}
 ),
 
 {% for model, source_relation, entity, keys in staged %}
 {{ model }} as (
     {%- set typed_rows -%}
-    {%- if sw_is_incremental() %}
-    (select * from {{ source_relation }} where _source_file in (select scope_key from {{ sw_scope_relation() }}))
+    {%- if is_incremental() %}
+    (select * from {{ source_relation }} where _source_file in (select file_path from night_files))
     {%- else %}
     {{ rows_not_staged(source_relation, ref(model | replace('base_', 'stg_', 1)), keys[0]) }}
     {%- endif %}
