@@ -219,47 +219,6 @@
     {{ support_warehouse.sw_inline_since(support_warehouse[name]()) }}
 {%- endmacro %}
 
-{#
-    The typed rows a stg_* model dedupes: the base view on a full build. On an incremental run
-    the base macro (macros/staging/base/<base model>.sql) applied to the raw rows loaded since the
-    watermark, plus the staged rows they may replace (kept by sw_scope_begin, config
-    sw_keep_replaced) in the base view's columns: a staged row is its key's latest good version
-    among everything loaded up to the watermark, so it and the new rows are all the candidates,
-    and raw history is not read again. (A version's verdict depends only on its own file, and a
-    file is loaded whole at once.) The raw table is named, not source()d: the model's only
-    parent stays its base view.
-#}
-{% macro sw_staged_base(base_model, source_name, table_name) -%}
-    {%- if support_warehouse.sw_is_incremental() -%}
-        {%- if not config.get('sw_keep_replaced') -%}
-            {{ exceptions.raise_compiler_error(this.identifier ~ ": sw_staged_base needs config sw_keep_replaced") }}
-        {%- endif -%}
-        {%- set new_rows -%}
-            (
-                select *
-                from {{ support_warehouse.sw_relation(table_name, source_name) }}
-                where _loaded_at > {{ support_warehouse.sw_since_value() }}
-            )
-        {%- endset -%}
-        {%- set staged_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-        select * from (
-            {{ support_warehouse.base_model_sql(base_model, new_rows) }}
-        ) as new_versions
-        union all
-        select
-            {%- for column in adapter.get_columns_in_relation(ref(base_model)) %}
-            {% if column.name | lower in staged_columns -%}
-                {{ column.name }}
-            {%- else -%}
-                cast(null as {{ column.data_type }}) as {{ column.name }}
-            {%- endif %}{{ ',' if not loop.last }}
-            {%- endfor %}
-        from {{ support_warehouse.sw_replaced_relation() }}
-    {%- else -%}
-        select * from {{ ref(base_model) }}
-    {%- endif -%}
-{%- endmacro %}
-
 {# In the model's SQL: keep rows of this run's scope (true on a full build). #}
 {% macro sw_in_scope(expr) -%}
     {%- if support_warehouse.sw_is_incremental() -%}
@@ -304,13 +263,6 @@
 {#
     Scope building blocks. Each returns a select of one column `scope_key`.
 #}
-
-{# Clean keys (as staging types them) of raw rows loaded since the watermark. #}
-{% macro sw_new_raw_keys(source_relation, key_column) -%}
-    select {{ support_warehouse.clean_text(key_column) }} as scope_key
-    from {{ source_relation }}
-    where _loaded_at > {{ support_warehouse.sw_since() }}
-{%- endmacro %}
 
 {# Keys of a staged relation whose winning version was loaded since the watermark. #}
 {% macro sw_changed_keys(relation, key_column) -%}

@@ -4,54 +4,6 @@
     rows loaded since the watermark (every version of those keys is re-ranked).
 #}
 
-{% macro stg_commerce__orders__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('orders', 'commerce'), 'order_id') }}
-{%- endmacro %}
-
-{% macro stg_commerce__products__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('products', 'commerce'), 'product_id') }}
-{%- endmacro %}
-
-{% macro stg_commerce__reviews__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('reviews', 'commerce'), 'review_id') }}
-{%- endmacro %}
-
-{% macro stg_helpdesk__agents__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('agents', 'helpdesk'), 'agent_id') }}
-{%- endmacro %}
-
-{% macro stg_helpdesk__customers__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('customers', 'helpdesk'), 'customer_id') }}
-{%- endmacro %}
-
-{% macro stg_helpdesk__self_service_sessions__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('self_service_sessions', 'helpdesk'), 'session_id') }}
-{%- endmacro %}
-
-{% macro stg_helpdesk__ticket_messages__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('ticket_messages', 'helpdesk'), 'message_id') }}
-{%- endmacro %}
-
-{% macro stg_helpdesk__ticket_status_changes__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('ticket_status_changes', 'helpdesk'), 'ticket_id') }}
-{%- endmacro %}
-
-{% macro stg_helpdesk__tickets__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('tickets', 'helpdesk'), 'ticket_id') }}
-{%- endmacro %}
-
-{% macro stg_surveys__survey_responses__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('survey_responses', 'surveys'), 'response_id') }}
-{%- endmacro %}
-
-{% macro stg_telephony__calls__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('calls', 'telephony'), 'call_id') }}
-{%- endmacro %}
-
-{% macro stg_workforce__agent_shifts__scope() -%}
-    {{ support_warehouse.sw_new_raw_keys(support_warehouse.sw_relation('agent_shifts', 'workforce'), 'agent_id') }}
-{%- endmacro %}
-
 {# Staged customers and agents whose latest version changed (tier, team). #}
 {% macro sw_changed_customers() -%}
     {{ support_warehouse.sw_changed_keys(support_warehouse.sw_relation('int_customers_unioned'), 'customer_id') }}

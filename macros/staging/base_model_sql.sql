@@ -5,8 +5,8 @@
     with the same rules:
       - the base_* view, over its whole source (the model file is the call, with a comment
         naming the macro file);
-      - the night's stg_* (sw_staged_base, macros/incremental/scoped_incremental.sql), over the
-        raw rows loaded since the model's watermark only;
+      - the night's stg_* (macro staged_versions, macros/staging/staged_versions.sql), over the
+        raw rows loaded after the watermark only;
       - the rejects audit (models/audit/rejected_rows_staging.sql), over the files a night
         loaded or the keys with a raw row that did not make it into staging.
     Reading the base view through ref() with a filter would type all raw history every night:
@@ -18,13 +18,8 @@
 
 {#
     The typing and checks of base model `base_model` applied to `source_relation` (some of its raw
-    rows): for callers that type a subset. The channels seed is looked up, not ref()d, so a hook or
-    an incremental branch adds no DAG edge.
+    rows): for callers that type a subset.
 #}
 {% macro base_model_sql(base_model, source_relation) -%}
-    {%- if base_model == 'base_helpdesk__tickets' -%}
-        {{ support_warehouse.base_helpdesk__tickets_sql(source_relation, support_warehouse.sw_relation('channels')) }}
-    {%- else -%}
-        {{ support_warehouse[base_model ~ '_sql'](source_relation) }}
-    {%- endif -%}
+    {{ support_warehouse[base_model ~ '_sql'](source_relation) }}
 {%- endmacro %}

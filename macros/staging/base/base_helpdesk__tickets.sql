@@ -1,5 +1,4 @@
-{# `channels_relation`: the channels seed; the base view refs it, incremental callers look it up. #}
-{% macro base_helpdesk__tickets_sql(source_relation, channels_relation=none) -%}
+{% macro base_helpdesk__tickets_sql(source_relation) -%}
 {{ contract_base_sql(source_relation, ['ticket_id'], columns=[
         ['ticket_id', 'text'],
         ['customer_id', 'text'],
@@ -21,7 +20,7 @@
     ], lookup={
         'column': 'channel',
         'cte': 'channels',
-        'relation': channels_relation if channels_relation is not none else ref('channels'),
+        'relation': ref('channels'),
         'flag': 'is_known_channel',
     }) }}
 {%- endmacro %}

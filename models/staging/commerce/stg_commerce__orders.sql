@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('order_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='order_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_commerce__orders', 'commerce', 'orders') }}
+    {{ staged_versions('base_commerce__orders', source('commerce', 'orders'), 'order_id') }}
 ),
 
 latest as (

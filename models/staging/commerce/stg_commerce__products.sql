@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('product_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='product_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_commerce__products', 'commerce', 'products') }}
+    {{ staged_versions('base_commerce__products', source('commerce', 'products'), 'product_id') }}
 ),
 
 latest as (

@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('review_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='review_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_commerce__reviews', 'commerce', 'reviews') }}
+    {{ staged_versions('base_commerce__reviews', source('commerce', 'reviews'), 'review_id') }}
 ),
 
 latest as (

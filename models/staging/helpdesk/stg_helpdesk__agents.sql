@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('agent_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='agent_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__agents', 'helpdesk', 'agents') }}
+    {{ staged_versions('base_helpdesk__agents', source('helpdesk', 'agents'), 'agent_id') }}
 ),
 
 latest as (

@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('customer_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='customer_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__customers', 'helpdesk', 'customers') }}
+    {{ staged_versions('base_helpdesk__customers', source('helpdesk', 'customers'), 'customer_id') }}
 ),
 
 latest as (

@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('session_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='session_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__self_service_sessions', 'helpdesk', 'self_service_sessions') }}
+    {{ staged_versions('base_helpdesk__self_service_sessions', source('helpdesk', 'self_service_sessions'), 'session_id') }}
 ),
 
 latest as (

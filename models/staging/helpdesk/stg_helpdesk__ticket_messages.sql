@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('message_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='message_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__ticket_messages', 'helpdesk', 'ticket_messages') }}
+    {{ staged_versions('base_helpdesk__ticket_messages', source('helpdesk', 'ticket_messages'), 'message_id') }}
 ),
 
 latest as (

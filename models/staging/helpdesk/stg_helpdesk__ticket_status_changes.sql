@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('ticket_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='ticket_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__ticket_status_changes', 'helpdesk', 'ticket_status_changes') }}
+    {{ staged_versions('base_helpdesk__ticket_status_changes', source('helpdesk', 'ticket_status_changes'), 'ticket_id') }}
 ),
 
 latest as (

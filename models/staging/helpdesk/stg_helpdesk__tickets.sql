@@ -1,9 +1,12 @@
-{{ config(**sw_incremental_config('ticket_id')) }}
+-- depends_on: {{ ref('channels') }} (the night types new rows with the base model's rules)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='ticket_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_helpdesk__tickets', 'helpdesk', 'tickets') }}
+    {{ staged_versions('base_helpdesk__tickets', source('helpdesk', 'tickets'), 'ticket_id') }}
 ),
 
 latest as (

@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('response_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='response_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_surveys__survey_responses', 'surveys', 'survey_responses') }}
+    {{ staged_versions('base_surveys__survey_responses', source('surveys', 'survey_responses'), 'response_id') }}
 ),
 
 latest as (

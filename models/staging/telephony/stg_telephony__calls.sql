@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('call_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='call_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_telephony__calls', 'telephony', 'calls') }}
+    {{ staged_versions('base_telephony__calls', source('telephony', 'calls'), 'call_id') }}
 ),
 
 latest as (

@@ -1,9 +1,11 @@
-{{ config(**sw_incremental_config('agent_id')) }}
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='delete+insert', unique_key='agent_id',
+) }}
 
 with
 
 base as (
-    {{ sw_staged_base('base_workforce__agent_shifts', 'workforce', 'agent_shifts') }}
+    {{ staged_versions('base_workforce__agent_shifts', source('workforce', 'agent_shifts'), 'agent_id') }}
 ),
 
 latest as (
