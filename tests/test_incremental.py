@@ -346,6 +346,7 @@ CHANGE_SET_MODELS = {
     "fct_tickets": "int_tickets_changed",
     "fct_ticket_replies": "int_tickets_changed",
     "fct_ticket_status_intervals": "int_tickets_changed",
+    "fct_backlog_daily": "int_tickets_changed",
     "fct_calls": "int_calls_changed",
     "fct_self_service_sessions": "int_self_service_sessions_changed",
     "fct_survey_responses": "int_survey_responses_changed",

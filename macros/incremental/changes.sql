@@ -48,6 +48,10 @@
     model refs, with a column named like unique_key). delete+insert alone keeps a key whose
     rows all disappeared (a reply that became an internal note leaves no reply row to match).
     unique_key is the key a model's rows are replaced by; several rows may share it.
+    Config overwrite_from (a column, e.g. a snapshot date): a model whose night also recomputes
+    every other key's latest days. Then the rows of keys outside the change set are replaced from
+    the earliest value of that column among their new rows on, for every key (as dbt's
+    insert_overwrite replaces those days' partitions); their older rows stay.
 #}
 {% macro get_incremental_replace_changed_sql(arg_dict) -%}
     {{ return(adapter.dispatch('get_incremental_replace_changed_sql', 'support_warehouse')(arg_dict)) }}
@@ -59,10 +63,19 @@
         {{ exceptions.raise_compiler_error(this.identifier ~ ": replace_changed needs one unique_key column") }}
     {%- endif -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set change_set = ref(config.require('change_set')) -%}
+    {%- set overwrite_from = config.get('overwrite_from') -%}
     delete from {{ arg_dict['target_relation'] }}
     where
-        {{ key }} in (select {{ key }} from {{ arg_dict['temp_relation'] }})
-        or {{ key }} in (select {{ key }} from {{ ref(config.require('change_set')) }});
+        {{ key }} in (select {{ key }} from {{ change_set }})
+        {%- if overwrite_from %}
+        or {{ overwrite_from }} >= (
+            select min({{ overwrite_from }}) from {{ arg_dict['temp_relation'] }}
+            where {{ key }} not in (select {{ key }} from {{ change_set }})
+        );
+        {%- else %}
+        or {{ key }} in (select {{ key }} from {{ arg_dict['temp_relation'] }});
+        {%- endif %}
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }}
     from {{ arg_dict['temp_relation'] }}

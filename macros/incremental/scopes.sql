@@ -45,44 +45,6 @@
     {{ support_warehouse.sw_changed_tickets() }}
 {%- endmacro %}
 
-{#
-    Backlog snapshots. Scope (every row replaced): tickets whose history or attributes changed.
-    Tail (rows from tail_from on replaced): the other tickets with a snapshot on or after
-    tail_from, or open now (their last day is the new as-of day). tail_from is the earlier of
-    the previous build's last snapshot day and the new as-of day: before it, an unchanged
-    ticket's days and snapshot times (day ends, before either as-of time) are what they were.
-#}
-{% macro fct_backlog_daily__scope() -%}
-    {{ support_warehouse.int_ticket_status_intervals_sequenced__scope() }}
-    union
-    {{ support_warehouse.int_tickets_enriched__scope() }}
-{%- endmacro %}
-
-{% macro fct_backlog_daily__tail() -%}
-    with tail_start as (
-        select least(
-            -- an empty table has no older days to keep
-            coalesce((select max(snapshot_date) from {{ this }}), cast('1900-01-01' as date)),
-            watermark.as_of_date
-        ) as tail_from
-        from {{ support_warehouse.sw_relation('int_ticket_extracts_watermarked') }} as watermark
-    ),
-
-    tail_tickets as (
-        select ticket_id
-        from {{ support_warehouse.sw_relation('int_ticket_status_intervals_sequenced') }}
-        where is_current and not is_solved_status
-        union
-        select ticket_id
-        from {{ this }}
-        where snapshot_date >= (select tail_from from tail_start)
-    )
-
-    select tail_tickets.ticket_id, tail_start.tail_from
-    from tail_tickets
-    cross join tail_start
-{%- endmacro %}
-
 {# Post-hook of fct_tickets: every row carries the data's as-of time. #}
 {% macro fct_tickets_refresh_as_of() -%}
     {%- if is_incremental() -%}

@@ -1,33 +1,59 @@
 {#
-    Incremental per ticket in two tiers: a night replaces every snapshot of the tickets it
-    touched, and of the other tickets still open (or open at the previous as-of day) only the
-    days from that previous as-of day on (macros fct_backlog_daily__scope and __tail), so a
-    long-open ticket costs one or two days a night, not its whole history.
+    A night replaces in two tiers: every snapshot of its changed tickets (int_tickets_changed),
+    and every other ticket's days from tail_from on (strategy replace_changed, config
+    overwrite_from), so a long-open ticket costs one or two days a night, not its whole history.
+    tail_from is the earlier of the previous build's last snapshot day and the new as-of day:
+    before it, an unchanged ticket's days and snapshot times (day ends, before either as-of time)
+    are what they were.
 #}
-{{ config(**sw_incremental_config('ticket_id', tail_column='snapshot_date')) }}
+-- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
+{{ config(
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='ticket_id', change_set='int_tickets_changed', overwrite_from='snapshot_date',
+) }}
 
 with
 
-tail as (
-    {{ sw_tail_rows() }}
+watermark as (
+    select * from {{ ref('int_ticket_extracts_watermarked') }}
 ),
+{%- if is_incremental() %}
+
+tail as (
+    select
+        least(
+            -- an empty table has no older days to keep
+            coalesce((select max(snapshot_date) from {{ this }}), cast('1900-01-01' as date)),
+            watermark.as_of_date
+        ) as tail_from
+    from watermark
+),
+
+changed_tickets as (
+    select * from {{ ref('int_tickets_changed') }}
+),
+{%- endif %}
 
 status_intervals as (
     select * from {{ ref('int_ticket_status_intervals_sequenced') }}
-    where {{ sw_in_scope('ticket_id') }} or ticket_id in (select tail.scope_key from tail)
+    {%- if is_incremental() %}
+    -- an unchanged ticket's intervals that may reach tail_from (a day of slack for the timezone)
+    where
+        ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+        or valid_to is null
+        or valid_to >= (select cast({{ dbt.dateadd('day', -1, 'tail.tail_from') }} as timestamp) from tail)
+    {%- endif %}
 ),
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
-    where {{ sw_in_scope('ticket_id') }} or ticket_id in (select tail.scope_key from tail)
+    {%- if is_incremental() %}
+    where ticket_id in (select status_intervals.ticket_id from status_intervals)
+    {%- endif %}
 ),
 
 dates as (
     select * from {{ ref('int_dates_spined') }}
-),
-
-watermark as (
-    select * from {{ ref('int_ticket_extracts_watermarked') }}
 ),
 
 escalation_limits as (
@@ -52,20 +78,27 @@ open_intervals as (
     where not status_intervals.is_solved_status
 ),
 
--- A tail ticket keeps its days before tail_from: only the later ones are computed.
 needed_intervals as (
     select
         open_intervals.ticket_id,
         open_intervals.status,
+        {%- if is_incremental() %}
+        -- an unchanged ticket keeps its days before tail_from: only the later ones are computed
         case
-            when tail.tail_from > open_intervals.first_snapshot_date
+            when
+                open_intervals.ticket_id not in (select changed_tickets.ticket_id from changed_tickets)
+                and tail.tail_from > open_intervals.first_snapshot_date
                 then tail.tail_from
             else open_intervals.first_snapshot_date
         end as first_snapshot_date,
+        {%- else %}
+        open_intervals.first_snapshot_date,
+        {%- endif %}
         open_intervals.last_snapshot_date
     from open_intervals
-    left join tail
-        on open_intervals.ticket_id = tail.scope_key
+    {%- if is_incremental() %}
+    cross join tail
+    {%- endif %}
 ),
 
 open_spans as (
