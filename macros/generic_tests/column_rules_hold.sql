@@ -30,8 +30,8 @@
     Spark). An expression with a subquery (EXISTS) belongs in its own expression_is_true test:
     Spark allows subqueries in filters only, not in this aggregate.
 
-    On a nightly incremental build the test may check only the rows the build replaced (its
-    `model` narrowed by get_where_subquery): see macros/incremental/scoped_tests.sql.
+    On a nightly incremental build a test may check only the rows the build replaced: dbt's
+    `where` config in the model's YAML names them (macros/incremental/changes.sql).
 #}
 {% test column_rules_hold(model, not_null=[], unique=[], unique_combinations=[], accepted_values={}, ranges={}, conditions=[]) %}
 {{ config(fail_calc='coalesce(sum(failing_rows), 0)') }}

@@ -177,3 +177,15 @@ select * from final
     select 1
     {%- endif -%}
 {%- endmacro %}
+
+{# Post-hook of fct_tickets: every row carries the data's as-of time. #}
+{% macro fct_tickets_refresh_as_of() -%}
+    {%- if is_incremental() -%}
+    update {{ this }}
+    set as_of_at = watermark.as_of_at
+    from {{ ref('int_ticket_extracts_watermarked') }} as watermark
+    where {{ this.identifier }}.as_of_at is distinct from watermark.as_of_at
+    {%- else -%}
+    select 1
+    {%- endif -%}
+{%- endmacro %}

@@ -2,7 +2,6 @@
     Survey responses of every source system: the contract's survey export, Zendesk satisfaction
     ratings (good/bad on csat_2) and Intercom conversation ratings (1-5 on csat_5).
 #}
-{{ config(sw_keys_kept=true) }}
 
 with
 

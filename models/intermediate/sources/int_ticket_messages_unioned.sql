@@ -4,7 +4,6 @@
     neither side); internal notes are the non-public comments. Intercom parts: comments, notes
     (internal) and assignments with a body, authored by admin (agent), user/lead (customer) or bot.
 #}
-{{ config(sw_keys_kept=true) }}
 
 with
 

@@ -2,7 +2,6 @@
     Status changes of every source system; Zendesk's come from ticket_field_history (field
     status), Intercom's from close/open/snooze parts.
 #}
-{{ config(sw_keys_kept=true) }}
 
 with
 

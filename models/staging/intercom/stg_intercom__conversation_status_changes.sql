@@ -1,4 +1,4 @@
-{{ config(materialized='table', sw_keys_kept=false, sw_keep_replaced=false) }}
+{{ config(materialized='table') }}
 
 with
 

@@ -1,4 +1,4 @@
-{{ config(materialized='table', sw_keys_kept=false, sw_keep_replaced=false) }}
+{{ config(materialized='table') }}
 
 {#- One row per working interval, in the shape of the business_hours seed (wall-clock HH:MM). -#}
 

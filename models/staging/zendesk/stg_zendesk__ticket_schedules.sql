@@ -1,4 +1,4 @@
-{{ config(materialized='table', sw_keys_kept=false, sw_keep_replaced=false) }}
+{{ config(materialized='table') }}
 
 {#- The schedule a ticket runs on: the latest one Zendesk assigned it. -#}
 
