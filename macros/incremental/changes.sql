@@ -1,11 +1,13 @@
 {#
     Incremental models from dbt's standard pieces (issue 27; why: DECISIONS.md, "Incremental
-    models: change sets read with ref(), a watermark var, one replace strategy").
+    models: change sets read with ref(), a watermark var, one replace strategy"; map:
+    docs/architecture.md).
 
-    A night's inputs are models: a change set (models/intermediate/*/int_*_changed.sql) lists the
-    keys touched since the watermark, and an incremental model reads it with ref() in its
-    is_incremental() branch, recomputes those keys from all their inputs and replaces their rows
-    (strategy replace_changed below).
+    A night's inputs are models: a change set (int_tickets_changed, models/intermediate/outcomes/
+    int_*_changed) lists the keys touched since the watermark, and an incremental model reads it
+    with ref() in its is_incremental() branch, recomputes those keys from all their inputs and
+    replaces their rows (strategy replace_changed below). Models whose keys never disappear
+    filter on the watermark themselves and use dbt's delete+insert.
 #}
 
 {#
