@@ -1,9 +1,6 @@
 {#
-    The change set of the ticket facts (macros/incremental/changes.sql): a table, several
-    incremental models read it on a night.
+    The change set of the ticket facts (macros/incremental/changes.sql), a table (its YAML).
 #}
-{{ config(materialized='table') }}
-
 with
 
 -- latest versions as staged, with the load time of the version that won
@@ -41,48 +38,48 @@ staged_agents as (
 -- its customer (tier), its assignee and the agents who replied (team).
 ticket_inputs as (
     select
-        ticket_id,
         'ticket' as input_kind,
-        ticket_id as input_key
+        ticket_id as input_key,
+        ticket_id
     from ticket_versions
     union all
     select
-        ticket_id,
         'customer' as input_kind,
-        customer_id as input_key
+        customer_id as input_key,
+        ticket_id
     from ticket_versions
     union all
     select
-        ticket_id,
         'agent' as input_kind,
-        assignee_id as input_key
+        assignee_id as input_key,
+        ticket_id
     from ticket_versions
     union all
     select
-        ticket_id,
         'agent' as input_kind,
-        author_id as input_key
+        author_id as input_key,
+        ticket_id
     from staged_messages
     where author_type = 'agent'
     union all
     select
-        ticket_id,
         'message' as input_kind,
-        message_id as input_key
+        message_id as input_key,
+        ticket_id
     from contract_message_versions
     union all
     -- connector messages: staged rows carry the load time of what they were built from
     select
-        ticket_id,
         'message' as input_kind,
-        message_id as input_key
+        message_id as input_key,
+        ticket_id
     from staged_messages
     where source_system <> 'contract'
     union all
     select
-        ticket_id,
         'call' as input_kind,
-        call_id as input_key
+        call_id as input_key,
+        ticket_id
     from contract_call_versions
 ),
 
@@ -119,17 +116,17 @@ input_versions as (
     from contract_message_versions
     union all
     select
+        'call' as input_kind,
+        call_id as input_key,
+        _loaded_at
+    from contract_call_versions
+    union all
+    select
         'message' as input_kind,
         message_id as input_key,
         _loaded_at
     from staged_messages
     where source_system <> 'contract'
-    union all
-    select
-        'call' as input_kind,
-        call_id as input_key,
-        _loaded_at
-    from contract_call_versions
 ),
 
 changed_inputs as (
