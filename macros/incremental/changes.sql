@@ -133,25 +133,26 @@ changed_agents as (
 {%- if ticket_people %}
 
 tickets_of_changed_people as (
-    select ticket_id from tickets
+    select tickets.ticket_id
+    from tickets
     where
-        customer_id in (select customer_id from changed_customers)
-        or assignee_id in (select agent_id from changed_agents)
+        tickets.customer_id in (select changed_customers.customer_id from changed_customers)
+        or tickets.assignee_id in (select changed_agents.agent_id from changed_agents)
 ),
 {%- endif %}
 
 touched as (
-    select {{ key }}
+    select validated.{{ key }}
     from validated
     where
-        _loaded_at > {{ sw_changed_since() }}
-        or ticket_id in (select ticket_id from changed_tickets)
-        or customer_id in (select customer_id from changed_customers)
+        validated._loaded_at > {{ sw_changed_since() }}
+        or validated.ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+        or validated.customer_id in (select changed_customers.customer_id from changed_customers)
         {%- if agent_column %}
-        or {{ agent_column }} in (select agent_id from changed_agents)
+        or validated.{{ agent_column }} in (select changed_agents.agent_id from changed_agents)
         {%- endif %}
         {%- if ticket_people %}
-        or ticket_id in (select ticket_id from tickets_of_changed_people)
+        or validated.ticket_id in (select tickets_of_changed_people.ticket_id from tickets_of_changed_people)
         {%- endif %}
 ),
 

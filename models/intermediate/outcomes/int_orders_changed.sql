@@ -32,28 +32,35 @@ changed_orders as (
     where _loaded_at > {{ sw_changed_since() }}
 ),
 
+changed_reviews as (
+    select review_id from review_versions
+    where _loaded_at > {{ sw_changed_since() }}
+),
+
 -- an order whose reviews changed (every version of a review: it may have moved to another order)
 reviewed_orders as (
-    select order_id from review_versions
-    where review_id in (
-        select review_id from review_versions
-        where _loaded_at > {{ sw_changed_since() }}
-    )
+    select review_versions.order_id
+    from review_versions
+    inner join changed_reviews
+        on review_versions.review_id = changed_reviews.review_id
+),
+
+changed_products as (
+    select product_id from staged_products
+    where _loaded_at > {{ sw_changed_since() }}
 ),
 
 touched as (
-    select customer_id
+    select order_versions.customer_id
     from order_versions
-    where order_id in (select order_id from changed_orders)
+    inner join changed_orders
+        on order_versions.order_id = changed_orders.order_id
     union
-    select customer_id
+    select staged_orders.customer_id
     from staged_orders
     where
-        order_id in (select order_id from reviewed_orders)
-        or product_id in (
-            select product_id from staged_products
-            where _loaded_at > {{ sw_changed_since() }}
-        )
+        staged_orders.order_id in (select reviewed_orders.order_id from reviewed_orders)
+        or staged_orders.product_id in (select changed_products.product_id from changed_products)
     union
     select customer_id
     from staged_customers

@@ -8,11 +8,10 @@ with
 
 calls as (
     select * from {{ ref('int_calls_validated') }}
-    where
-        reject_reason is null
-        {%- if is_incremental() %}
+    where reject_reason is null
+    {%- if is_incremental() %}
         and call_id in (select call_id from {{ ref('int_calls_changed') }})
-        {%- endif %}
+    {%- endif %}
 ),
 
 customers as (

@@ -8,11 +8,10 @@ with
 
 sessions as (
     select * from {{ ref('int_self_service_sessions_validated') }}
-    where
-        reject_reason is null
-        {%- if is_incremental() %}
+    where reject_reason is null
+    {%- if is_incremental() %}
         and session_id in (select session_id from {{ ref('int_self_service_sessions_changed') }})
-        {%- endif %}
+    {%- endif %}
 ),
 
 customers as (

@@ -8,11 +8,10 @@ with
 
 responses as (
     select * from {{ ref('int_survey_responses_validated') }}
-    where
-        reject_reason is null
-        {%- if is_incremental() %}
+    where reject_reason is null
+    {%- if is_incremental() %}
         and response_id in (select response_id from {{ ref('int_survey_responses_changed') }})
-        {%- endif %}
+    {%- endif %}
 ),
 
 tickets as (
