@@ -32,22 +32,15 @@ changed_orders as (
     where _loaded_at > {{ sw_changed_since() }}
 ),
 
-changed_reviews as (
-    select review_id from review_versions
-    where _loaded_at > {{ sw_changed_since() }}
-),
-
 -- an order whose reviews changed (every version of a review: it may have moved to another order)
 reviewed_orders as (
     select review_versions.order_id
     from review_versions
-    inner join changed_reviews
-        on review_versions.review_id = changed_reviews.review_id
-),
-
-changed_products as (
-    select product_id from staged_products
-    where _loaded_at > {{ sw_changed_since() }}
+    where review_versions.review_id in (
+        select changed_versions.review_id
+        from review_versions as changed_versions
+        where changed_versions._loaded_at > {{ sw_changed_since() }}
+    )
 ),
 
 touched as (
@@ -60,7 +53,11 @@ touched as (
     from staged_orders
     where
         staged_orders.order_id in (select reviewed_orders.order_id from reviewed_orders)
-        or staged_orders.product_id in (select changed_products.product_id from changed_products)
+        or staged_orders.product_id in (
+            select staged_products.product_id
+            from staged_products
+            where staged_products._loaded_at > {{ sw_changed_since() }}
+        )
     union
     select customer_id
     from staged_customers
