@@ -722,10 +722,15 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
         con.close()
 
 
-def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Night, monkeypatch) -> None:
+def test_refresh_failing_midway_leaves_the_publication_byte_identical(
+    night: Night, night_stage: NightStage, monkeypatch
+) -> None:
     before = fingerprint(night.published)
     write_new_ticket(night.landing, 1)  # the night loads new data ...
     monkeypatch.setenv("SW_REPORTING_TZ", "Mars/Olympus_Mons")  # ... and dbt fails in the marts
+    # another dbt var: dbt parses the whole project, in this night's own target folder
+    worker_parse = (night_stage.target / "partial_parse.msgpack").read_bytes()
+    night_stage.own_target(monkeypatch, night.root)
 
     report = night_refresh()
 
@@ -737,6 +742,7 @@ def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Nig
     assert not report.ok and report.publication is None
     assert "not published" in format_report(report)
     assert fingerprint(night.published) == before
+    assert (night_stage.target / "partial_parse.msgpack").read_bytes() == worker_parse
 
 
 # ------------------------------------------------------------------------------------- Dagster
