@@ -397,6 +397,15 @@ def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, ch
                 project)
 
 
+def _execute(warehouse: Path, sql: str, params: list) -> None:
+    """One statement on the build database (a scenario mending the row it broke)."""
+    con = config.connect_build(warehouse)
+    try:
+        con.execute(sql, params)
+    finally:
+        con.close()
+
+
 def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path) -> None:
     """A rule added since the model's tests last passed has not seen the old rows: it checks them
     all on the next night, while unchanged tests stay scoped."""
@@ -460,14 +469,8 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
         assert scoped == 0, "the broken ticket must lie outside the night's scope"
         assert POST_HOOK_TEST in [t.name for t in night.failing_tests], "a rewritten row went untested"
     finally:
-        con = config.connect_build(warehouse)
-        try:
-            con.execute(
-                "update marts.fct_ticket_status_intervals set valid_from = ? "
-                "where ticket_id = ? and valid_to is null", [valid_from, broken]
-            )
-        finally:
-            con.close()
+        _execute(warehouse, "update marts.fct_ticket_status_intervals set valid_from = ? "
+                 "where ticket_id = ? and valid_to is null", [valid_from, broken])
 
 
 def test_after_a_failed_test_the_next_night_tests_every_row(nightly: dict) -> None:
@@ -502,11 +505,5 @@ def test_after_a_failed_test_the_next_night_tests_every_row(nightly: dict) -> No
         assert "sw_scope__" not in _executed_test_sql(work / "after_failure", SCOPED_TEST)
     finally:
         # the model stays marked as failed: its next night tests every row again and passes
-        con = config.connect_build(warehouse)
-        try:
-            con.execute(
-                "update intermediate.int_ticket_status_intervals_sequenced set status = ? "
-                "where ticket_id = ? and status_sequence = 1", [status, broken]
-            )
-        finally:
-            con.close()
+        _execute(warehouse, "update intermediate.int_ticket_status_intervals_sequenced set status = ? "
+                 "where ticket_id = ? and status_sequence = 1", [status, broken])
