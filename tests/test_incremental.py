@@ -11,7 +11,15 @@ same raw layer; every incremental model, kpi_scorecard and the other marts must 
 path; what it built is compared after the late night, which only adds to it.
 
 dbt parses the project once (the history build); every later invocation of this module reads that
-parse (DBT_PARTIAL_PARSE_FILE_PATH) and re-parses only files that changed.
+parse (DBT_PARTIAL_PARSE_FILE_PATH) and re-parses only files that changed. No invocation writes
+manifest.json or run_results.json (--no-write-json, ~2 CPU s a build): the tests read the results
+dbt returns and the executed SQL under target/run.
+
+The night-test scenarios at the end each build one model and its ancestors (`--select +model`)
+instead of the whole project: whether a model's tests are scoped depends only on that model's own
+bookkeeping, written by its own hooks in the same invocation, and its scope queries read only its
+ancestors, which `+model` builds first as a whole night does (DECISIONS.md, "Night-test scenarios
+build one model's ancestors").
 """
 
 from __future__ import annotations
@@ -53,11 +61,14 @@ COMPARED_SCHEMAS = ("staging", "intermediate", "marts", "audit")
 REL_TOL = 1e-9
 
 
+def _dbt(args: list[str], warehouse: Path, work: Path, project: Path | None = None):
+    """dbt on the module's warehouse, artifacts under `work`, no JSON artifacts (module docstring)."""
+    return run_dbt([*args, "--no-write-json"], target="duckdb", warehouse=warehouse, project_dir=project,
+                   target_path=work / "target", log_path=work / "logs")
+
+
 def _build(warehouse: Path, work: Path, *extra: str) -> None:
-    res = run_dbt(
-        ["build", "--exclude-resource-type", "unit_test", *extra],
-        target="duckdb", warehouse=warehouse, target_path=work / "target", log_path=work / "logs",
-    )
+    res = _dbt(["build", "--exclude-resource-type", "unit_test", *extra], warehouse, work)
     s = summarize(res)
     assert res.success, f"dbt build {' '.join(extra)} failed: {s.node_errors or s.test_problems or s.exception}"
 
@@ -256,7 +267,15 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
     _load(warehouse, landing)
     _build(warehouse, work / "late")
     differences["late changes"] = _differences(warehouse, _full_refresh_copy(warehouse, work, "late"))
-    return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply}
+    # read now: the night-test scenarios below load more files and build only part of the project
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        watermarks = dict(con.execute("select model_name, loaded_through from meta.incremental_state").fetchall())
+        newest_load = con.execute("select max(loaded_at) from raw._loaded_files").fetchone()[0]
+    finally:
+        con.close()
+    return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply,
+            "watermarks": watermarks, "newest_load": newest_load}
 
 
 @pytest.fixture(scope="module")
@@ -268,12 +287,7 @@ def monkeypatch_module():
 
 
 def test_facts_are_incremental_on_duckdb(nightly: dict) -> None:
-    con = config.connect_build(nightly["warehouse"], read_only=True)
-    try:
-        state = dict(con.execute("select model_name, loaded_through from meta.incremental_state").fetchall())
-        newest = con.execute("select max(loaded_at) from raw._loaded_files").fetchone()[0]
-    finally:
-        con.close()
+    state, newest = nightly["watermarks"], nightly["newest_load"]
     for relation in INCREMENTAL_MARTS:
         name = relation.split(".")[1]
         assert name in state, f"{name} did not build incrementally (no watermark)"
@@ -371,12 +385,25 @@ def test_a_moved_reply_scopes_both_tickets(nightly: dict) -> None:
         con.close()
 
 
-def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str) -> None:
-    """A hand-made night: one status change of one ticket, loaded into the raw layer."""
+def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str, model: str,
+                         project: Path | None = None):
+    """A hand-made night: one status change of one ticket, loaded into the raw layer, then `model`
+    and its ancestors built (module docstring); dbt's result, artifacts under work/<name>."""
     folder = work / "landing" / "ticket_status_changes"
     with open(folder / f"ticket_status_changes_{name}.csv", "w", newline="") as fh:
         csv.writer(fh).writerows([["ticket_id", "changed_at", "status"], [ticket, changed_at, "open"]])
     _load(warehouse, work / "landing")
+    return _dbt(["build", "--select", "+" + model, "--exclude-resource-type", "unit_test"], warehouse, work / name,
+                project)
+
+
+def _execute(warehouse: Path, sql: str, params: list) -> None:
+    """One statement on the build database (a scenario mending the row it broke)."""
+    con = config.connect_build(warehouse)
+    try:
+        con.execute(sql, params)
+    finally:
+        con.close()
 
 
 def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path) -> None:
@@ -399,10 +426,9 @@ def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path) -> None:
         ticket = con.execute("select max(ticket_id) from marts.fct_tickets").fetchone()[0]
     finally:
         con.close()
-    _status_change_night(work, warehouse, "rule_changed", ticket, "2026-10-31T23:20:00Z")
+    res = _status_change_night(work, warehouse, "rule_changed", ticket, "2026-10-31T23:20:00Z",
+                               "int_ticket_status_intervals_sequenced", project)
     build = work / "rule_changed"
-    res = run_dbt(["build", "--exclude-resource-type", "unit_test"], target="duckdb", warehouse=warehouse,
-                  project_dir=project, target_path=build / "target", log_path=work / "logs")
     assert res.success, summarize(res).test_problems
     assert "sw_scope__" not in _executed_test_sql(build, SCOPED_TEST), "the changed rule must check every row"
     assert "in (select scope_key from meta.sw_scope__stg_helpdesk__ticket_status_changes)" in _executed_test_sql(
@@ -430,12 +456,8 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
     finally:
         con.close()
     try:
-        _status_change_night(work, warehouse, "post_hook_rows", touched, "2026-10-31T23:25:00Z")
-        night = summarize(run_dbt(
-            ["build", "--exclude-resource-type", "unit_test"],
-            target="duckdb", warehouse=warehouse, target_path=work / "post_hook_rows" / "target",
-            log_path=work / "logs",
-        ))
+        night = summarize(_status_change_night(work, warehouse, "post_hook_rows", touched, "2026-10-31T23:25:00Z",
+                                               "fct_ticket_status_intervals"))
         assert POST_HOOK_FILTER in _executed_test_sql(work / "post_hook_rows", POST_HOOK_TEST)
         con = config.connect_build(warehouse, read_only=True)
         try:
@@ -447,41 +469,41 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
         assert scoped == 0, "the broken ticket must lie outside the night's scope"
         assert POST_HOOK_TEST in [t.name for t in night.failing_tests], "a rewritten row went untested"
     finally:
-        con = config.connect_build(warehouse)
-        try:
-            con.execute(
-                "update marts.fct_ticket_status_intervals set valid_from = ? "
-                "where ticket_id = ? and valid_to is null", [valid_from, broken]
-            )
-        finally:
-            con.close()
+        _execute(warehouse, "update marts.fct_ticket_status_intervals set valid_from = ? "
+                 "where ticket_id = ? and valid_to is null", [valid_from, broken])
 
 
 def test_after_a_failed_test_the_next_night_tests_every_row(nightly: dict) -> None:
-    """Runs last (it breaks a row). A row of a ticket the next night does not touch breaks a rule;
-    `dbt test` reports it; the next night, whose scope lies elsewhere, must still fail on it."""
+    """A row of a ticket the next night does not touch breaks a rule; `dbt test` reports it; the
+    next night, whose scope lies elsewhere, must still fail on it. The row is mended afterwards."""
     work, warehouse = nightly["work"], nightly["warehouse"]
     con = config.connect_build(warehouse)
     try:
         broken, touched = con.execute(
             "select min(ticket_id), max(ticket_id) from intermediate.int_ticket_status_intervals_sequenced"
         ).fetchone()
+        status = con.execute(
+            "select status from intermediate.int_ticket_status_intervals_sequenced "
+            "where ticket_id = ? and status_sequence = 1", [broken]
+        ).fetchone()[0]
         con.execute(
             "update intermediate.int_ticket_status_intervals_sequenced set status = 'bogus' "
             "where ticket_id = ? and status_sequence = 1", [broken]
         )
     finally:
         con.close()
-    found = summarize(run_dbt(
-        ["test", "--select", "int_ticket_status_intervals_sequenced"],
-        target="duckdb", warehouse=warehouse, target_path=work / "t_broken" / "target", log_path=work / "logs",
-    ))
-    assert [t.name for t in found.failing_tests] == [SCOPED_TEST]
+    try:
+        found = summarize(_dbt(
+            ["test", "--select", "int_ticket_status_intervals_sequenced", "--exclude-resource-type", "unit_test"],
+            warehouse, work / "t_broken",
+        ))
+        assert [t.name for t in found.failing_tests] == [SCOPED_TEST]
 
-    _status_change_night(work, warehouse, "after_failure", touched, "2026-10-31T23:30:00Z")
-    night = summarize(run_dbt(
-        ["build", "--exclude-resource-type", "unit_test"],
-        target="duckdb", warehouse=warehouse, target_path=work / "after_failure" / "target", log_path=work / "logs",
-    ))
-    assert SCOPED_TEST in [t.name for t in night.failing_tests], "the broken row went unreported"
-    assert "sw_scope__" not in _executed_test_sql(work / "after_failure", SCOPED_TEST)
+        night = summarize(_status_change_night(work, warehouse, "after_failure", touched, "2026-10-31T23:30:00Z",
+                                               "int_ticket_status_intervals_sequenced"))
+        assert SCOPED_TEST in [t.name for t in night.failing_tests], "the broken row went unreported"
+        assert "sw_scope__" not in _executed_test_sql(work / "after_failure", SCOPED_TEST)
+    finally:
+        # the model stays marked as failed: its next night tests every row again and passes
+        _execute(warehouse, "update intermediate.int_ticket_status_intervals_sequenced set status = ? "
+                 "where ticket_id = ? and status_sequence = 1", [status, broken])
