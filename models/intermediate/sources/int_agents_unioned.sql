@@ -3,7 +3,7 @@
     of their default group (which picks the business-hours schedule, as a contract team does);
     Intercom's are its admins, their team from team_admin.
 #}
-{{ config(sw_keys_kept=true) }}
+{{ config(materialized=view_or_table_on_spark(), sw_keys_kept=true) }}
 
 with
 
