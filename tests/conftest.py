@@ -14,18 +14,45 @@ from support_warehouse import load
 from support_warehouse.contract import ENTITIES
 
 
-# The modules that run the longest (a Spark build, many dbt builds or Dagster nights) start first,
-# so with `pytest -n 2 --dist loadfile` (make test) the short ones fill in beside them at the end.
+# How `make test` (`pytest -n 2 --dist loadfile`) shares the suite between its two workers: each
+# module is one unit of work (its module fixtures built once), except that the modules reading the
+# session's `small_build` form one unit, so one worker builds and publishes it (two workers would
+# each build it). The longest units (a Spark build, many dbt builds or Dagster nights) start first
+# and the short ones fill in beside them at the end.
+SMALL_BUILD_GROUP = "small_build"
+SMALL_BUILD_MODULES = frozenset({
+    "test_alerts_check.py", "test_analyses.py", "test_column_rules.py", "test_dashboard.py",
+    "test_dashboard_browser.py", "test_dbt_unit_tests.py", "test_docs_site.py", "test_outcome_facts.py",
+    "test_scorecard.py", "test_semantic_layer.py", "test_ticket_facts.py",
+})
 LONGEST_FIRST = (
-    "test_spark.py", "test_reliability.py", "test_incremental.py", "test_bad_values_private.py",
-    "test_pii_hashes.py", "test_sql_style.py", "test_orchestration.py", "test_zendesk.py", "test_intercom.py", "test_connectors_mixed.py",
-    "test_bench.py", "test_outcome_facts.py",
+    "test_spark.py", "test_incremental.py", "test_reliability.py", SMALL_BUILD_GROUP,
+    "test_bad_values_private.py", "test_bench.py", "test_pii_hashes.py", "test_sql_style.py",
+    "test_orchestration.py", "test_zendesk.py", "test_intercom.py", "test_connectors_mixed.py",
 )
 
 
+def work_unit(nodeid: str) -> str:
+    module = nodeid.split("::", 1)[0]
+    return SMALL_BUILD_GROUP if Path(module).name in SMALL_BUILD_MODULES else module
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedBuildScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return SharedBuildScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    users = {item.path.name for item in items if "small_build" in getattr(item, "fixturenames", ())}
+    if not users <= SMALL_BUILD_MODULES:
+        raise pytest.UsageError(f"add {sorted(users - SMALL_BUILD_MODULES)} to SMALL_BUILD_MODULES (tests/conftest.py)")
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: file order otherwise
+    items.sort(key=lambda item: rank.get(Path(work_unit(item.nodeid)).name, len(rank)))  # stable: file order otherwise
 
 
 # Python source for probe processes: `thp_enabled()` is the THP_enabled flag a freshly started child

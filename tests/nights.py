@@ -101,6 +101,19 @@ class NightStage:
         for k, v in self.env(night_root, **overrides).items():
             mp.setenv(k, v)
 
+    def own_target(self, mp: pytest.MonkeyPatch, night_root: Path) -> Path:
+        """For a night under other dbt vars or profile settings: the worker's parse state copied into
+        the night's folder and used from there, so the night's full parse stays there and the
+        worker's next nights keep parsing partially."""
+        target = night_root / "target"
+        target.mkdir(exist_ok=True)
+        for f in self.target.iterdir():
+            if f.is_file():
+                shutil.copy2(f, target / f.name)
+        mp.setenv("SW_DBT_TARGET_PATH", str(target))
+        mp.setenv("DBT_TARGET_PATH", str(target))
+        return target
+
 
 def night_refresh(full_refresh: bool = False) -> NightReport:
     """The production night, as configured by env; what ``support-warehouse refresh`` runs."""

@@ -339,6 +339,7 @@ class CliNight:
     code: int
     out: str
     report: NightReport
+    warehouse_setting: str  # SW_WAREHOUSE_PATH during the night (through the worker's link)
 
 
 @pytest.fixture(scope="module")
@@ -382,8 +383,9 @@ def cli_night(golden: Golden, night_stage: NightStage) -> CliNight:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             code = cli.main(["refresh"])
+        setting = os.environ["SW_WAREHOUSE_PATH"]
     assert len(reports) == 1
-    return CliNight(night, before, before_id, raw_tickets[0][0], code, out.getvalue(), reports[0])
+    return CliNight(night, before, before_id, raw_tickets[0][0], code, out.getvalue(), reports[0], setting)
 
 
 def test_bad_files_are_quarantined_unknown_folders_reported_and_the_night_publishes(cli_night: CliNight) -> None:
@@ -720,10 +722,15 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
         con.close()
 
 
-def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Night, monkeypatch) -> None:
+def test_refresh_failing_midway_leaves_the_publication_byte_identical(
+    night: Night, night_stage: NightStage, monkeypatch
+) -> None:
     before = fingerprint(night.published)
     write_new_ticket(night.landing, 1)  # the night loads new data ...
     monkeypatch.setenv("SW_REPORTING_TZ", "Mars/Olympus_Mons")  # ... and dbt fails in the marts
+    # another dbt var: dbt parses the whole project, in this night's own target folder
+    worker_parse = (night_stage.target / "partial_parse.msgpack").read_bytes()
+    night_stage.own_target(monkeypatch, night.root)
 
     report = night_refresh()
 
@@ -735,6 +742,7 @@ def test_refresh_failing_midway_leaves_the_publication_byte_identical(night: Nig
     assert not report.ok and report.publication is None
     assert "not published" in format_report(report)
     assert fingerprint(night.published) == before
+    assert (night_stage.target / "partial_parse.msgpack").read_bytes() == worker_parse
 
 
 # ------------------------------------------------------------------------------------- Dagster
@@ -755,6 +763,9 @@ def test_cli_refresh_runs_the_nightly_job_which_publishes_as_its_last_step(cli_n
     assert manifest["run_id"] == run_id  # the Dagster run that built it ...
     assert manifest["publication_id"] != before_id and f"as publication {manifest['publication_id']} to" in out
     assert night.query_published("select count(*) from fct_tickets where ticket_id = 'T1003'") == [(1,)]
+    # the warehouse path as the environment names it (a link): resolved, it would change dbt's
+    # profile and make dbt parse the whole project, every night the CLI and the schedule alternate
+    assert str(cli_night.report.warehouse) == cli_night.warehouse_setting != str(night.warehouse.resolve())
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DAGSTER_HOME", str(night.root / "dagster"))
         with DagsterInstance.get() as instance:  # ... stored in the project's instance

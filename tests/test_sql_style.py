@@ -1,7 +1,8 @@
 """The project's SQL style (.sqlfluff, dbt templater) holds for every model and analysis.
 
 Runs inside the test suite rather than before it, so the lint (about two CPU-minutes, one
-process) shares the machine with the other test modules instead of delaying them.
+process; ~120 CPU s with sqlfluff's Rust parser, a dev dependency) shares the machine with the
+other test modules instead of delaying them.
 """
 
 from __future__ import annotations

@@ -26,15 +26,22 @@ PUBLISH_STEP = "published__marts"
 PUBLISHED_GROUP = "published"
 
 
+def _absolute(path: Path | None) -> str | None:
+    """The path made absolute as written, symlinks kept: the warehouse path is part of dbt's profile,
+    so a night given the path the schedule's environment names (the CLI passes SW_WAREHOUSE_PATH)
+    keeps dbt's partial parse; a resolved link would make dbt parse the whole project again."""
+    return str(Path(path).expanduser().absolute()) if path else None
+
+
 def _settings(
     landing: Path | None, warehouse: Path | None, target: str | None, publish_dir: Path | None = None
 ) -> Any:
     """Point SW_* at the given paths for the duration (the dbt subprocess reads them too)."""
     return config.env_overrides({
-        "SW_LANDING_DIR": str(Path(landing).expanduser().resolve()) if landing else None,
-        "SW_WAREHOUSE_PATH": str(Path(warehouse).expanduser().resolve()) if warehouse else None,
+        "SW_LANDING_DIR": _absolute(landing),
+        "SW_WAREHOUSE_PATH": _absolute(warehouse),
         "SW_DBT_TARGET": target,
-        "SW_PUBLISH_DIR": str(Path(publish_dir).expanduser().resolve()) if publish_dir else None,
+        "SW_PUBLISH_DIR": _absolute(publish_dir),
     })
 
 

@@ -3,6 +3,7 @@
     `dimensions` list, exploded. Every metric path joins it, so the catalog alone decides which
     cuts the scorecard carries.
 #}
+{{ config(materialized=view_or_table_on_spark()) }}
 
 with
 

@@ -10,11 +10,14 @@
     statements run in turn and each frees its own. Only the parts of dimensions some percentile
     metric is cut by run (metric_percentile_active_parts, read from the catalog when the model
     runs); the others would be empty. Unit tests run the select without hooks, so they set var
-    percentiles_in_one_statement to select every part at once.
+    percentiles_in_one_statement to select every part at once. Spark selects every part at once
+    too: each statement there plans the measures' whole view chain again on the driver (most of
+    the node's time on Spark), and its percentile aggregate falls back to sorting by group
+    rather than holding every group's state.
 #}
 
 {%- set grains = ['day', 'week', 'month'] %}
-{%- set one_statement = var('percentiles_in_one_statement', false) %}
+{%- set one_statement = var('percentiles_in_one_statement') or target.type == 'spark' %}
 
 {{ config(
     materialized='table',

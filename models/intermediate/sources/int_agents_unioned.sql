@@ -3,6 +3,7 @@
     of their default group (which picks the business-hours schedule, as a contract team does);
     Intercom's are its admins, their team from team_admin.
 #}
+{{ config(materialized=view_or_table_on_spark()) }}
 
 with
 

@@ -3,6 +3,7 @@
     'zendesk:<id>'), one row per weekly working interval in wall-clock time of the schedule's IANA
     zone, so daylight-saving changes move the UTC bounds (int_working_intervals_spined).
 #}
+{{ config(materialized=view_or_table_on_spark()) }}
 
 with
 

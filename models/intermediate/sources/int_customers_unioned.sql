@@ -2,6 +2,7 @@
     Customers of every source system; Zendesk's are its end users (tier: Zendesk has none, so
     standard; country unknown); Intercom's its contacts (users and leads).
 #}
+{{ config(materialized=view_or_table_on_spark()) }}
 
 with
 

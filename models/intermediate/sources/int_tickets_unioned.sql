@@ -4,6 +4,7 @@
     source_ticket_id link a row back to its system; system_schedule_id is the business-hours schedule
     the system itself gave the ticket (Zendesk ticket_schedule), if any. The facts read this, never a stg_ model.
 #}
+{{ config(materialized=view_or_table_on_spark()) }}
 
 with
 
