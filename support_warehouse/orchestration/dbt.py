@@ -237,8 +237,16 @@ def night_watermark(context: AssetExecutionContext, project: DbtProject, manifes
 
 def tests_fingerprint(manifest: Mapping) -> str:
     """What the project's data tests check: each test's macro, arguments and severity, and the
-    SQL of the macros it calls (not its `where`, which the watermark itself sets)."""
-    macros = manifest.get("macros", {})
+    SQL of the macros a test can call: the project's own and every generic test's (not a test's
+    `where`, which the watermark itself sets). Not the macros dbt lists under a test's
+    `depends_on`: `dbt parse` leaves a singular test's list empty and a run fills it, so the
+    definitions' manifest and the last run's would never agree."""
+    project = manifest.get("metadata", {}).get("project_name")
+    macros = sorted(
+        (unique_id, macro.get("macro_sql"))
+        for unique_id, macro in manifest.get("macros", {}).items()
+        if macro.get("package_name") == project or macro.get("name", "").startswith("test_")
+    )
     tests = []
     for unique_id, node in sorted(manifest.get("nodes", {}).items()):
         if node.get("resource_type") != "test":
@@ -248,9 +256,8 @@ def tests_fingerprint(manifest: Mapping) -> str:
             # a generic test's raw code carries its rendered `where`; a singular test's is its SQL
             node.get("test_metadata") or node.get("raw_code"),
             (node.get("config") or {}).get("severity"),
-            [macros.get(m, {}).get("macro_sql") for m in sorted(node.get("depends_on", {}).get("macros", []))],
         ])
-    return hashlib.sha256(json.dumps(tests, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([tests, macros], sort_keys=True, default=str).encode()).hexdigest()
 
 
 def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
