@@ -12,6 +12,7 @@ overlaps the night.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -22,6 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -328,6 +330,36 @@ def test_run_is_stored_in_the_instance_under_dagster_home(night, env: Env) -> No
         assert instance.get_latest_materialization_event(AssetKey(["raw", "tickets"])) is not None
     assert (env.dagster_home / "dagster.yaml").exists()
     assert (env.dagster_home / "history").is_dir()
+
+
+def test_the_next_night_recomputes_only_what_was_loaded_after_this_one(night, env: Env) -> None:
+    """The watermark the next night passes (night_watermark, against this module's real Dagster
+    instance, this night's run manifest and the definitions' parse manifest) is this night's load
+    high-water mark, not "the beginning". Runs before test_one_raw_asset_loads_alone, whose
+    successful run of the job builds no dbt node. The run's manifest differs from the parse's in
+    what dbt fills in at run time (a singular test's `depends_on.macros`); the tests' fingerprint
+    must not see that, or every night would recompute and test every row."""
+    from dagster import DagsterInstance
+
+    from support_warehouse.dbt_runner import loaded_through
+    from support_warehouse.orchestration.dbt import attach_singular_tests, night_watermark, tests_fingerprint
+    from support_warehouse.orchestration.project import build_dbt_project
+
+    assert night.success
+    project = build_dbt_project()
+    definitions = attach_singular_tests(json.loads((env.ui_target / "manifest.json").read_text()))
+    run = json.loads((project.manifest_path.parent / "dagster_runs" / night.run_id / "manifest.json").read_text())
+    filled = [
+        uid for uid, node in run["nodes"].items()
+        if node["resource_type"] == "test"
+        and node["depends_on"]["macros"] != definitions["nodes"][uid]["depends_on"]["macros"]
+    ]
+    assert filled, "the run filled no test's macros: this test would not see the parse/run difference"
+    assert tests_fingerprint(run) == tests_fingerprint(definitions)
+    with DagsterInstance.get() as instance:
+        context = SimpleNamespace(instance=instance, job_name=night.job_name, log=logging.getLogger(__name__))
+        watermark = night_watermark(context, project, definitions)
+    assert watermark is not None and watermark == loaded_through(env.warehouse), watermark
 
 
 def test_a_permission_error_is_not_retried_and_named_in_the_first_line(night, env: Env, monkeypatch) -> None:
