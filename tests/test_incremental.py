@@ -11,7 +11,15 @@ same raw layer; every incremental model, kpi_scorecard and the other marts must 
 path; what it built is compared after the late night, which only adds to it.
 
 dbt parses the project once (the history build); every later invocation of this module reads that
-parse (DBT_PARTIAL_PARSE_FILE_PATH) and re-parses only files that changed.
+parse (DBT_PARTIAL_PARSE_FILE_PATH) and re-parses only files that changed. Only the history build
+and the late night write manifest.json and run_results.json (the watermark scenarios compare two
+runs' manifests); every other invocation runs with --no-write-json (~2 CPU s a build): the tests
+read the results dbt returns and the executed SQL under target/run.
+
+The night-test scenarios at the end each build one model and its ancestors (`--select +model`)
+instead of the whole project: a model's night reads only its ancestors (its change set is one of
+them), which `+model` builds first as a whole night does (DECISIONS.md, "Night-test scenarios
+build one model's ancestors").
 """
 
 from __future__ import annotations
@@ -58,11 +66,15 @@ COMPARED_SCHEMAS = ("staging", "intermediate", "marts", "audit")
 REL_TOL = 1e-9
 
 
-def _build(warehouse: Path, work: Path, *extra: str) -> None:
-    res = run_dbt(
-        ["build", "--exclude-resource-type", "unit_test", *extra],
-        target="duckdb", warehouse=warehouse, target_path=work / "target", log_path=work / "logs",
-    )
+def _dbt(args: list[str], warehouse: Path, work: Path, write_json: bool = False):
+    """dbt on the module's warehouse, artifacts under `work`; JSON artifacts only if asked (module
+    docstring)."""
+    return run_dbt([*args, *([] if write_json else ["--no-write-json"])], target="duckdb", warehouse=warehouse,
+                   target_path=work / "target", log_path=work / "logs")
+
+
+def _build(warehouse: Path, work: Path, *extra: str, write_json: bool = False) -> None:
+    res = _dbt(["build", "--exclude-resource-type", "unit_test", *extra], warehouse, work, write_json)
     s = summarize(res)
     assert res.success, f"dbt build {' '.join(extra)} failed: {s.node_errors or s.test_problems or s.exception}"
 
@@ -248,7 +260,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
     differences: dict[str, dict[str, str]] = {}
     _copy_night(extracts, landing, lambda n: n.endswith("_history.csv"))
     _load(warehouse, landing)
-    _build(warehouse, work / "b0")
+    _build(warehouse, work / "b0", write_json=True)
     # the one full parse (~10 CPU s, ~4 when read back); dbt writes each build's parse to its target dir
     parsed = work / "partial_parse.msgpack"
     shutil.copy2(work / "b0" / "target" / "partial_parse.msgpack", parsed)
@@ -264,9 +276,18 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
     moved_reply = _late_changes(landing, warehouse)
     since = loaded_through(warehouse)
     _load(warehouse, landing)
-    _build(warehouse, work / "late", *changed_since_args(since))
+    _build(warehouse, work / "late", *changed_since_args(since), write_json=True)
     differences["late changes"] = _differences(warehouse, _full_refresh_copy(warehouse, work, "late"))
-    return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply}
+    # read now: the night-test scenarios below load more files and build only part of the project
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        late_changed, tickets = con.execute(
+            "select (select count(*) from intermediate.int_tickets_changed), count(*) from marts.fct_tickets"
+        ).fetchone()
+    finally:
+        con.close()
+    return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply,
+            "late_changed": late_changed, "tickets": tickets}
 
 
 @pytest.fixture(scope="module")
@@ -278,13 +299,7 @@ def monkeypatch_module():
 
 
 def test_facts_are_incremental_on_duckdb(nightly: dict) -> None:
-    con = config.connect_build(nightly["warehouse"], read_only=True)
-    try:
-        changed, tickets = con.execute(
-            "select (select count(*) from intermediate.int_tickets_changed), count(*) from marts.fct_tickets"
-        ).fetchone()
-    finally:
-        con.close()
+    changed, tickets = nightly["late_changed"], nightly["tickets"]
     late = nightly["work"] / "late" / "target"
     for relation in INCREMENTAL_MARTS:
         name = relation.split(".")[1]
@@ -398,12 +413,26 @@ def test_a_moved_reply_scopes_both_tickets(nightly: dict) -> None:
     assert scoped == {old_ticket, new_ticket}, f"reply {message_id} moved; the change set holds only {scoped}"
 
 
-def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str) -> None:
-    """A hand-made night: one status change of one ticket, loaded into the raw layer."""
+def _status_change_night(work: Path, warehouse: Path, name: str, ticket: str, changed_at: str, model: str,
+                         since: str | None):
+    """A hand-made night: one status change of one ticket, loaded into the raw layer, then `model`
+    and its ancestors built with watermark `since` (module docstring); dbt's result, artifacts
+    under work/<name>."""
     folder = work / "landing" / "ticket_status_changes"
     with open(folder / f"ticket_status_changes_{name}.csv", "w", newline="") as fh:
         csv.writer(fh).writerows([["ticket_id", "changed_at", "status"], [ticket, changed_at, "open"]])
     _load(warehouse, work / "landing")
+    return _dbt(["build", "--select", "+" + model, "--exclude-resource-type", "unit_test",
+                 *changed_since_args(since)], warehouse, work / name)
+
+
+def _execute(warehouse: Path, sql: str, params: list) -> None:
+    """One statement on the build database (a scenario mending the row it broke)."""
+    con = config.connect_build(warehouse)
+    try:
+        con.execute(sql, params)
+    finally:
+        con.close()
 
 
 def _job_watermark(tmp_path: Path, warehouse: Path, previous: dict, current: dict, ended: datetime,
@@ -455,7 +484,8 @@ def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path, monkeypa
 
     ended = datetime.now(timezone.utc).replace(tzinfo=None)
     newest = loaded_through(warehouse)
-    assert _job_watermark(tmp_path / "same", warehouse, _manifest(work / "b2"), _manifest(work / "late"), ended,
+    # the history build's manifest (no watermark) and the late night's (a watermark): the same tests
+    assert _job_watermark(tmp_path / "same", warehouse, _manifest(work / "b0"), _manifest(work / "late"), ended,
                           monkeypatch) == newest
     assert _job_watermark(tmp_path / "changed", warehouse, _manifest(work / "late"), changed_rule, ended,
                           monkeypatch) is None, "a changed rule must check every row"
@@ -483,13 +513,8 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
     finally:
         con.close()
     try:
-        since = loaded_through(warehouse)
-        _status_change_night(work, warehouse, "post_hook_rows", touched, "2026-10-31T23:25:00Z")
-        night = summarize(run_dbt(
-            ["build", "--exclude-resource-type", "unit_test", *changed_since_args(since)],
-            target="duckdb", warehouse=warehouse, target_path=work / "post_hook_rows" / "target",
-            log_path=work / "logs",
-        ))
+        night = summarize(_status_change_night(work, warehouse, "post_hook_rows", touched, "2026-10-31T23:25:00Z",
+                                               "fct_ticket_status_intervals", loaded_through(warehouse)))
         assert POST_HOOK_FILTER in _executed_test_sql(work / "post_hook_rows", POST_HOOK_TEST)
         con = config.connect_build(warehouse, read_only=True)
         try:
@@ -501,14 +526,8 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
         assert scoped == 0, "the broken ticket must lie outside the night's scope"
         assert POST_HOOK_TEST in [t.name for t in night.failing_tests], "a rewritten row went untested"
     finally:
-        con = config.connect_build(warehouse)
-        try:
-            con.execute(
-                "update marts.fct_ticket_status_intervals set valid_from = ? "
-                "where ticket_id = ? and valid_to is null", [valid_from, broken]
-            )
-        finally:
-            con.close()
+        _execute(warehouse, "update marts.fct_ticket_status_intervals set valid_from = ? "
+                 "where ticket_id = ? and valid_to is null", [valid_from, broken])
 
 
 def test_after_a_failed_test_the_next_night_tests_every_row(
@@ -527,36 +546,27 @@ def test_after_a_failed_test_the_next_night_tests_every_row(
         ).fetchone()[0]
     finally:
         con.close()
-    _status_change_night(work, warehouse, "failed_night", touched, "2026-10-31T23:30:00Z")
-    vars_args = changed_since_args(since)
-    night = summarize(run_dbt(
-        ["build", "--exclude-resource-type", "unit_test", *vars_args],
-        target="duckdb", warehouse=warehouse, target_path=work / "failed_night" / "target", log_path=work / "logs",
-    ))
-    assert not night.failing_tests
+    night = summarize(_status_change_night(work, warehouse, "failed_night", touched, "2026-10-31T23:30:00Z",
+                                           "int_ticket_status_intervals_sequenced", since))
+    assert not night.failing_tests and not night.node_errors
     # the night's build left a bad row on a ticket it replaced: its scoped test fails
-    con = config.connect_build(warehouse)
-    try:
-        con.execute(
-            "update intermediate.int_ticket_status_intervals_sequenced set status = 'bogus' "
-            "where ticket_id = ? and status_sequence = 1", [touched]
-        )
-    finally:
-        con.close()
-    found = summarize(run_dbt(
-        ["test", "--select", "int_ticket_status_intervals_sequenced", *vars_args],
-        target="duckdb", warehouse=warehouse, target_path=work / "t_broken" / "target", log_path=work / "logs",
+    _execute(warehouse, "update intermediate.int_ticket_status_intervals_sequenced set status = 'bogus' "
+             "where ticket_id = ? and status_sequence = 1", [touched])
+    found = summarize(_dbt(
+        ["test", "--select", "int_ticket_status_intervals_sequenced", "--exclude-resource-type", "unit_test",
+         *changed_since_args(since)], warehouse, work / "t_broken",
     ))
     assert [t.name for t in found.failing_tests] == [SCOPED_TEST]
     assert CHANGED_FILTER in _executed_test_sql(work / "t_broken", SCOPED_TEST)
 
     # the next night: the watermark of the last successful night, not the failed one's loads
-    watermark = _job_watermark(tmp_path, warehouse, _manifest(work / "late"), _manifest(work / "failed_night"),
+    # (tonight's definitions: the history build's manifest, the same tests)
+    watermark = _job_watermark(tmp_path, warehouse, _manifest(work / "late"), _manifest(work / "b0"),
                                last_success_ended, monkeypatch)
     assert watermark == since and watermark != loaded_through(warehouse)
-    after = summarize(run_dbt(
-        ["build", "--exclude-resource-type", "unit_test", *changed_since_args(watermark)],
-        target="duckdb", warehouse=warehouse, target_path=work / "after_failure" / "target", log_path=work / "logs",
+    after = summarize(_dbt(
+        ["build", "--select", "+int_ticket_status_intervals_sequenced", "--exclude-resource-type", "unit_test",
+         *changed_since_args(watermark)], warehouse, work / "after_failure",
     ))
     assert not after.failing_tests and not after.node_errors
     con = config.connect_build(warehouse, read_only=True)
