@@ -530,6 +530,65 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
                  "where ticket_id = ? and valid_to is null", [valid_from, broken])
 
 
+def test_backlog_days_after_a_new_as_of_date_go(nightly: dict) -> None:
+    """fct_backlog_daily's night replaces the other tickets' days from the earlier of its last day
+    and the new as-of day on, from the first day it computes for an unchanged ticket. Set up: the
+    table holds a day after tonight's as-of day (as a night before the as-of moved back leaves it:
+    its latest event turned out void), on a ticket tonight leaves unchanged, and every ticket open
+    now is in tonight's change set (a tier change of each one's customer), so no unchanged ticket
+    is open from the new last day. A full refresh has no day after the as-of day."""
+    work, warehouse = nightly["work"], nightly["warehouse"]
+    con = config.connect_build(warehouse)
+    try:
+        as_of_date = con.execute("select as_of_date from intermediate.int_ticket_extracts_watermarked").fetchone()[0]
+        customers = con.execute(
+            "select customer_id, name, email, country, created_at, churned_at from raw.customers "
+            "where customer_id in (select customer_id from marts.fct_tickets where ticket_id in ("
+            "  select ticket_id from intermediate.int_ticket_status_intervals_sequenced "
+            "  where valid_to is null and not is_solved_status)) "
+            "qualify row_number() over (partition by customer_id order by _loaded_at desc, _source_line desc) = 1"
+        ).fetchall()
+        # a backlog ticket whose customer has no open ticket (so it stays out of the change set)
+        planted = con.execute(
+            "select min(ticket_id) from marts.fct_backlog_daily where ticket_id in ("
+            "  select ticket_id from marts.fct_tickets where customer_id not in (select unnest(?::varchar[])))",
+            [[c[0] for c in customers]],
+        ).fetchone()[0]
+        con.execute(
+            "insert into marts.fct_backlog_daily select * replace (cast(? as date) + 1 as snapshot_date) "
+            "from marts.fct_backlog_daily where ticket_id = ? order by snapshot_date desc limit 1",
+            [as_of_date, planted],
+        )
+        # the planted day is the table's last day, after tonight's as-of day
+        assert con.execute("select max(snapshot_date) from marts.fct_backlog_daily").fetchone()[0] > as_of_date
+    finally:
+        con.close()
+    assert customers, "no open ticket: the scenario tests nothing"
+    since = loaded_through(warehouse)
+    folder = work / "landing" / "customers"
+    with open(folder / "customers_as_of_back.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["customer_id", "name", "email", "tier", "country", "created_at", "churned_at"])
+        w.writerows([[cid, name, email, "enterprise", country, created, "" if churned is None else churned]
+                     for cid, name, email, country, created, churned in customers])
+    _load(warehouse, work / "landing")
+    res = _dbt(["build", "--select", "+fct_backlog_daily", "--exclude-resource-type", "unit_test",
+                *changed_since_args(since)], warehouse, work / "as_of_back")
+    assert res.success, summarize(res).test_problems or summarize(res).node_errors
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        after, last_day, unchanged_open = con.execute(
+            "select count(*) filter (where snapshot_date > ?), max(snapshot_date), "
+            "count(*) filter (where snapshot_date = ? and ticket_id not in "
+            "  (select ticket_id from intermediate.int_tickets_changed)) from marts.fct_backlog_daily",
+            [as_of_date, as_of_date],
+        ).fetchone()
+    finally:
+        con.close()
+    assert unchanged_open == 0, "an unchanged ticket is open on the last day: the scenario tests nothing"
+    assert last_day == as_of_date and after == 0, f"{after} row(s) after the as-of day {as_of_date}"
+
+
 def test_after_a_failed_test_the_next_night_tests_every_row(
     nightly: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,12 +4,16 @@
     overwrite_from), so a long-open ticket costs one or two days a night, not its whole history.
     tail_from is the earlier of the previous build's last snapshot day and the new as-of day:
     before it, an unchanged ticket's days and snapshot times (day ends, before either as-of time)
-    are what they were.
+    are what they were. When the as-of day moves back, the days after it go first (pre-hook):
+    the strategy replaces the tail only from the first day it computes for an unchanged ticket,
+    and when no unchanged ticket is open on the new last day it computes none.
 #}
 -- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
 {{ config(
     materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
     unique_key='ticket_id', change_set='int_tickets_changed', overwrite_from='snapshot_date',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where snapshot_date > "
+        ~ "(select as_of_date from {{ ref('int_ticket_extracts_watermarked') }}){% endif %}",
 ) }}
 
 with
