@@ -704,6 +704,14 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
     rewritten = {"fct_tickets", "dim_calendar", "_publication", "_publication_tables"}
     for table in [*first.tables, "_publication", "_publication_tables"]:
         assert (inode(first, table) == inode(second, table)) == (table not in rewritten), table
+    # The PII guard scanned the values of the two changed tables only (the first publication came
+    # after the golden night's, from the same build: nothing to scan, not even the known values).
+    assert json.loads((first.parquet_version_dir / "_publication.json").read_text())["pii_scanned"] == []
+    assert "pii_known_values" not in first.phase_seconds
+    assert sorted(json.loads((second.parquet_version_dir / "_publication.json").read_text())["pii_scanned"]) == [
+        "dim_calendar",
+        "fct_tickets",
+    ]
     # Every file of the new version, linked or written, holds that publication's table.
     con = duckdb.connect(str(second.db_path), read_only=True)
     try:
@@ -720,6 +728,36 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
         ).fetchall()]
     finally:
         con.close()
+
+
+def test_the_pii_guard_rescans_a_changed_table_and_every_table_under_new_rules(
+    night: Night, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = publish(night.warehouse, night.published)
+    before = fingerprint(night.published)
+    con = config.connect_build(night.warehouse)
+    try:
+        # A mart guarded before now leaks an email in one row: its checksum changed, so it is scanned.
+        con.execute(
+            "update marts.fct_tickets set channel = 'bob@example.net' "
+            "where ticket_id = (select min(ticket_id) from marts.fct_tickets)"
+        )
+    finally:
+        con.close()
+    with pytest.raises(PiiError) as err:
+        publish(night.warehouse, night.published)
+    assert err.value.findings == ["fct_tickets.channel: 1 distinct value(s) look like an email address"]
+    assert fingerprint(night.published) == before
+    con = config.connect_build(night.warehouse)
+    try:
+        con.execute("update marts.fct_tickets set channel = 'email' where channel = 'bob@example.net'")
+    finally:
+        con.close()
+    # Other guard rules (customer names compared from 6 characters too): nothing counts as guarded.
+    monkeypatch.setattr(publish_mod, "PII_KNOWN_VALUES", (*publish_mod.PII_KNOWN_VALUES, ("customers", "name", 6)))
+    second = publish(night.warehouse, night.published)
+    scanned = json.loads((second.parquet_version_dir / "_publication.json").read_text())["pii_scanned"]
+    assert sorted(scanned) == sorted(first.tables)
 
 
 def test_refresh_failing_midway_leaves_the_publication_byte_identical(
