@@ -215,7 +215,12 @@ def mart_contents(db: Path, build: bool) -> dict[str, list[tuple]]:
             if build
             else "database_name = current_database() and schema_name = 'main' and not starts_with(table_name, '_')"
         )
-        tables = [r[0] for r in con.execute(f"select table_name from duckdb_tables() where {where} order by 1").fetchall()]
+        # published marts are views over the publication's Parquet files
+        tables = [r[0] for r in con.execute(
+            f"select table_name from duckdb_tables() where {where} "
+            f"union select view_name as table_name from duckdb_views() where not internal and {where.replace('table_name', 'view_name')} "
+            "order by 1"
+        ).fetchall()]
         prefix = "marts.main." if build else ""
         return {t: con.execute(f'select * from {prefix}"{t}" order by all').fetchall() for t in tables}
     finally:
@@ -641,7 +646,7 @@ def test_publication_layout_and_read_only_access(golden: Golden) -> None:
     con = duckdb.connect(str(pub / "marts.duckdb"), read_only=True)
     try:
         marts = {r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = current_database()"
+            "select table_name from information_schema.tables where table_catalog = current_database()"
         ).fetchall()}
         build_marts = {r[0] for r in golden.night.query(
             "select table_name from duckdb_tables() where database_name = 'marts'")}
