@@ -2,10 +2,11 @@
 
 BI tools never read the build database (dbt rebuilds it table by table, so a reader could see
 half a night, and a reader's lock could block the next build). After a night's load, build and
-error-level tests pass, `publish()` copies every mart of the build to
+error-level tests pass, `publish()` publishes every mart of the build to
 
-    <publish_dir>/marts.duckdb                    one read-only DuckDB file, tables in schema
-                                                  `main`: `select * from kpi_scorecard`. Opened
+    <publish_dir>/marts.duckdb                    one read-only DuckDB file, marts in schema
+                                                  `main`: `select * from kpi_scorecard` (each a
+                                                  view over its Parquet file below). Opened
                                                   directly, the file's catalog is named `marts`,
                                                   so `marts.kpi_scorecard` (the build's name)
                                                   works too. (No `marts` schema on purpose: it
@@ -22,15 +23,17 @@ Besides the marts, every publication carries
                           (emails in reasons redacted)
     entity_loads          raw._loaded_files by entity: files and rows loaded, when it last loaded
 
-Atomicity. The new DuckDB file is written beside the old one under a temporary name, closed
-(checkpointed), fsynced, made read-only and renamed over `marts.duckdb` with os.replace
-(rename(2)): a reader that already has the old file open keeps reading the old, complete night;
-a reader opening afterwards gets the new one; nobody ever sees a partial file. Parquet files go to
-a fresh version directory (built under a temporary name, fsynced, then renamed), and the
-`parquet` symlink is swapped atomically to it; the previous versions are kept a while so readers
-that resolved the old link can finish. Nothing under the published names is touched until the
-new publication is complete and has passed the PII guard, so any failure (here or upstream)
-leaves the previous publication byte-identical.
+Atomicity. Parquet files go to a fresh version directory (built under a temporary name, guarded,
+fsynced, then renamed to parquet_versions/<publication_id>/, which no published name points to
+yet). The new DuckDB file, whose views read that directory by its absolute path, is written beside
+the old one under a temporary name, closed (checkpointed), fsynced, made read-only; then the
+`parquet` symlink is swapped to the new version and the file renamed over `marts.duckdb` with
+os.replace (rename(2)): a reader that already has the old file open keeps reading the old,
+complete night (its views name the old version directory, never written again); a reader opening
+afterwards gets the new one; nobody ever sees a partial file. The previous `keep_versions`
+versions stay, so readers that opened the old file or resolved the old link can finish. Nothing
+under the published names is touched until the new publication is complete and has passed the
+PII guard, so any failure (here or upstream) leaves the previous publication byte-identical.
 
 PII guard. Published tables must not carry customer names, emails or free-text comments in
 clear: publishing is refused (PiiError) when a column has a PII name (name, email, comment, ...),
@@ -38,17 +41,22 @@ when a text value looks like an email address, or when a text value equals a cus
 customer or agent email or survey comment found in the build's raw tables.
 
 Marts file. On DuckDB the build writes its marts to a file of their own (config.marts_path,
-attached as catalog `marts` by profiles.yml, in the published storage format): that file,
-checkpointed, is copied whole as the new publication (sequential I/O, no re-encoding of 13M rows
-at 1M tickets) and the publication tables are added to the copy. A build database with a `marts`
-schema (the Spark mirror) has its marts rewritten table by table, as is a marts file holding views,
-other schemas or too many free blocks.
+attached as catalog `marts` by profiles.yml); publishing reads it (checkpointed, read-only), or a
+build database's `marts` schema (the Spark mirror). The published DuckDB file holds no mart's
+rows, only a view per mart over its Parquet file (columns cast back where Parquet stores another
+type, e.g. HUGEINT as DOUBLE) and the small publication tables, so a night writes the marts that
+changed and copies nothing whole (DECISIONS.md, "Publishing what changed").
 
 Cost. The guard checks every text column in one query (the known-PII set is hashed once; only
 values holding an '@' or equal to a known value are counted distinct, and the email regex only runs
 on the former). A table whose row count, checksum, columns and Parquet writer options equal the
 previous publication's reuses that version's Parquet file (a hard link to a read-only file) instead
-of rewriting it. PublishResult.phase_seconds says where the time went.
+of rewriting it, and its values are not scanned again when the previous publication ran the same
+guard rules (`pii_guard` in the manifest): that publication's guard passed on these very rows, and
+an unchanged table received none of the night's new data (DECISIONS.md, "Publishing what
+changed"). Column names are checked on every table (the catalog only); `pii_scanned` in the
+manifest lists the tables whose values were scanned. PublishResult.phase_seconds says where the
+time went.
 """
 
 from __future__ import annotations
@@ -88,8 +96,6 @@ STORAGE_VERSION = config.MARTS_STORAGE_VERSION
 # Snappy: ~20% cheaper to write than zstd at 1M tickets (8.6 s vs 10.6 s; files ~40% larger), and the Parquet
 # default of most readers.
 PARQUET_OPTIONS = "format parquet, compression snappy"
-# A marts file with more free blocks than this share is rewritten table by table, not copied.
-MAX_FREE_SHARE = 0.3
 
 # An email address anywhere in a text value (masked forms like '***@example.com' do not match).
 EMAIL_REGEX = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
@@ -201,21 +207,23 @@ def publish(
         publication_id = f"{published_at:%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
         tmp_db = publish_dir / f".{PUBLISHED_DB}.{publication_id}.tmp"
         versions = publish_dir / PARQUET_VERSIONS
-        version_dir = versions / publication_id
+        # Absolute: the published file's views name it (a reader's working folder is anywhere).
+        version_dir = versions.resolve() / publication_id
         tmp_version_dir = versions / f".{publication_id}.tmp"
         tmp_link = publish_dir / f".{PARQUET_LINK}.{publication_id}.tmp"
         phases = _Phases()
         try:
             manifest = _build_publication(
-                build_db, tmp_db, tmp_version_dir, publication_id, published_at, run_id, phases,
+                build_db, tmp_db, tmp_version_dir, version_dir, publication_id, published_at, run_id, phases,
                 previous=_previous_publication(publish_dir),
                 previous_dir=versions,
             )
-            # Everything is complete and durable under temporary names: now swap.
+            # Everything is complete and durable; the version folder is named by no published
+            # name yet: now swap.
             with phases("swap"):
-                tmp_version_dir.rename(version_dir)
-                _fsync_dir(versions)
-                _swap_parquet_link(publish_dir, version_dir, tmp_link)
+                # relative, by the publish folder's own path (it may lie behind a symlink)
+                _swap_parquet_link(publish_dir, versions / publication_id, tmp_link)
+                version_dir = None  # published: kept whatever happens next
                 os.replace(tmp_db, publish_dir / PUBLISHED_DB)
                 _fsync_dir(publish_dir)
         except BaseException as exc:
@@ -223,13 +231,16 @@ def publish(
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
             shutil.rmtree(tmp_version_dir, ignore_errors=True)
+            if version_dir is not None:
+                shutil.rmtree(version_dir, ignore_errors=True)
             if isinstance(exc, (PublishError, KeyboardInterrupt, SystemExit)):
                 raise
             if isinstance(exc, Exception):  # DuckDB or OS error: still "nothing was published"
                 raise PublishError(f"publishing failed, previous publication kept: {exc}") from exc
             raise
+        version_dir = versions.resolve() / publication_id
         with phases("manifest_and_prune"):
-            manifest["parquet_dir"] = str(version_dir.resolve())
+            manifest["parquet_dir"] = str(version_dir)
             _write_json_atomic(publish_dir / MANIFEST, manifest)
             _prune_versions(versions, keep=max(keep_versions, 1), current=version_dir.name)
 
@@ -296,6 +307,7 @@ def _build_publication(
     build_db: Path,
     tmp_db: Path,
     tmp_version_dir: Path,
+    version_dir: Path,
     publication_id: str,
     published_at: datetime,
     run_id: str | None,
@@ -303,6 +315,8 @@ def _build_publication(
     previous: dict | None = None,
     previous_dir: Path | None = None,
 ) -> dict:
+    """Write the Parquet version (renamed to `version_dir` once complete and guarded) and the
+    DuckDB file `tmp_db`: a view per mart over its Parquet file, the publication tables."""
     con = duckdb.connect(
         config={"threads": config.duckdb_threads(), "temp_directory": str(config.duckdb_temp_dir(Path(build_db)))}
     )
@@ -311,37 +325,26 @@ def _build_publication(
             con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
             con.execute("set TimeZone = 'UTC'")
             # Readers get no row order promise (the checksums are order-independent); without
-            # keeping it, the copy and the Parquet writes run ~15% faster.
+            # keeping it, the Parquet writes run ~15% faster.
             con.execute("set preserve_insertion_order = false")
             con.execute(f"attach {_lit(build_db)} as build (read_only)")
-            marts = _mart_relations(con, "build", MARTS_SCHEMA)
-            marts_file = None if marts else _checkpointed_marts_file(con, config.marts_path(build_db))
-            if marts_file is not None:
-                marts = _mart_relations(con, "src", "main")
-        if not marts:
-            raise PublishError(
-                f"build database {build_db} has no relation in schema '{MARTS_SCHEMA}' "
-                f"and its marts file {config.marts_path(build_db)} has none"
-            )
-        copied = False
-        if marts_file is not None:
-            with phases("copy_file"):
-                copied = _copy_marts_file(con, marts_file, tmp_db)
-        if not copied:
-            source = f"build.{MARTS_SCHEMA}"
-            if marts_file is not None:
-                con.execute(f"attach {_lit(marts_file)} as src (read_only)")
-                source = "src.main"
+            source = ("build", MARTS_SCHEMA)
+            marts = _mart_relations(con, *source)
+            if not marts and _attach_marts_file(con, config.marts_path(build_db)):
+                source = ("src", "main")
+                marts = _mart_relations(con, *source)
+            if not marts:
+                raise PublishError(
+                    f"build database {build_db} has no relation in schema '{MARTS_SCHEMA}' "
+                    f"and its marts file {config.marts_path(build_db)} has none"
+                )
             con.execute(f"attach {_lit(tmp_db)} as pub (storage_version '{STORAGE_VERSION}')")
-            with phases("copy_marts"):
-                for mart in marts:
-                    con.execute(f"create table pub.main.{_id(mart)} as select * from {source}.{_id(mart)}")
-            if marts_file is not None:
-                con.execute("detach src")
         with phases("rejects_summary"):
             rejected_rows = _copy_rejects_summary(con)
             _copy_loads_summary(con)
         published = [*marts, REJECTS_SUMMARY, LOADS_SUMMARY]
+        # Where each table is read: the marts in the build, the summaries in the new file.
+        where = {**{m: source for m in marts}, REJECTS_SUMMARY: ("pub", "main"), LOADS_SUMMARY: ("pub", "main")}
 
         with phases("count_and_checksum"):
             tables = [
@@ -349,10 +352,10 @@ def _build_publication(
                     "table_name": t,
                     "row_count": count,
                     "content_checksum": checksum,
-                    "parquet_signature": _parquet_signature(con, t),
+                    "parquet_signature": _parquet_signature(con, t, where[t]),
                 }
                 for t in published
-                for count, checksum in [_count_and_checksum(con, t)]
+                for count, checksum in [_count_and_checksum(con, t, where[t])]
             ]
         manifest = {
             "publication_id": publication_id,
@@ -360,8 +363,8 @@ def _build_publication(
             "built_at": datetime.fromtimestamp(build_db.stat().st_mtime, UTC).isoformat(),
             "run_id": run_id,
             "marts": marts,
-            # "file": the marts file copied whole; "tables": every mart rewritten table by table
-            "marts_copied_as": "file" if copied else "tables",
+            # every mart is a view over its Parquet file in this publication's version folder
+            "marts_published_as": "parquet_views",
             "rejected_rows": rejected_rows,
             "tables": tables,
         }
@@ -369,22 +372,39 @@ def _build_publication(
 
         tmp_version_dir.mkdir(parents=True)
         reusable = _reusable_parquet_files(previous, previous_dir, tables)
+        guarded = _guarded_tables(previous, tables)
+        manifest["pii_guard"] = _pii_guard_signature()
+        manifest["pii_scanned"] = [t for t in published if t not in guarded]
         # Largest first, so the two cursors finish together.
         by_rows = sorted(tables, key=lambda t: -t["row_count"])
         parquet_tables = [*(t["table_name"] for t in by_rows), PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE]
-        # The guard and the Parquet writes only read the new publication, and one query at a time
-        # keeps the two cores ~80% busy: side by side they take ~85% of the time one after the
-        # other (1M tickets: ~5.8 s instead of ~6.9 s). Files written before the guard refuses
-        # are deleted with the temporary folder.
-        findings = _guard_and_write_parquet(con, published, parquet_tables, reusable, tmp_version_dir, phases)
+        # The guard and the Parquet writes only read, and one query at a time keeps the two cores
+        # ~80% busy: side by side they take ~85% of the time one after the other (1M tickets:
+        # ~5.8 s instead of ~6.9 s). Files written before the guard refuses are deleted with the
+        # temporary folder.
+        findings = _guard_and_write_parquet(
+            con, published, manifest["pii_scanned"], parquet_tables, reusable, tmp_version_dir, phases, where
+        )
         if findings:
             raise PiiError(findings)
         (tmp_version_dir / "_publication.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
+        with phases("fsync"):
+            for f in tmp_version_dir.iterdir():
+                _fsync_file(f)
+                os.chmod(f, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            _fsync_dir(tmp_version_dir)
+            # Its final name (no published name points to it yet): the views read it by that name.
+            tmp_version_dir.rename(version_dir)
+            _fsync_dir(version_dir.parent)
+        with phases("views"):
+            for mart in marts:
+                con.execute(f"create view pub.main.{_id(mart)} as {_parquet_select(con, version_dir, mart, where[mart])}")
         with phases("checkpoint"):
             con.execute("checkpoint pub")
-            con.execute("detach pub")
-            con.execute("detach build")
+            for database in ("pub", "src", "build"):
+                with contextlib.suppress(duckdb.Error):
+                    con.execute(f"detach {database}")
     finally:
         con.close()
 
@@ -393,11 +413,19 @@ def _build_publication(
     with phases("fsync"):
         _fsync_file(tmp_db)
         os.chmod(tmp_db, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        for f in tmp_version_dir.iterdir():
-            _fsync_file(f)
-            os.chmod(f, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        _fsync_dir(tmp_version_dir)
     return manifest
+
+
+def _parquet_select(con: duckdb.DuckDBPyConnection, version_dir: Path, table: str, where: tuple[str, str]) -> str:
+    """The view's query: the table's Parquet file, each column cast back to the mart's type where
+    Parquet stores another (HUGEINT counts are written as DOUBLE), so the view equals the mart."""
+    path = _lit(str(version_dir / f"{table}.parquet"))
+    stored = dict(con.execute(f"select column_name, column_type from (describe select * from read_parquet({path}))").fetchall())
+    columns = _columns(con, *where, table)
+    if all(stored.get(c) == t for c, t in columns.items()):
+        return f"select * from read_parquet({path})"
+    select = ", ".join(_id(c) if stored.get(c) == t else f"cast({_id(c)} as {t}) as {_id(c)}" for c, t in columns.items())
+    return f"select {select} from read_parquet({path})"
 
 
 def _previous_publication(publish_dir: Path) -> dict | None:
@@ -408,9 +436,9 @@ def _previous_publication(publish_dir: Path) -> dict | None:
         return None
 
 
-def _parquet_signature(con: duckdb.DuckDBPyConnection, table: str) -> str:
+def _parquet_signature(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str]) -> str:
     """Columns, types and Parquet writer options: with the checksum, what makes two files equal."""
-    columns = json.dumps([PARQUET_OPTIONS, duckdb.__version__, list(_columns(con, "pub", "main", table).items())])
+    columns = json.dumps([PARQUET_OPTIONS, duckdb.__version__, list(_columns(con, *where, table).items())])
     return hashlib.sha256(columns.encode()).hexdigest()[:32]
 
 
@@ -420,59 +448,49 @@ def _reusable_parquet_files(previous: dict | None, versions: Path | None, tables
         return {}
     # Its version folder in this publish folder (not the manifest's absolute path: folders move).
     folder = versions / str(previous["publication_id"])
-    before = {t.get("table_name"): t for t in previous.get("tables", [])}
-    reusable = {}
-    for t in tables:
-        old = before.get(t["table_name"])
-        path = folder / f"{t['table_name']}.parquet"
-        if (
-            old is not None
-            and all(old.get(k) == t[k] for k in ("row_count", "content_checksum", "parquet_signature"))
-            and path.is_file()
-            and not path.is_symlink()
-        ):
-            reusable[t["table_name"]] = path
-    return reusable
+    paths = {table: folder / f"{table}.parquet" for table in _unchanged_tables(previous, tables)}
+    return {table: path for table, path in paths.items() if path.is_file() and not path.is_symlink()}
 
 
-def _checkpointed_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path) -> Path | None:
-    """Attach the build's marts file (catalog `src`) and checkpoint it, so the file alone holds
-    every committed row. None when there is no such file."""
+def _unchanged_tables(previous: dict | None, tables: list[dict]) -> set[str]:
+    """Tables with the same row count, checksum, columns and writer options as in `previous`."""
+    before = {t.get("table_name"): t for t in (previous or {}).get("tables", [])}
+    return {
+        t["table_name"]
+        for t in tables
+        if (old := before.get(t["table_name"])) is not None
+        and all(old.get(k) == t[k] for k in ("row_count", "content_checksum", "parquet_signature"))
+    }
+
+
+def _pii_guard_signature() -> str:
+    """The guard's rules: a table guarded under other rules is scanned again."""
+    rules = [
+        EMAIL_REGEX,
+        sorted(PII_COLUMN_NAMES),
+        PII_COLUMN_REGEX.pattern,
+        sorted(PII_COLUMN_ALLOWED),
+        [list(k) for k in PII_KNOWN_VALUES],
+    ]
+    return hashlib.sha256(json.dumps(rules).encode()).hexdigest()[:32]
+
+
+def _guarded_tables(previous: dict | None, tables: list[dict]) -> set[str]:
+    """Tables whose values the previous publication's guard (same rules) passed: same rows and columns."""
+    if not previous or previous.get("pii_guard") != _pii_guard_signature():
+        return set()
+    return _unchanged_tables(previous, tables)
+
+
+def _attach_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path) -> bool:
+    """Attach the build's marts file read-only as catalog `src`, checkpointed first so the file
+    alone holds every committed row. False when there is no such file."""
     if not marts_file.is_file():
-        return None
+        return False
     con.execute(f"attach {_lit(marts_file)} as src")
     con.execute("checkpoint src")
-    return marts_file
-
-
-def _copy_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path, tmp_db: Path) -> bool:
-    """Publish the marts file by copying it (attached as `pub`): sequential I/O instead of
-    decompressing and recompressing every mart. Detaches `src` (the marts file) either way.
-    False (nothing copied) when a copy would not make a good publication: views (they may read the build database), other
-    schemas, or more than MAX_FREE_SHARE of its blocks free (left by dropped and rewritten tables;
-    readers would carry them), so the marts are rewritten table by table instead."""
-    views, schemas, total, free = con.execute(
-        """
-        select
-            (select count(*) from duckdb_views() where database_name = 'src' and not internal),
-            (select count(*) from duckdb_schemas()
-             where database_name = 'src' and schema_name <> 'main' and not internal),
-            total_blocks,
-            free_blocks
-        from pragma_database_size()
-        where database_name = 'src'
-        """
-    ).fetchone()
     con.execute("detach src")
-    if views or schemas or (total and free / total > MAX_FREE_SHARE):
-        return False
-    shutil.copyfile(marts_file, tmp_db)
-    try:
-        # Refused when the file's storage is newer than the published format: rewrite then.
-        con.execute(f"attach {_lit(tmp_db)} as pub (storage_version '{STORAGE_VERSION}')")
-    except duckdb.Error:
-        tmp_db.unlink()
-        return False
+    con.execute(f"attach {_lit(marts_file)} as src (read_only)")
     return True
 
 
@@ -586,10 +604,12 @@ def _copy_loads_summary(con: duckdb.DuckDBPyConnection) -> None:
 def _guard_and_write_parquet(
     con: duckdb.DuckDBPyConnection,
     published: list[str],
+    scanned: list[str],
     parquet_tables: list[str],
     reusable: dict[str, Path],
     out_dir: Path,
     phases: _Phases,
+    where: dict[str, tuple[str, str]],
 ) -> list[str]:
     """Run the PII guard and write the Parquet files on two cursors at once; returns the findings."""
     local = threading.local()
@@ -604,7 +624,7 @@ def _guard_and_write_parquet(
 
     def guard() -> list[str]:
         with phases("pii_guard"):
-            return _pii_findings(cursor(), published, phases)
+            return _pii_findings(cursor(), published, phases, scan=scanned, where=where)
 
     def write(table: str) -> None:
         target = out_dir / f"{table}.parquet"
@@ -614,7 +634,8 @@ def _guard_and_write_parquet(
             with contextlib.suppress(OSError):
                 os.link(reusable[table], target)
                 return
-        cursor().execute(f"copy (select * from pub.main.{_id(table)}) to {_lit(str(target))} ({PARQUET_OPTIONS})")
+        relation = _qualified(where.get(table, ("pub", "main")), table)
+        cursor().execute(f"copy (select * from {relation}) to {_lit(str(target))} ({PARQUET_OPTIONS})")
 
     started = time.monotonic()
     try:
@@ -629,22 +650,33 @@ def _guard_and_write_parquet(
             c.close()
 
 
-def _pii_findings(con: duckdb.DuckDBPyConnection, tables: list[str], phases: _Phases | None = None) -> list[str]:
+def _pii_findings(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    phases: _Phases | None = None,
+    scan: list[str] | None = None,
+    where: dict[str, tuple[str, str]] | None = None,
+) -> list[str]:
+    """Column names of every table in `tables`; values of those in `scan` (default: all).
+    `where`: each table's (catalog, schema), default the new file's `pub.main`."""
+    where = where or {}
     findings: list[str] = []
-    with phases("pii_known_values") if phases else contextlib.nullcontext():
-        known = _known_pii_values(con)
+    scan_set = set(tables if scan is None else scan)
     text_columns: list[tuple[str, str]] = []
     for table in tables:
-        columns = _columns(con, "pub", "main", table)
+        columns = _columns(con, *where.get(table, ("pub", "main")), table)
         for column in columns:
             lowered = column.lower()
             if lowered not in PII_COLUMN_ALLOWED and (
                 lowered in PII_COLUMN_NAMES or PII_COLUMN_REGEX.match(lowered)
             ):
                 findings.append(f"{table}.{column}: PII column name")
-        text_columns += [(table, c) for c, t in columns.items() if t.upper().startswith("VARCHAR")]
+        if table in scan_set:
+            text_columns += [(table, c) for c, t in columns.items() if t.upper().startswith("VARCHAR")]
     if not text_columns:
         return findings
+    with phases("pii_known_values") if phases else contextlib.nullcontext():
+        known = _known_pii_values(con)
     # One query over every text column: the known-PII set is hashed once (not once per column),
     # only values that hold an '@' (every email address has one) or equal a known value are kept,
     # and only those are counted distinct: a distinct over every value of the id columns took ~1.6x
@@ -657,7 +689,8 @@ def _pii_findings(con: duckdb.DuckDBPyConnection, tables: list[str], phases: _Ph
         else "false"
     )
     values = " union all ".join(
-        f"select {i} as i, {_id(c)} as v from pub.main.{_id(t)}" for i, (t, c) in enumerate(text_columns)
+        f"select {i} as i, {_id(c)} as v from {_qualified(where.get(t, ('pub', 'main')), t)}"
+        for i, (t, c) in enumerate(text_columns)
     )
     rows = con.execute(
         f"""
@@ -695,10 +728,10 @@ def _known_pii_values(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def _count_and_checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, str]:
+def _count_and_checksum(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str]) -> tuple[int, str]:
     """Row count and an order-independent checksum of a table's full contents."""
     count, checksum = con.execute(
-        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from pub.main.{_id(table)} as t"
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from {_qualified(where, table)} as t"
     ).fetchone()
     return int(count), str(checksum)
 
@@ -822,6 +855,10 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _qualified(where: tuple[str, str], table: str) -> str:
+    return f"{_id(where[0])}.{_id(where[1])}.{_id(table)}"
 
 
 def _id(name: str) -> str:

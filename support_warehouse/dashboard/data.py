@@ -106,7 +106,7 @@ def _describe(identity: tuple) -> Publication:
         return known
     cur = _cursor(identity)
     try:
-        tables = frozenset(r[0] for r in cur.execute("select table_name from duckdb_tables() where database_name = 'marts'").fetchall())
+        tables = frozenset(r[0] for r in cur.execute("select table_name from information_schema.tables where table_catalog = 'marts'").fetchall())
         pub = cur.execute(f"select publication_id, published_at, built_at from {PUBLICATION_TABLE}").fetchone()
         as_of = None
         if "fct_tickets" in tables:

@@ -36,7 +36,7 @@ def read_alerts(db_path: Path) -> dict[str, dict[str, str]]:
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"attach '{str(db_path).replace(chr(39), chr(39) * 2)}' as pub (read_only)")
-        tables = {r[0] for r in con.execute("select table_name from duckdb_tables() where database_name = 'pub'").fetchall()}
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables where table_catalog = 'pub'").fetchall()}
         if "metric_alerts" in tables:
             for key, name, grain, start, kind, value in con.execute(
                 "select alert_id, metric_name, period_grain, period_start, alert_type, value from pub.metric_alerts"
