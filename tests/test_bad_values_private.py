@@ -64,7 +64,7 @@ class Nights:
 
 def _snapshot(n: Night) -> dict:
     return {
-        "as_of": n.query("select distinct as_of_at from marts.fct_tickets"),
+        "as_of": n.query("select as_of_at from marts.dim_data_as_of"),
         "tickets": dict(n.query("select ticket_id, status from marts.fct_tickets")),
         "created": dict(n.query("select ticket_id, created_at from marts.fct_tickets")),
         "backlog_days": n.query("select min(snapshot_date), max(snapshot_date) from marts.fct_backlog_daily")[0],
@@ -76,7 +76,7 @@ def _snapshot(n: Night) -> dict:
             "select entity, record_key, reason, offending_value from audit.rejected_rows "
             "where entity in ('zendesk__ticket', 'intercom__conversation_history') order by record_key"
         ),
-        "published_as_of": n.query_published("select distinct as_of_at from fct_tickets"),
+        "published_as_of": n.query_published("select as_of_at from dim_data_as_of"),
     }
 
 

@@ -110,7 +110,7 @@ def test_overview_shows_one_tile_per_catalog_metric_and_the_alerts(published: Pa
 def test_tile_value_and_change_come_from_the_scorecard(published: Path) -> None:
     """Week grain, metric tickets_created: the tile shows the last complete week's value and its
     change against the week before, as kpi_scorecard has them."""
-    as_of = read(published, "select max(as_of_at)::date from fct_tickets")[0][0]
+    as_of = read(published, "select as_of_at::date from dim_data_as_of")[0][0]
     last_complete = as_of - timedelta(days=as_of.weekday() + (0 if as_of.weekday() == 6 else 7))
     (value,), (previous,) = read(
         published,
@@ -223,7 +223,7 @@ def test_speed_heatmap_counts_each_conversation_once(published: Path) -> None:
 def test_overview_tiles_show_small_samples_as_such(published: Path) -> None:
     """A tile whose last complete week is below its metric's minimum sample says 'small sample',
     not on or off target."""
-    as_of = read(published, "select max(as_of_at)::date from fct_tickets")[0][0]
+    as_of = read(published, "select as_of_at::date from dim_data_as_of")[0][0]
     last_complete = as_of - timedelta(days=as_of.weekday() + (0 if as_of.weekday() == 6 else 7))
     small = read(published, f"""select count(*) from kpi_scorecard where period_grain = 'week' and dimension = 'all'
                                 and period_start = date '{last_complete}' and target_status = 'small_sample'""")[0][0]

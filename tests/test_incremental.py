@@ -63,6 +63,9 @@ INCREMENTAL_MARTS = [
     "marts.fct_tickets",
 ]
 COMPARED_SCHEMAS = ("staging", "intermediate", "marts", "audit")
+# The ticket facts whose rows of a closed ticket the night did not touch must stay as they were
+# (no column that moves with the as-of time on every row).
+TICKET_FACTS = ("fct_tickets", "fct_ticket_status_intervals", "fct_backlog_daily", "fct_ticket_replies")
 REL_TOL = 1e-9
 
 
@@ -162,6 +165,56 @@ def _differences(inc: Path, full: Path) -> dict[str, str]:
     return problems
 
 
+def _closed_ticket_rows(warehouse: Path) -> tuple[list[tuple], dict[tuple[str, str], list[tuple]]]:
+    """The data's as-of time and, per (fact, closed ticket), the fact's rows as DuckDB returns them."""
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        as_of = con.execute("select as_of_at from marts.dim_data_as_of").fetchall()
+        rows: dict[tuple[str, str], list[tuple]] = {}
+        for fact in TICKET_FACTS:
+            cur = con.execute(
+                f"select * from marts.{fact} where ticket_id in "
+                "(select ticket_id from marts.fct_tickets where is_currently_solved) order by all"
+            )
+            ticket = [c[0] for c in cur.description].index("ticket_id")
+            for row in cur.fetchall():
+                rows.setdefault((fact, row[ticket]), []).append(row)
+    finally:
+        con.close()
+    return as_of, rows
+
+
+def _closed_rows_moved(before: tuple, after: tuple, warehouse: Path) -> dict:
+    """What a night changed in the rows of closed tickets it did not touch: outside its change set,
+    outside the change set's (customer, ticket type) groups, where a new ticket may be a closed
+    ticket's follow-up (has_followup_within_7d), and past their first 24 hours at the previous
+    as-of time (has_24h_outcome turns true once, when those hours end; var response_rate_hours)."""
+    (as_of_before, rows_before), (as_of_after, rows_after) = before, after
+    con = config.connect_build(warehouse, read_only=True)
+    try:
+        touched = {r[0] for r in con.execute("""
+            select groups.ticket_id
+            from marts.fct_tickets as groups
+            inner join marts.fct_tickets as changed
+                on groups.customer_id = changed.customer_id and groups.ticket_type = changed.ticket_type
+            where changed.ticket_id in (select ticket_id from intermediate.int_tickets_changed)
+            union
+            select ticket_id from intermediate.int_tickets_changed
+            union
+            select ticket_id from marts.fct_tickets where created_at + interval 24 hour > ?
+        """, [as_of_before[0][0]]).fetchall()}
+    finally:
+        con.close()
+    kept = {key for key in rows_before if key[1] not in touched and key[0] == "fct_tickets" and key in rows_after}
+    kept = {(fact, ticket) for fact in TICKET_FACTS for _, ticket in kept}
+    return {
+        "as_of": (as_of_before, as_of_after),
+        "tickets": len({ticket for _, ticket in kept}),
+        "moved": {key: (rows_before.get(key), rows_after.get(key)) for key in sorted(kept)
+                  if rows_before.get(key) != rows_after.get(key)},
+    }
+
+
 def _full_refresh_copy(warehouse: Path, work: Path, label: str) -> Path:
     full = work / f"full_{label}.duckdb"
     shutil.copy2(warehouse, full)
@@ -258,6 +311,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
     assert len(nights) == NIGHTS
 
     differences: dict[str, dict[str, str]] = {}
+    closed_rows: dict[str, dict] = {}
     _copy_night(extracts, landing, lambda n: n.endswith("_history.csv"))
     _load(warehouse, landing)
     _build(warehouse, work / "b0", write_json=True)
@@ -270,7 +324,9 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
         since = loaded_through(warehouse)
         _copy_night(extracts, landing, lambda n, night=night: n.endswith("_" + night))
         _load(warehouse, landing)
+        before = _closed_ticket_rows(warehouse)
         _build(warehouse, work / f"b{i}", *changed_since_args(since))
+        closed_rows[f"night {i}"] = _closed_rows_moved(before, _closed_ticket_rows(warehouse), warehouse)
         if i in COMPARED_NIGHTS:
             differences[f"night {i}"] = _differences(warehouse, _full_refresh_copy(warehouse, work, f"n{i}"))
     moved_reply = _late_changes(landing, warehouse)
@@ -287,7 +343,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
     finally:
         con.close()
     return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply,
-            "late_changed": late_changed, "tickets": tickets}
+            "late_changed": late_changed, "tickets": tickets, "closed_rows": closed_rows}
 
 
 @pytest.fixture(scope="module")
@@ -318,6 +374,20 @@ def test_incremental_equals_full_refresh(nightly: dict, night: str) -> None:
     assert not problems, f"{night}: incremental build differs from --full-refresh:\n" + "\n".join(
         f"  {k}: {v}" for k, v in problems.items()
     )
+
+
+@pytest.mark.parametrize("night", [f"night {i}" for i in range(1, NIGHTS + 1)])
+def test_a_night_leaves_closed_untouched_tickets_rows_as_they_were(nightly: dict, night: str) -> None:
+    """The as-of time moved, yet every row of a ticket closed before and after the night that the
+    night's data did not touch (not in its change set, no changed ticket of the same customer and
+    type, which may be its follow-up) and past its first 24 hours is exactly what it was, in every
+    ticket fact (the as-of time lives in one row, dim_data_as_of; only open tickets' clocks run to
+    it)."""
+    seen = nightly["closed_rows"][night]
+    (before,), (after,) = seen["as_of"]
+    assert after > before, f"{night}: the as-of time did not move ({before} -> {after})"
+    assert seen["tickets"] > 100, f"{night}: only {seen['tickets']} closed untouched tickets compared"
+    assert not seen["moved"], f"{night}: {len(seen['moved'])} rows changed, e.g. {next(iter(seen['moved'].items()))}"
 
 
 def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
@@ -356,16 +426,16 @@ NIGHT_READS = {
 }
 # Night tests. The incremental models (macros/incremental/changes.sql) scope their tests with
 # dbt's `where` config to the rows a night replaced when the night has a watermark (var
-# changed_since), plus the rows a post-hook rewrites (current status intervals). A model whose
-# post-hook may rewrite any row (fct_tickets' as_of_at) or that recomputes more than its change set
+# changed_since), plus the rows of open tickets it recomputes (status intervals: the current one
+# runs to the as-of time). A model that recomputes more than its change set and its open tickets
 # checks every row. A unique rule off the key is scoped only on a column the change set keeps
 # together (replies: message_id, whose every ticket is in the change set when the message changes).
 SCOPED_TEST = "int_ticket_status_intervals_sequenced_column_rules"
 CHANGED_FILTER = "ticket_id in (select ticket_id from intermediate.int_tickets_changed)"
 WHOLE_TEST = "fct_tickets_column_rules"
 CLOSED_UNIQUE_TEST = "int_ticket_replies_paired_column_rules"
-POST_HOOK_TEST = "fct_ticket_status_intervals_column_rules"
-POST_HOOK_FILTER = f"({CHANGED_FILTER} or valid_to is null)"
+OPEN_TEST = "fct_ticket_status_intervals_column_rules"
+OPEN_FILTER = f"({CHANGED_FILTER} or ticket_id in (select ticket_id from intermediate.int_tickets_open))"
 # Relationships (dbt names them by a truncated prefix and a hash): to a parent a ticket can leave
 # (int_tickets_unioned, fct_tickets), every row.
 CHANGED_RELATIONSHIP = "relationships_int_ticket_statu_*"  # ticket_id -> int_tickets_unioned
@@ -386,7 +456,7 @@ def test_night_tests_check_only_the_replaced_rows(nightly: dict) -> None:
         whole = _executed_test_sql(work / build, WHOLE_TEST)
         assert "int_tickets_changed" not in whole, f"{build}: must test every row"
         assert CHANGED_FILTER in _executed_test_sql(work / build, CLOSED_UNIQUE_TEST), f"{build}: replies not scoped"
-        assert POST_HOOK_FILTER in _executed_test_sql(work / build, POST_HOOK_TEST), f"{build}: current intervals untested"
+        assert OPEN_FILTER in _executed_test_sql(work / build, OPEN_TEST), f"{build}: open tickets untested"
         relationship = _executed_test_sql(work / build, CHANGED_RELATIONSHIP)
         assert '"int_tickets_unioned"' in relationship, "not the relationship to int_tickets_unioned"
         assert "int_tickets_changed" not in relationship, f"{build}: a ticket can leave its parent: every row"
@@ -493,16 +563,17 @@ def test_a_changed_rule_checks_every_row(nightly: dict, tmp_path: Path, monkeypa
     assert CHANGED_FILTER not in _executed_test_sql(work / "b0", SCOPED_TEST)
 
 
-def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
-    """fct_ticket_status_intervals' post-hook moves every current interval to the new as-of time:
-    a night checks those rows too, not only its scope. A current interval of a ticket the night
-    does not touch is broken; the night's scoped test must report it."""
+def test_open_tickets_rows_are_recomputed_and_tested(nightly: dict) -> None:
+    """fct_ticket_status_intervals recomputes the rows of every open ticket (its current interval
+    runs to the new as-of time), not only its change set, and the night's scoped test reads them.
+    A broken row of an open ticket the night does not touch comes back recomputed, and the
+    filter of the test that ran selects it."""
     work, warehouse = nightly["work"], nightly["warehouse"]
     con = config.connect_build(warehouse)
     try:
         broken, valid_from = con.execute(
             "select ticket_id, valid_from from marts.fct_ticket_status_intervals "
-            "where valid_to is null order by ticket_id limit 1"
+            "where valid_to is null and not is_solved_status order by ticket_id limit 1"
         ).fetchone()
         touched = con.execute("select max(ticket_id) from marts.fct_tickets").fetchone()[0]
         assert broken != touched
@@ -512,22 +583,30 @@ def test_rows_a_post_hook_rewrites_are_tested(nightly: dict) -> None:
         )
     finally:
         con.close()
+    since = loaded_through(warehouse)
+    night = summarize(_status_change_night(work, warehouse, "open_rows", touched, "2026-10-31T23:25:00Z",
+                                           "fct_ticket_status_intervals", since))
+    assert OPEN_TEST not in [t.name for t in night.failing_tests]
+    tested = _executed_test_sql(work / "open_rows", OPEN_TEST)
+    assert OPEN_FILTER in tested
+    con = config.connect_build(warehouse, read_only=True)
     try:
-        night = summarize(_status_change_night(work, warehouse, "post_hook_rows", touched, "2026-10-31T23:25:00Z",
-                                               "fct_ticket_status_intervals", loaded_through(warehouse)))
-        assert POST_HOOK_FILTER in _executed_test_sql(work / "post_hook_rows", POST_HOOK_TEST)
-        con = config.connect_build(warehouse, read_only=True)
-        try:
-            scoped = con.execute(
-                "select count(*) from intermediate.int_tickets_changed where ticket_id = ?", [broken]
-            ).fetchone()[0]
-        finally:
-            con.close()
-        assert scoped == 0, "the broken ticket must lie outside the night's scope"
-        assert POST_HOOK_TEST in [t.name for t in night.failing_tests], "a rewritten row went untested"
+        scoped = con.execute(
+            "select count(*) from intermediate.int_tickets_changed where ticket_id = ?", [broken]
+        ).fetchone()[0]
+        repaired = con.execute(
+            "select valid_from from marts.fct_ticket_status_intervals where ticket_id = ? and valid_to is null",
+            [broken],
+        ).fetchone()[0]
+        selected = con.execute(
+            f"select count(*) from marts.fct_ticket_status_intervals where {OPEN_FILTER} and ticket_id = ?",
+            [broken],
+        ).fetchone()[0]
     finally:
-        _execute(warehouse, "update marts.fct_ticket_status_intervals set valid_from = ? "
-                 "where ticket_id = ? and valid_to is null", [valid_from, broken])
+        con.close()
+    assert scoped == 0, "the broken ticket must lie outside the night's change set"
+    assert repaired == valid_from, "the open ticket's rows were not recomputed"
+    assert selected > 0, "the night's test does not read the open ticket's rows"
 
 
 def test_backlog_days_after_a_new_as_of_date_go(nightly: dict) -> None:

@@ -35,6 +35,7 @@ TICKET_MODELS = [
     "+dim_agents",
     "+dim_customers",
     "+dim_calendar",
+    "dim_data_as_of",
 ]
 TICKET_FOLDERS = ["models/intermediate/tickets", "models/marts/tickets", "models/marts/core"]
 
@@ -213,10 +214,13 @@ def test_scenarios_first_response_business_minutes_and_sla(scenario_warehouse: P
            sla_policy_id="enterprise_default", sla_due_at="2026-12-28 10:30:00", is_sla_met=True,
            agent_reply_count=1)
     # A bot auto-reply is no response: unanswered, chat SLA (5 min; beats premium_default on the
-    # strictest-target tie-break) breached from 09:05 to the as-of time 12:00 (latest event).
+    # strictest-target tie-break) breached from 09:05 to the as-of time 12:00 (latest event, the
+    # one row of dim_data_as_of); created 09:00, its 24 hours are not over: no 24-hour outcome.
     _check(t["T3"], is_answered=False, first_reply_at=None, first_response_minutes=None,
            sla_policy_id="chat_any", has_sla_due=True, is_sla_met=False, is_sla_breached=True,
-           sla_breach_minutes=175.0, is_first_contact_resolution=None, as_of_at="2026-12-28 12:00:00")
+           sla_breach_minutes=175.0, is_first_contact_resolution=None, has_24h_outcome=False)
+    as_of = _rows(scenario_warehouse, "select cast(as_of_at as varchar) as as_of_at from marts.dim_data_as_of")
+    assert list(as_of) == ["2026-12-28 12:00:00"], "one row: the latest event's time"
     # First resolution 12:00 (3 h), full resolution at the last solve Wed 12:00Z (51 h);
     # business: Mon 10-18 + Tue 08-18 + Wed 08-13 CET = 480 + 600 + 300.
     _check(t["T4"], first_resolution_minutes=180.0, first_resolution_business_minutes=180.0,

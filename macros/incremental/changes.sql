@@ -163,32 +163,3 @@ final as (
 
 select * from final
 {%- endmacro %}
-
-{#
-    Post-hook of fct_ticket_status_intervals: the current intervals (valid_to is null) run to the
-    new as-of time. The night's tests of the model check those rows too (its where config).
-#}
-{% macro fct_ticket_status_intervals_refresh_current() -%}
-    {%- if is_incremental() -%}
-    update {{ this }}
-    set duration_minutes = {{ minutes_between(
-        'valid_from', 'greatest(watermark.as_of_at, valid_from)'
-    ) }}
-    from {{ ref('int_ticket_extracts_watermarked') }} as watermark
-    where valid_to is null
-    {%- else -%}
-    select 1
-    {%- endif -%}
-{%- endmacro %}
-
-{# Post-hook of fct_tickets: every row carries the data's as-of time. #}
-{% macro fct_tickets_refresh_as_of() -%}
-    {%- if is_incremental() -%}
-    update {{ this }}
-    set as_of_at = watermark.as_of_at
-    from {{ ref('int_ticket_extracts_watermarked') }} as watermark
-    where {{ this.identifier }}.as_of_at is distinct from watermark.as_of_at
-    {%- else -%}
-    select 1
-    {%- endif -%}
-{%- endmacro %}

@@ -109,8 +109,8 @@ def _describe(identity: tuple) -> Publication:
         tables = frozenset(r[0] for r in cur.execute("select table_name from information_schema.tables where table_catalog = 'marts'").fetchall())
         pub = cur.execute(f"select publication_id, published_at, built_at from {PUBLICATION_TABLE}").fetchone()
         as_of = None
-        if "fct_tickets" in tables:
-            as_of = cur.execute("select max(as_of_at) from fct_tickets").fetchone()[0]
+        if "dim_data_as_of" in tables:
+            as_of = cur.execute("select max(as_of_at) from dim_data_as_of").fetchone()[0]
     finally:
         cur.close()
     described = Publication(

@@ -23,11 +23,8 @@ tickets as (
     'agent_id': 'coalesce(first_reply_agent_id, assignee_id)',
     'team': 'coalesce(first_reply_team, assignee_team)',
 } %}
-{#- A ticket counts in response_rate_* once its 24 h are over or it was answered within them. #}
-{%- set has_24h_outcome = 'is_answered_within_24h or '
-    ~ dbt.dateadd('hour', var('response_rate_hours'), 'created_at') ~ ' <= as_of_at' %}
 {%- set response_rate_numerator = metric_flag_count('is_answered_within_24h') %}
-{%- set response_rate_denominator = metric_count_where(has_24h_outcome) %}
+{%- set response_rate_denominator = metric_flag_count('has_24h_outcome') %}
 
 created as (
     {{ metric_cube('tickets', 'created_date', [

@@ -14,15 +14,21 @@ agents as (
     select * from {{ ref('dim_agents') }}
 ),
 
+watermark as (
+    select * from {{ ref('int_ticket_extracts_watermarked') }}
+),
+
 waiting as (
     select
-        *,
-        {{ minutes_between('as_of_at', 'sla_due_at') }} as minutes_left
+        tickets.*,
+        watermark.as_of_at,
+        {{ minutes_between('watermark.as_of_at', 'tickets.sla_due_at') }} as minutes_left
     from tickets
+    cross join watermark
     where
-        sla_due_at is not null
-        and first_reply_at is null
-        and status not in ('solved', 'closed')
+        tickets.sla_due_at is not null
+        and tickets.first_reply_at is null
+        and tickets.status not in ('solved', 'closed')
 ),
 
 final as (

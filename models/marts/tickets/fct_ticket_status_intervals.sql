@@ -1,21 +1,30 @@
 {#
-    A night replaces the rows of its changed tickets. The current interval's duration runs to the
-    data's as-of time, so a post-hook then moves every current interval (valid_to is null) to the
-    new as-of time: one column of one row per ticket, instead of rebuilding them all.
+    A night replaces the rows of its changed tickets and of the tickets still open: an open
+    ticket's current interval runs to the data's as-of time. A solved or closed ticket's current
+    interval has no duration yet (null), so its rows stay as they were until the ticket changes.
 #}
 -- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
+-- depends_on: {{ ref('int_tickets_open') }}
 {{ config(
     materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
     unique_key='ticket_id', change_set='int_tickets_changed',
-    post_hook="{{ fct_ticket_status_intervals_refresh_current() }}",
 ) }}
 
 with
 
+{%- if is_incremental() %}
+
+recomputed_tickets as (
+    select ticket_id from {{ ref('int_tickets_changed') }}
+    union
+    select ticket_id from {{ ref('int_tickets_open') }}
+),
+{%- endif %}
+
 status_intervals as (
     select * from {{ ref('int_ticket_status_intervals_sequenced') }}
     {%- if is_incremental() %}
-    where ticket_id in (select ticket_id from {{ ref('int_tickets_changed') }})
+    where ticket_id in (select ticket_id from recomputed_tickets)
     {%- endif %}
 ),
 
@@ -33,10 +42,14 @@ final as (
         status_intervals.valid_to,
         {{ reporting_date('status_intervals.valid_from') }} as valid_from_date,
         status_intervals.is_current,
-        {{ minutes_between(
-            'status_intervals.valid_from',
-            'coalesce(status_intervals.valid_to, greatest(watermark.as_of_at, status_intervals.valid_from))'
-        ) }} as duration_minutes,
+        case
+            when status_intervals.valid_to is not null
+                then {{ minutes_between('status_intervals.valid_from', 'status_intervals.valid_to') }}
+            when not status_intervals.is_solved_status
+                then {{ minutes_between(
+                    'status_intervals.valid_from', 'greatest(watermark.as_of_at, status_intervals.valid_from)'
+                ) }}
+        end as duration_minutes,
         status_intervals.is_solved_status,
         status_intervals.is_solve_event,
         status_intervals.is_reopen_event,

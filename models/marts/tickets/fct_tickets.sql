@@ -1,16 +1,20 @@
 {#
     Incremental per ticket (macros/incremental/changes.sql): a night recomputes the tickets it
     touched (int_tickets_changed), the tickets still open (their SLA clock and open minutes run to
-    the data's as-of time) and every ticket of the same customer and type as those, before and
-    after (the 7-day follow-up of FCR looks at the customer's next ticket); a post-hook then moves
-    as_of_at on every row.
+    the data's as-of time), every ticket of the same customer and type as those, before and after
+    (the 7-day follow-up of FCR looks at the customer's next ticket), and the tickets whose 24-hour
+    response window the new as-of time closes. A closed, untouched ticket's row stays as it was:
+    the as-of time itself is one row, dim_data_as_of.
 #}
 -- depends_on: {{ ref('int_tickets_changed') }} (read on a night only; dbt parses as a full build)
+-- depends_on: {{ ref('int_tickets_open') }}
 {{ config(
     materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
     unique_key='ticket_id', change_set='int_tickets_changed',
-    post_hook=["{{ fct_tickets_refresh_as_of() }}"],
 ) }}
+{#- Its 24 hours are over or it was answered within them: it counts in response_rate_*. #}
+{%- set has_24h_outcome = 'is_answered_within_24h or '
+    ~ dbt.dateadd('hour', var('response_rate_hours'), 'created_at') ~ ' <= as_of_at' %}
 
 with
 
@@ -21,11 +25,7 @@ changed_tickets as (
 ),
 
 open_tickets as (
-    select ticket_id
-    from {{ ref('int_ticket_status_intervals_sequenced') }}
-    where
-        is_current
-        and not is_solved_status
+    select * from {{ ref('int_tickets_open') }}
 ),
 
 changed_or_open_tickets as (
@@ -48,6 +48,14 @@ followup_groups as (
     where ticket_id in (select ticket_id from changed_or_open_tickets)
 ),
 
+-- tickets whose stored 24-hour outcome the new as-of time changes (the window closed since)
+response_window_tickets as (
+    select ticket_id
+    from {{ this }}
+    cross join {{ ref('int_ticket_extracts_watermarked') }}
+    where has_24h_outcome <> ({{ has_24h_outcome }})
+),
+
 recomputed_tickets as (
     select ticket_id from changed_or_open_tickets
     union
@@ -57,6 +65,8 @@ recomputed_tickets as (
         on
             enriched_tickets.customer_id = followup_groups.customer_id
             and enriched_tickets.ticket_type = followup_groups.ticket_type
+    union
+    select ticket_id from response_window_tickets
 ),
 {%- endif %}
 
@@ -364,7 +374,8 @@ flagged as (
             'minute', var('fcr_followup_days') * 1440, 'coalesce(first_solved_at, created_at)'
         ) }} as has_followup_within_7d,
         sla_due_at is not null
-        and (first_reply_at is not null or sla_measured_at > sla_due_at) as has_sla_due
+        and (first_reply_at is not null or sla_measured_at > sla_due_at) as has_sla_due,
+        coalesce(first_response_minutes <= {{ var('response_rate_hours') }} * 60, false) as is_answered_within_24h
     from measured
 ),
 
@@ -389,7 +400,8 @@ final as (
         first_response_minutes,
         first_response_business_minutes,
         is_answered,
-        coalesce(first_response_minutes <= {{ var('response_rate_hours') }} * 60, false) as is_answered_within_24h,
+        is_answered_within_24h,
+        {{ has_24h_outcome }} as has_24h_outcome,
         first_solved_at,
         {{ reporting_date('first_solved_at') }} as first_solved_date,
         last_solved_at,
@@ -436,8 +448,7 @@ final as (
         is_currently_solved and agent_reply_count = 2 as is_two_touch_resolution,
         is_currently_solved and agent_reply_count > 2 as is_multi_touch_resolution,
         source_system,
-        source_ticket_id,
-        as_of_at
+        source_ticket_id
     from flagged
 )
 
