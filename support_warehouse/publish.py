@@ -13,6 +13,10 @@ error-level tests pass, `publish()` publishes every mart of the build to
                                                   would make `marts.x` ambiguous with the catalog.)
     <publish_dir>/parquet/<table>.parquet         one Parquet file per table; `parquet` is a
                                                   symlink to parquet_versions/<publication_id>/
+    <publish_dir>/parquet/<fact>/<key>=<month>/data_0.parquet
+                                                  the big facts (PARTITIONED_MARTS): one file per
+                                                  month of their date, e.g.
+                                                  fct_tickets/created_month=2026-11/
     <publish_dir>/publication.json                manifest of the current publication
 
 Besides the marts, every publication carries
@@ -54,9 +58,12 @@ previous publication's reuses that version's Parquet file (a hard link to a read
 of rewriting it, and its values are not scanned again when the previous publication ran the same
 guard rules (`pii_guard` in the manifest): that publication's guard passed on these very rows, and
 an unchanged table received none of the night's new data (DECISIONS.md, "Publishing what
-changed"). Column names are checked on every table (the catalog only); `pii_scanned` in the
-manifest lists the tables whose values were scanned. PublishResult.phase_seconds says where the
-time went.
+changed"). A partitioned mart does the same month by month: its manifest entry holds each month's
+count and checksum (one grouped scan), unchanged months are linked and not scanned, the changed
+ones are written in one query and guarded (DECISIONS.md, "Publishing by month partitions").
+Column names are checked on every table (the catalog only); `pii_scanned` in the manifest lists
+the tables whose values were scanned, `pii_scanned_partitions` the months of partitioned ones.
+PublishResult.phase_seconds says where the time went.
 """
 
 from __future__ import annotations
@@ -96,6 +103,21 @@ STORAGE_VERSION = config.MARTS_STORAGE_VERSION
 # Snappy: ~20% cheaper to write than zstd at 1M tickets (8.6 s vs 10.6 s; files ~40% larger), and the Parquet
 # default of most readers.
 PARQUET_OPTIONS = "format parquet, compression snappy"
+# Big facts: one Parquet file per month of their natural date (mart -> date column), so a night
+# rewrites and guards the months it changed, not the history (DECISIONS.md, "Publishing by month
+# partitions"). A listed mart without that DATE/TIMESTAMP column is published as one file.
+PARTITIONED_MARTS = {
+    "fct_tickets": "created_date",
+    "fct_ticket_status_intervals": "valid_from_date",
+    "fct_ticket_replies": "replied_date",
+    "fct_backlog_daily": "snapshot_date",
+    "fct_survey_responses": "sent_date",
+    "fct_calls": "queued_date",
+    "fct_self_service_sessions": "started_date",
+}
+# Hive's name for the partition of null keys (Spark and pyarrow read it as null); an empty mart
+# gets one empty file there, so its view still has a file to read.
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
 # An email address anywhere in a text value (masked forms like '***@example.com' do not match).
 EMAIL_REGEX = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
@@ -285,6 +307,18 @@ def read_publication(publish_dir: Path | str | None = None) -> dict | None:
         return None
 
 
+def parquet_source(folder: Path | str, table: str, partitioned: bool | None = None) -> str:
+    """SQL reading a published table's Parquet in a version folder (or through the `parquet`
+    link): `<table>.parquet`, or a partitioned mart's `<table>/<key>=<month>/*.parquet` without
+    the folders' key as a column. `partitioned` None: whichever the folder holds."""
+    folder = Path(folder)
+    if partitioned is None:
+        partitioned = (folder / table).is_dir()
+    if not partitioned:
+        return f"read_parquet({_lit(str(folder / f'{table}.parquet'))})"
+    return f"read_parquet({_lit(str(folder / table / '*' / '*.parquet'))}, hive_partitioning = false)"
+
+
 class _Phases:
     """Wall-clock seconds per publishing phase (PublishResult.phase_seconds), nested phases too."""
 
@@ -347,16 +381,7 @@ def _build_publication(
         where = {**{m: source for m in marts}, REJECTS_SUMMARY: ("pub", "main"), LOADS_SUMMARY: ("pub", "main")}
 
         with phases("count_and_checksum"):
-            tables = [
-                {
-                    "table_name": t,
-                    "row_count": count,
-                    "content_checksum": checksum,
-                    "parquet_signature": _parquet_signature(con, t, where[t]),
-                }
-                for t in published
-                for count, checksum in [_count_and_checksum(con, t, where[t])]
-            ]
+            tables = [_fingerprint(con, t, where[t]) for t in published]
         manifest = {
             "publication_id": publication_id,
             "published_at": published_at.isoformat(),
@@ -371,10 +396,26 @@ def _build_publication(
         _write_manifest_tables(con, manifest)
 
         tmp_version_dir.mkdir(parents=True)
-        reusable = _reusable_parquet_files(previous, previous_dir, tables)
-        guarded = _guarded_tables(previous, tables)
+        reusable = _reusable_parquet_parts(previous, previous_dir, tables)
+        guarded = _guarded_parts(previous, tables)
+        # What the guard scans: every part (month, or the whole table) it did not pass before.
+        to_scan = {
+            t["table_name"]: parts
+            for t in tables
+            if (parts := [p for p in _parts(t) if p not in guarded.get(t["table_name"], set())])
+        }
         manifest["pii_guard"] = _pii_guard_signature()
-        manifest["pii_scanned"] = [t for t in published if t not in guarded]
+        manifest["pii_scanned"] = [t for t in published if t in to_scan]
+        manifest["pii_scanned_partitions"] = {
+            t["table_name"]: to_scan[t["table_name"]]
+            for t in tables
+            if t.get("partition_by") is not None and t["table_name"] in to_scan
+        }
+        filters = {
+            t["table_name"]: _partition_filter(t, to_scan[t["table_name"]])
+            for t in tables
+            if t.get("partition_by") is not None and t["table_name"] in to_scan
+        }
         # Largest first, so the two cursors finish together.
         by_rows = sorted(tables, key=lambda t: -t["row_count"])
         parquet_tables = [*(t["table_name"] for t in by_rows), PUBLICATION_TABLE, PUBLICATION_TABLES_TABLE]
@@ -383,23 +424,37 @@ def _build_publication(
         # ~5.8 s instead of ~6.9 s). Files written before the guard refuses are deleted with the
         # temporary folder.
         findings = _guard_and_write_parquet(
-            con, published, manifest["pii_scanned"], parquet_tables, reusable, tmp_version_dir, phases, where
+            con,
+            published,
+            manifest["pii_scanned"],
+            parquet_tables,
+            reusable,
+            tmp_version_dir,
+            phases,
+            where,
+            {t["table_name"]: t for t in tables},
+            filters,
         )
         if findings:
             raise PiiError(findings)
         (tmp_version_dir / "_publication.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
         with phases("fsync"):
-            for f in tmp_version_dir.iterdir():
-                _fsync_file(f)
-                os.chmod(f, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            _fsync_dir(tmp_version_dir)
+            # Folders stay writable by their owner: pruning an old version deletes their files.
+            for folder, _, files in os.walk(tmp_version_dir, topdown=False):
+                for name in files:
+                    f = Path(folder) / name
+                    _fsync_file(f)
+                    os.chmod(f, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+                _fsync_dir(Path(folder))
             # Its final name (no published name points to it yet): the views read it by that name.
             tmp_version_dir.rename(version_dir)
             _fsync_dir(version_dir.parent)
         with phases("views"):
+            entries = {t["table_name"]: t for t in tables}
             for mart in marts:
-                con.execute(f"create view pub.main.{_id(mart)} as {_parquet_select(con, version_dir, mart, where[mart])}")
+                sql = _parquet_select(con, version_dir, entries[mart], where[mart])
+                con.execute(f"create view pub.main.{_id(mart)} as {sql}")
         with phases("checkpoint"):
             con.execute("checkpoint pub")
             for database in ("pub", "src", "build"):
@@ -416,16 +471,18 @@ def _build_publication(
     return manifest
 
 
-def _parquet_select(con: duckdb.DuckDBPyConnection, version_dir: Path, table: str, where: tuple[str, str]) -> str:
-    """The view's query: the table's Parquet file, each column cast back to the mart's type where
-    Parquet stores another (HUGEINT counts are written as DOUBLE), so the view equals the mart."""
-    path = _lit(str(version_dir / f"{table}.parquet"))
-    stored = dict(con.execute(f"select column_name, column_type from (describe select * from read_parquet({path}))").fetchall())
+def _parquet_select(con: duckdb.DuckDBPyConnection, version_dir: Path, entry: dict, where: tuple[str, str]) -> str:
+    """The view's query: the table's Parquet file (a partitioned mart: every month's file, without
+    the folders' key as a column), each column cast back to the mart's type where Parquet stores
+    another (HUGEINT counts are written as DOUBLE), so the view equals the mart."""
+    table = entry["table_name"]
+    path = parquet_source(version_dir, table, partitioned=entry.get("partition_by") is not None)
+    stored = dict(con.execute(f"select column_name, column_type from (describe select * from {path})").fetchall())
     columns = _columns(con, *where, table)
     if all(stored.get(c) == t for c, t in columns.items()):
-        return f"select * from read_parquet({path})"
+        return f"select * from {path}"
     select = ", ".join(_id(c) if stored.get(c) == t else f"cast({_id(c)} as {t}) as {_id(c)}" for c, t in columns.items())
-    return f"select {select} from read_parquet({path})"
+    return f"select {select} from {path}"
 
 
 def _previous_publication(publish_dir: Path) -> dict | None:
@@ -436,31 +493,118 @@ def _previous_publication(publish_dir: Path) -> dict | None:
         return None
 
 
-def _parquet_signature(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str]) -> str:
-    """Columns, types and Parquet writer options: with the checksum, what makes two files equal."""
-    columns = json.dumps([PARQUET_OPTIONS, duckdb.__version__, list(_columns(con, *where, table).items())])
-    return hashlib.sha256(columns.encode()).hexdigest()[:32]
+def _parquet_signature(
+    con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str], partition_by: str | None = None
+) -> str:
+    """Columns, types, partitioning and Parquet writer options: with the checksum, what makes two
+    files equal."""
+    columns = list(_columns(con, *where, table).items())
+    signature = [PARQUET_OPTIONS, duckdb.__version__, columns]
+    if partition_by is not None:
+        signature.append(["month", partition_by, NULL_PARTITION])
+    return hashlib.sha256(json.dumps(signature).encode()).hexdigest()[:32]
 
 
-def _reusable_parquet_files(previous: dict | None, versions: Path | None, tables: list[dict]) -> dict[str, Path]:
-    """Tables whose Parquet file of the previous publication has the very same contents."""
+def _partition_column(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str]) -> str | None:
+    """The date column a mart is partitioned by (PARTITIONED_MARTS), if it has it as a date or time."""
+    column = PARTITIONED_MARTS.get(table)
+    dtype = _columns(con, *where, table).get(column or "", "")
+    return column if dtype == "DATE" or dtype.startswith("TIMESTAMP") else None
+
+
+def _partition_key(column: str) -> str:
+    """The folders' key: created_date -> created_month (folders created_month=2026-11)."""
+    return f"{column.removesuffix('_date')}_month"
+
+
+def _partition_expr(column: str) -> str:
+    return f"coalesce(strftime({_id(column)}, '%Y-%m'), '{NULL_PARTITION}')"
+
+
+def _partition_filter(entry: dict, parts: list[str]) -> str | None:
+    """A where clause selecting `parts` of a partitioned mart; None when they are all of it."""
+    if set(parts) >= set(_parts(entry)):
+        return None
+    return f"{_partition_expr(entry['partition_by'])} in ({', '.join(_lit(p) for p in parts)})"
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str]) -> dict:
+    """A table's manifest entry: row count, order-independent content checksum, Parquet signature,
+    and for a partitioned mart each month's count and checksum (one scan either way: the table's
+    are their sums, the same values as a whole-table checksum)."""
+    column = _partition_column(con, table, where)
+    if column is None:
+        count, checksum = _count_and_checksum(con, table, where)
+        return {
+            "table_name": table,
+            "row_count": count,
+            "content_checksum": checksum,
+            "parquet_signature": _parquet_signature(con, table, where),
+        }
+    rows = con.execute(
+        f"""
+        select {_partition_expr(column)} as part, count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar
+        from {_qualified(where, table)} as t
+        group by 1
+        order by 1
+        """
+    ).fetchall()
+    return {
+        "table_name": table,
+        "row_count": sum(int(n) for _, n, _ in rows),
+        "content_checksum": str(sum(int(c) for _, _, c in rows)),
+        "parquet_signature": _parquet_signature(con, table, where, column),
+        "partition_by": column,
+        "partition_key": _partition_key(column),
+        "partitions": {part: {"row_count": int(n), "content_checksum": str(c)} for part, n, c in rows},
+    }
+
+
+def _parts(entry: dict) -> list[str]:
+    """A manifest entry's parts: its months, or "" for a table published as one file."""
+    if entry.get("partition_by") is None:
+        return [""]
+    return list(entry.get("partitions") or {})
+
+
+def _part_fingerprint(entry: dict, part: str) -> tuple | None:
+    if entry.get("partition_by") is None:
+        return (entry.get("row_count"), entry.get("content_checksum")) if part == "" else None
+    p = (entry.get("partitions") or {}).get(part)
+    return (p.get("row_count"), p.get("content_checksum")) if isinstance(p, dict) else None
+
+
+def _unchanged_parts(previous: dict | None, tables: list[dict]) -> dict[str, set[str]]:
+    """Per table, the parts (months, or "" for the whole table) with the same row count and checksum
+    as in `previous`, under the same columns, partitioning and writer options."""
+    before = {t.get("table_name"): t for t in (previous or {}).get("tables", [])}
+    unchanged: dict[str, set[str]] = {}
+    for t in tables:
+        old = before.get(t["table_name"])
+        if old is None or any(old.get(k) != t.get(k) for k in ("parquet_signature", "partition_by")):
+            continue
+        same = {p for p in _parts(t) if _part_fingerprint(old, p) == _part_fingerprint(t, p)}
+        if same:
+            unchanged[t["table_name"]] = same
+    return unchanged
+
+
+def _reusable_parquet_parts(previous: dict | None, versions: Path | None, tables: list[dict]) -> dict[str, dict[str, Path]]:
+    """Per table, the parts whose Parquet file (a month's folder) in the previous publication has
+    the very same contents: table -> part -> its path there."""
     if not previous or not previous.get("publication_id") or versions is None:
         return {}
     # Its version folder in this publish folder (not the manifest's absolute path: folders move).
     folder = versions / str(previous["publication_id"])
-    paths = {table: folder / f"{table}.parquet" for table in _unchanged_tables(previous, tables)}
-    return {table: path for table, path in paths.items() if path.is_file() and not path.is_symlink()}
-
-
-def _unchanged_tables(previous: dict | None, tables: list[dict]) -> set[str]:
-    """Tables with the same row count, checksum, columns and writer options as in `previous`."""
-    before = {t.get("table_name"): t for t in (previous or {}).get("tables", [])}
-    return {
-        t["table_name"]
-        for t in tables
-        if (old := before.get(t["table_name"])) is not None
-        and all(old.get(k) == t[k] for k in ("row_count", "content_checksum", "parquet_signature"))
-    }
+    entries = {t["table_name"]: t for t in tables}
+    reusable: dict[str, dict[str, Path]] = {}
+    for table, parts in _unchanged_parts(previous, tables).items():
+        key = entries[table].get("partition_key")
+        for part in parts:
+            path = folder / f"{table}.parquet" if key is None else folder / table / f"{key}={part}"
+            if not path.is_symlink() and (path.is_file() if key is None else path.is_dir()):
+                reusable.setdefault(table, {})[part] = path
+    return reusable
 
 
 def _pii_guard_signature() -> str:
@@ -475,11 +619,12 @@ def _pii_guard_signature() -> str:
     return hashlib.sha256(json.dumps(rules).encode()).hexdigest()[:32]
 
 
-def _guarded_tables(previous: dict | None, tables: list[dict]) -> set[str]:
-    """Tables whose values the previous publication's guard (same rules) passed: same rows and columns."""
+def _guarded_parts(previous: dict | None, tables: list[dict]) -> dict[str, set[str]]:
+    """Per table, the parts whose values the previous publication's guard (same rules) passed:
+    same rows and columns."""
     if not previous or previous.get("pii_guard") != _pii_guard_signature():
-        return set()
-    return _unchanged_tables(previous, tables)
+        return {}
+    return _unchanged_parts(previous, tables)
 
 
 def _attach_marts_file(con: duckdb.DuckDBPyConnection, marts_file: Path) -> bool:
@@ -606,12 +751,16 @@ def _guard_and_write_parquet(
     published: list[str],
     scanned: list[str],
     parquet_tables: list[str],
-    reusable: dict[str, Path],
+    reusable: dict[str, dict[str, Path]],
     out_dir: Path,
     phases: _Phases,
     where: dict[str, tuple[str, str]],
+    entries: dict[str, dict],
+    filters: dict[str, str | None],
 ) -> list[str]:
-    """Run the PII guard and write the Parquet files on two cursors at once; returns the findings."""
+    """Run the PII guard and write the Parquet files on two cursors at once; returns the findings.
+    `reusable`: per table, the parts to hard-link from the previous publication; `filters`: per
+    partitioned table, the months the guard scans (None: all)."""
     local = threading.local()
     cursors: list[duckdb.DuckDBPyConnection] = []
 
@@ -624,17 +773,21 @@ def _guard_and_write_parquet(
 
     def guard() -> list[str]:
         with phases("pii_guard"):
-            return _pii_findings(cursor(), published, phases, scan=scanned, where=where)
+            return _pii_findings(cursor(), published, phases, scan=scanned, where=where, filters=filters)
 
     def write(table: str) -> None:
+        entry = entries.get(table, {})
+        relation = _qualified(where.get(table, ("pub", "main")), table)
+        if entry.get("partition_by") is not None:
+            _write_partitioned(cursor(), entry, relation, reusable.get(table, {}), out_dir / table)
+            return
         target = out_dir / f"{table}.parquet"
-        if table in reusable:
+        if "" in reusable.get(table, {}):
             # Same contents, columns and writer options as the previous publication's file:
             # link it (read-only, never written in place) instead of rewriting it.
             with contextlib.suppress(OSError):
-                os.link(reusable[table], target)
+                os.link(reusable[table][""], target)
                 return
-        relation = _qualified(where.get(table, ("pub", "main")), table)
         cursor().execute(f"copy (select * from {relation}) to {_lit(str(target))} ({PARQUET_OPTIONS})")
 
     started = time.monotonic()
@@ -650,16 +803,56 @@ def _guard_and_write_parquet(
             c.close()
 
 
+def _write_partitioned(
+    con: duckdb.DuckDBPyConnection, entry: dict, relation: str, reusable: dict[str, Path], target: Path
+) -> None:
+    """A partitioned mart's folder: `<key>=<month>/` per month, unchanged months hard-linked from
+    the previous publication (a month whose link fails is written), the others written in one
+    query reading only their rows."""
+    key = entry["partition_key"]
+    target.mkdir()
+    to_write = [p for p in _parts(entry) if p not in reusable]
+    for part, old in reusable.items():
+        folder = target / f"{key}={part}"
+        try:
+            folder.mkdir()
+            for f in old.iterdir():
+                os.link(f, folder / f.name)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            to_write.append(part)
+    if not entry.get("partitions"):
+        # No row: one empty file, so the view and Parquet readers still find the mart's columns.
+        (target / f"{key}={NULL_PARTITION}").mkdir()
+        con.execute(
+            f"copy (select * from {relation} limit 0) "
+            f"to {_lit(str(target / f'{key}={NULL_PARTITION}' / 'data_0.parquet'))} ({PARQUET_OPTIONS})"
+        )
+        return
+    if not to_write:
+        return
+    # DuckDB names a null key's folder NULL_PARTITION itself.
+    month = f"strftime({_id(entry['partition_by'])}, '%Y-%m')"
+    condition = _partition_filter(entry, to_write)
+    con.execute(
+        f"copy (select *, {month} as {_id(key)} from {relation}"
+        f"{f' where {condition}' if condition else ''}) "
+        f"to {_lit(str(target))} ({PARQUET_OPTIONS}, partition_by ({_id(key)}), overwrite_or_ignore)"
+    )
+
+
 def _pii_findings(
     con: duckdb.DuckDBPyConnection,
     tables: list[str],
     phases: _Phases | None = None,
     scan: list[str] | None = None,
     where: dict[str, tuple[str, str]] | None = None,
+    filters: dict[str, str | None] | None = None,
 ) -> list[str]:
     """Column names of every table in `tables`; values of those in `scan` (default: all).
-    `where`: each table's (catalog, schema), default the new file's `pub.main`."""
-    where = where or {}
+    `where`: each table's (catalog, schema), default the new file's `pub.main`; `filters`: a where
+    clause per table selecting the rows to scan (a partitioned mart's rewritten months)."""
+    where, filters = where or {}, filters or {}
     findings: list[str] = []
     scan_set = set(tables if scan is None else scan)
     text_columns: list[tuple[str, str]] = []
@@ -690,6 +883,7 @@ def _pii_findings(
     )
     values = " union all ".join(
         f"select {i} as i, {_id(c)} as v from {_qualified(where.get(t, ('pub', 'main')), t)}"
+        + (f" where {filters[t]}" if filters.get(t) else "")
         for i, (t, c) in enumerate(text_columns)
     )
     rows = con.execute(

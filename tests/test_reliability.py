@@ -33,7 +33,7 @@ import pytest
 from support_warehouse import config
 from support_warehouse import publish as publish_mod
 from support_warehouse.contract import ENTITIES
-from support_warehouse.publish import EMAIL_REGEX, PiiError, PublishError, publish
+from support_warehouse.publish import EMAIL_REGEX, PiiError, PublishError, parquet_source, publish
 from support_warehouse.night import NightReport
 from support_warehouse.summary import format_report
 from tests.nights import Night, NightStage, night_refresh, write_file, write_first_night
@@ -457,9 +457,10 @@ READER = textwrap.dedent(
             with open(os.path.join(version, "_publication.json")) as fh:
                 pmanifest = json.load(fh)
             for t in pmanifest["tables"]:
-                n = duckdb.sql(
-                    f"select count(*) from read_parquet('{os.path.join(version, t['table_name'] + '.parquet')}')"
-                ).fetchall()[0][0]
+                # a partitioned mart is a folder of month folders (support_warehouse.publish)
+                path = os.path.join(version, t["table_name"], "*", "*.parquet") if t.get("partition_by") else (
+                    os.path.join(version, t["table_name"] + ".parquet"))
+                n = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
                 if n != t["row_count"]:
                     errors.append(f"parquet {pmanifest['publication_id']}: {t['table_name']} {n} != {t['row_count']}")
             reads += 1
@@ -632,7 +633,7 @@ def test_published_marts_hold_no_pii(golden: Golden) -> None:
     finally:
         con.close()
     # The Parquet copies are the same tables.
-    for f in (n.published / "parquet").glob("*.parquet"):
+    for f in (n.published / "parquet").rglob("*.parquet"):
         cols = [r[0] for r in duckdb.sql(f"describe select * from read_parquet('{f}')").fetchall()]
         assert not [c for c in cols if c not in ALLOWED_COLUMNS and PII_COLUMNS.search(c.lower())], f
 
@@ -662,7 +663,7 @@ def test_publication_layout_and_read_only_access(golden: Golden) -> None:
     finally:
         con.close()
     for table, count in counts.items():
-        assert duckdb.sql(f"select count(*) from read_parquet('{link / (table + '.parquet')}')").fetchall()[0][0] == count
+        assert duckdb.sql(f"select count(*) from {parquet_source(link, table)}").fetchall()[0][0] == count
 
 
 def test_publish_swaps_atomically_for_open_readers(night: Night) -> None:
@@ -695,6 +696,9 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
     con = config.connect_build(night.warehouse)
     try:
         # One mart loses a row, one keeps its rows but renames a column, the rest stay as they were.
+        month = con.execute(
+            "select strftime(created_date, '%Y-%m') from marts.fct_tickets order by ticket_id limit 1"
+        ).fetchone()[0]
         con.execute("delete from marts.fct_tickets where ticket_id = (select min(ticket_id) from marts.fct_tickets)")
         con.execute("alter table marts.dim_calendar rename column date_day to calendar_day")
         tickets_left = con.execute("select count(*) from marts.fct_tickets").fetchone()[0]
@@ -702,13 +706,21 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
         con.close()
     second = publish(night.warehouse, night.published)
 
-    def inode(result, table: str) -> int:
-        return (result.parquet_version_dir / f"{table}.parquet").stat().st_ino
+    def inodes(result, table: str) -> dict[str, int]:
+        """A table's files (a partitioned mart's month files) -> inode."""
+        folder = result.parquet_version_dir
+        files = [folder / f"{table}.parquet"] if (folder / f"{table}.parquet").is_file() else (folder / table).glob("*/*")
+        return {str(f.relative_to(folder)): f.stat().st_ino for f in files}
 
     assert second.tables["fct_tickets"] == first.tables["fct_tickets"] - 1 == tickets_left
-    rewritten = {"fct_tickets", "dim_calendar", "_publication", "_publication_tables"}
+    rewritten = {"dim_calendar", "_publication", "_publication_tables", f"fct_tickets/created_month={month}/data_0.parquet"}
     for table in [*first.tables, "_publication", "_publication_tables"]:
-        assert (inode(first, table) == inode(second, table)) == (table not in rewritten), table
+        before, after = inodes(first, table), inodes(second, table)
+        assert before.keys() == after.keys(), table
+        for f in after:
+            assert (before[f] == after[f]) == (f not in rewritten and table not in rewritten), f
+    # fct_tickets is published by month: one of its files is new, the others are links
+    assert len(inodes(second, "fct_tickets")) > 1
     # The PII guard scanned the values of the two changed tables only (the first publication came
     # after the golden night's, from the same build: nothing to scan, not even the known values).
     assert json.loads((first.parquet_version_dir / "_publication.json").read_text())["pii_scanned"] == []
@@ -717,15 +729,18 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
         "dim_calendar",
         "fct_tickets",
     ]
+    assert json.loads((second.parquet_version_dir / "_publication.json").read_text())["pii_scanned_partitions"] == {
+        "fct_tickets": [month]
+    }
     # Every file of the new version, linked or written, holds that publication's table.
     con = duckdb.connect(str(second.db_path), read_only=True)
     try:
         for table in [*second.tables, "_publication"]:
-            f = second.parquet_version_dir / f"{table}.parquet"
+            f = parquet_source(second.parquet_version_dir, table)
             assert con.execute(
-                f"select count(*) from (select * from read_parquet('{f}') except all select * from \"{table}\")"
+                f"select count(*) from (select * from {f} except all select * from \"{table}\")"
             ).fetchone()[0] == 0, table
-            assert con.execute(f"select count(*) from read_parquet('{f}')").fetchone() == con.execute(
+            assert con.execute(f"select count(*) from {f}").fetchone() == con.execute(
                 f'select count(*) from "{table}"'
             ).fetchone(), table
         assert "calendar_day" in [r[0] for r in con.execute(

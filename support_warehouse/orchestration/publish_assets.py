@@ -89,7 +89,8 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
         check_specs=[alerts_check_spec(PUBLISHED_MARTS_KEY)],
         description=(
             "The marts BI tools read: every table of the `marts` schema copied to the read-only "
-            "$SW_PUBLISH_DIR/marts.duckdb and $SW_PUBLISH_DIR/parquet/<mart>.parquet, swapped "
+            "$SW_PUBLISH_DIR/marts.duckdb and $SW_PUBLISH_DIR/parquet/<mart>.parquet (big facts: one "
+            "folder per month), swapped "
             "atomically, only after the night's loads, dbt build and error-level tests succeeded. "
             "Refuses to publish PII in clear."
         ),
