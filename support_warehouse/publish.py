@@ -103,19 +103,23 @@ STORAGE_VERSION = config.MARTS_STORAGE_VERSION
 # Snappy: ~20% cheaper to write than zstd at 1M tickets (8.6 s vs 10.6 s; files ~40% larger), and the Parquet
 # default of most readers.
 PARQUET_OPTIONS = "format parquet, compression snappy"
-# Big facts: one Parquet file per month of their natural date (mart -> date column), so a night
-# rewrites and guards the months it changed, not the history (DECISIONS.md, "Publishing by month
-# partitions"). A listed mart without that DATE/TIMESTAMP column is published as one file.
-PARTITIONED_MARTS = {
-    "fct_tickets": "created_date",
-    "fct_ticket_status_intervals": "valid_from_date",
-    "fct_ticket_replies": "replied_date",
-    "fct_backlog_daily": "snapshot_date",
-    "fct_survey_responses": "sent_date",
-    "fct_calls": "queued_date",
-    "fct_self_service_sessions": "started_date",
-    "fct_orders": "ordered_date",
+# Big facts: one Parquet file per month of their natural date, so a night rewrites and guards the
+# months it changed, not the history (DECISIONS.md, "Publishing by month partitions"):
+# mart -> (date column, condition of the rows still open). Open rows (an open ticket's durations
+# run to the as-of time: they change every night) go to one part of their own, OPEN_PARTITION,
+# instead of making every month they were created in change every night. A listed mart without
+# that DATE/TIMESTAMP column is published as one file.
+PARTITIONED_MARTS: dict[str, tuple[str, str | None]] = {
+    "fct_tickets": ("created_date", "not is_currently_solved"),
+    "fct_ticket_status_intervals": ("valid_from_date", "is_current and not is_solved_status"),
+    "fct_ticket_replies": ("replied_date", None),
+    "fct_backlog_daily": ("snapshot_date", None),
+    "fct_survey_responses": ("sent_date", None),
+    "fct_calls": ("queued_date", None),
+    "fct_self_service_sessions": ("started_date", None),
+    "fct_orders": ("ordered_date", None),
 }
+OPEN_PARTITION = "open"
 # Hive's name for the partition of null keys (Spark and pyarrow read it as null); an empty mart
 # gets one empty file there, so its view still has a file to read.
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -495,22 +499,37 @@ def _previous_publication(publish_dir: Path) -> dict | None:
 
 
 def _parquet_signature(
-    con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str], partition_by: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    where: tuple[str, str],
+    partition_by: str | None = None,
+    partition_open: str | None = None,
 ) -> str:
     """Columns, types, partitioning and Parquet writer options: with the checksum, what makes two
     files equal."""
     columns = list(_columns(con, *where, table).items())
     signature = [PARQUET_OPTIONS, duckdb.__version__, columns]
     if partition_by is not None:
-        signature.append(["month", partition_by, NULL_PARTITION])
+        signature.append(["month", partition_by, NULL_PARTITION, partition_open, OPEN_PARTITION])
     return hashlib.sha256(json.dumps(signature).encode()).hexdigest()[:32]
 
 
-def _partition_column(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str]) -> str | None:
-    """The date column a mart is partitioned by (PARTITIONED_MARTS), if it has it as a date or time."""
-    column = PARTITIONED_MARTS.get(table)
+def _partition_spec(
+    con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str]
+) -> tuple[str | None, str | None]:
+    """(date column, open-rows condition) of a partitioned mart (PARTITIONED_MARTS); (None, None)
+    when the mart is published as one file. A condition the mart's columns cannot answer is
+    dropped: the mart is then partitioned by its date alone."""
+    column, open_rows = PARTITIONED_MARTS.get(table, (None, None))
     dtype = _columns(con, *where, table).get(column or "", "")
-    return column if dtype == "DATE" or dtype.startswith("TIMESTAMP") else None
+    if not (dtype == "DATE" or dtype.startswith("TIMESTAMP")):
+        return None, None
+    if open_rows is not None:
+        try:
+            con.execute(f"select count(*) from (select * from {_qualified(where, table)} limit 0) where {open_rows}")
+        except duckdb.Error:
+            open_rows = None
+    return column, open_rows
 
 
 def _partition_key(column: str) -> str:
@@ -518,8 +537,17 @@ def _partition_key(column: str) -> str:
     return f"{column.removesuffix('_date')}_month"
 
 
-def _partition_expr(column: str) -> str:
-    return f"coalesce(strftime({_id(column)}, '%Y-%m'), '{NULL_PARTITION}')"
+def _is_open(entry: dict) -> str:
+    condition = entry.get("partition_open")
+    return f"coalesce(({condition}), false)" if condition else "false"
+
+
+def _partition_expr(entry: dict, null: str | None = NULL_PARTITION) -> str:
+    """A row's part: OPEN_PARTITION, its month 'YYYY-MM', or `null` without a date."""
+    month = f"strftime({_id(entry['partition_by'])}, '%Y-%m')"
+    if null is not None:
+        month = f"coalesce({month}, {_lit(null)})"
+    return f"case when {_is_open(entry)} then {_lit(OPEN_PARTITION)} else {month} end"
 
 
 def _partition_filter(entry: dict, parts: list[str]) -> str | None:
@@ -533,15 +561,19 @@ def _partition_filter(entry: dict, parts: list[str]) -> str | None:
         if part == NULL_PARTITION
         else f"({column} >= date {_lit(part + '-01')} and {column} < date {_lit(part + '-01')} + interval 1 month)"
         for part in parts
+        if part != OPEN_PARTITION
     ]
-    return "(" + " or ".join(ranges) + ")"
+    selected = [f"not {_is_open(entry)} and ({' or '.join(ranges)})"] if ranges else []
+    if OPEN_PARTITION in parts:
+        selected.append(_is_open(entry))
+    return "(" + " or ".join(f"({c})" for c in selected) + ")"
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, str]) -> dict:
     """A table's manifest entry: row count, order-independent content checksum, Parquet signature,
     and for a partitioned mart each month's count and checksum (one scan either way: the table's
     are their sums, the same values as a whole-table checksum)."""
-    column = _partition_column(con, table, where)
+    column, open_rows = _partition_spec(con, table, where)
     if column is None:
         count, checksum = _count_and_checksum(con, table, where)
         return {
@@ -550,9 +582,10 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, s
             "content_checksum": checksum,
             "parquet_signature": _parquet_signature(con, table, where),
         }
+    spec = {"partition_by": column, "partition_open": open_rows}
     rows = con.execute(
         f"""
-        select {_partition_expr(column)} as part, count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar
+        select {_partition_expr(spec)} as part, count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar
         from {_qualified(where, table)} as t
         group by 1
         order by 1
@@ -562,8 +595,9 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, s
         "table_name": table,
         "row_count": sum(int(n) for _, n, _ in rows),
         "content_checksum": str(sum(int(c) for _, _, c in rows)),
-        "parquet_signature": _parquet_signature(con, table, where, column),
+        "parquet_signature": _parquet_signature(con, table, where, column, open_rows),
         "partition_by": column,
+        "partition_open": open_rows,
         "partition_key": _partition_key(column),
         "partitions": {part: {"row_count": int(n), "content_checksum": str(c)} for part, n, c in rows},
     }
@@ -590,7 +624,7 @@ def _unchanged_parts(previous: dict | None, tables: list[dict]) -> dict[str, set
     unchanged: dict[str, set[str]] = {}
     for t in tables:
         old = before.get(t["table_name"])
-        if old is None or any(old.get(k) != t.get(k) for k in ("parquet_signature", "partition_by")):
+        if old is None or any(old.get(k) != t.get(k) for k in ("parquet_signature", "partition_by", "partition_open")):
             continue
         same = {p for p in _parts(t) if _part_fingerprint(old, p) == _part_fingerprint(t, p)}
         if same:
@@ -841,7 +875,7 @@ def _write_partitioned(
     if not to_write:
         return
     # DuckDB names a null key's folder NULL_PARTITION itself.
-    month = f"strftime({_id(entry['partition_by'])}, '%Y-%m')"
+    month = _partition_expr(entry, null=None)
     condition = _partition_filter(entry, to_write)
     con.execute(
         f"copy (select *, {month} as {_id(key)} from {relation}"
