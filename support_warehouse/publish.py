@@ -542,11 +542,10 @@ def _is_open(entry: dict) -> str:
     return f"coalesce(({condition}), false)" if condition else "false"
 
 
-def _partition_expr(entry: dict, null: str | None = NULL_PARTITION) -> str:
-    """A row's part: OPEN_PARTITION, its month 'YYYY-MM', or `null` without a date."""
+def _partition_expr(entry: dict) -> str:
+    """A row's part folder value: OPEN_PARTITION, its month 'YYYY-MM', or null without a date
+    (DuckDB names that folder NULL_PARTITION)."""
     month = f"strftime({_id(entry['partition_by'])}, '%Y-%m')"
-    if null is not None:
-        month = f"coalesce({month}, {_lit(null)})"
     return f"case when {_is_open(entry)} then {_lit(OPEN_PARTITION)} else {month} end"
 
 
@@ -583,14 +582,21 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, where: tuple[str, s
             "parquet_signature": _parquet_signature(con, table, where),
         }
     spec = {"partition_by": column, "partition_open": open_rows}
-    rows = con.execute(
+    # Grouped by (open, month) as values; the part names are made here, once per group.
+    grouped = con.execute(
         f"""
-        select {_partition_expr(spec)} as part, count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar
+        select {_is_open(spec)}, date_trunc('month', {_id(column)}), count(*), coalesce(sum(hash(t)::hugeint), 0)
         from {_qualified(where, table)} as t
-        group by 1
-        order by 1
+        group by 1, 2
         """
     ).fetchall()
+    parts: dict[str, list[int]] = {}
+    for is_open, month, n, checksum in grouped:
+        part = OPEN_PARTITION if is_open else NULL_PARTITION if month is None else f"{month:%Y-%m}"
+        totals = parts.setdefault(part, [0, 0])
+        totals[0] += int(n)
+        totals[1] += int(checksum)
+    rows = sorted((part, n, str(checksum)) for part, (n, checksum) in parts.items())
     return {
         "table_name": table,
         "row_count": sum(int(n) for _, n, _ in rows),
@@ -874,8 +880,7 @@ def _write_partitioned(
         return
     if not to_write:
         return
-    # DuckDB names a null key's folder NULL_PARTITION itself.
-    month = _partition_expr(entry, null=None)
+    month = _partition_expr(entry)
     condition = _partition_filter(entry, to_write)
     con.execute(
         f"copy (select *, {month} as {_id(key)} from {relation}"

@@ -696,8 +696,10 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
     con = config.connect_build(night.warehouse)
     try:
         # One mart loses a row, one keeps its rows but renames a column, the rest stay as they were.
+        # its part: 'open' while not solved, else its created month (support_warehouse.publish)
         month = con.execute(
-            "select strftime(created_date, '%Y-%m') from marts.fct_tickets order by ticket_id limit 1"
+            "select case when not is_currently_solved then 'open' else strftime(created_date, '%Y-%m') end "
+            "from marts.fct_tickets order by ticket_id limit 1"
         ).fetchone()[0]
         con.execute("delete from marts.fct_tickets where ticket_id = (select min(ticket_id) from marts.fct_tickets)")
         con.execute("alter table marts.dim_calendar rename column date_day to calendar_day")
@@ -713,12 +715,13 @@ def test_unchanged_tables_reuse_their_parquet_file_changed_ones_are_rewritten(ni
         return {str(f.relative_to(folder)): f.stat().st_ino for f in files}
 
     assert second.tables["fct_tickets"] == first.tables["fct_tickets"] - 1 == tickets_left
-    rewritten = {"dim_calendar", "_publication", "_publication_tables", f"fct_tickets/created_month={month}/data_0.parquet"}
+    changed = f"fct_tickets/created_month={month}/data_0.parquet"  # rewritten, or gone with its only ticket
+    rewritten = {"dim_calendar", "_publication", "_publication_tables", changed}
     for table in [*first.tables, "_publication", "_publication_tables"]:
         before, after = inodes(first, table), inodes(second, table)
-        assert before.keys() == after.keys(), table
+        assert before.keys() - {changed} == after.keys() - {changed}, table
         for f in after:
-            assert (before[f] == after[f]) == (f not in rewritten and table not in rewritten), f
+            assert (before.get(f) == after[f]) == (f not in rewritten and table not in rewritten), f
     # fct_tickets is published by month: one of its files is new, the others are links
     assert len(inodes(second, "fct_tickets")) > 1
     # The PII guard scanned the values of the two changed tables only (the first publication came
