@@ -172,7 +172,7 @@ def test_published_marts_and_parquet_hold_no_raw_value_of_a_reject(nights: Night
                            "created_at is missing or not an ISO-8601 timestamp"}
     finally:
         con.close()
-    files = sorted((n.published / "parquet").rglob("*.parquet")  # partitioned marts: month folders)
+    files = sorted((n.published / "parquet").rglob("*.parquet"))  # partitioned marts: month folders
     assert files
     for f in files:
         rel = duckdb.sql(f"select * from read_parquet('{f}')")

@@ -56,7 +56,7 @@ def published_text(published: Path) -> set[str]:
             out |= {v for (v,) in con.execute(f'select distinct "{column}" from "{table}"').fetchall() if v}
     finally:
         con.close()
-    files = sorted((published / "parquet").rglob("*.parquet")  # partitioned marts: month folders)
+    files = sorted((published / "parquet").rglob("*.parquet"))  # partitioned marts: month folders
     assert files
     for f in files:
         rel = duckdb.sql(f"select * from read_parquet('{f}')")
