@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -284,6 +285,47 @@ def test_the_night_keeps_its_parse_for_the_next_night(night, env: Env) -> None:
     assert night.success and run_parse is not None, "the night wrote no parse: nothing was tested"
     assert shared_parse == run_parse
     assert not (env.target / "partial_parse.msgpack.new").exists()
+
+
+def _parse_with_watermark(env: Env, work: Path, watermark: str, previous: Path) -> tuple[str, dict]:
+    """`dbt parse` as the nightly job runs dbt (same profile and target, the watermark in
+    SW_CHANGED_SINCE) from the partial-parse file `previous`; dbt's log and its manifest."""
+    from support_warehouse.orchestration.project import dbt_executable
+
+    proc_env = {**os.environ, "SW_CHANGED_SINCE": watermark, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    proc = subprocess.run(
+        [dbt_executable(), "parse", "--project-dir", str(REPO), "--profiles-dir", str(REPO), "--target", "duckdb",
+         "--target-path", str(work), "--log-path", str(work), "--partial-parse-file-path", str(previous)],
+        cwd=REPO, env=proc_env, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return (work / "dbt.log").read_text(), json.loads((work / "manifest.json").read_text())
+
+
+def test_a_new_watermark_reparses_only_the_files_that_read_it(night, env: Env) -> None:
+    """The watermark reaches dbt as an env var, not `--vars`: two later nights with other
+    watermarks than this night's (none) each parse partially from the parse the night kept,
+    re-parse only the files reading SW_CHANGED_SINCE, and their scoped tests' `where` use their
+    own watermark (a new var would have made dbt parse the whole project every night)."""
+    previous = env.target / "partial_parse.msgpack"
+    assert night.success and previous.exists()
+    for i, watermark in enumerate(["2026-10-30 01:02:03", "2026-10-31 04:05:06"]):
+        work = env.root / f"parse_watermark_{i}"
+        log, manifest = _parse_with_watermark(env, work, watermark, previous)
+        assert "Unable to do partial parsing" not in log, log[-3000:]
+        changed = re.search(r"Partial parsing enabled: 0 files deleted, 0 files added, (\d+) files changed", log)
+        # the change sets, the models filtering on the watermark and the YAML of scoped tests;
+        # not the project's ~360 files
+        assert changed and 5 <= int(changed.group(1)) <= 40, log[-3000:]
+        where = {
+            node["name"]: node["config"].get("where") for node in manifest["nodes"].values()
+            if node["resource_type"] == "test"
+        }
+        assert where["stg_workforce__agent_shifts_column_rules"] == (
+            "agent_id in (select agent_id from staging.stg_workforce__agent_shifts"
+            f" where _loaded_at > cast('{watermark}' as timestamp))"
+        )
+        previous = work / "partial_parse.msgpack"
 
 
 def test_night_succeeds_and_reports_checks(night, env: Env) -> None:

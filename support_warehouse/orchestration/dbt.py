@@ -33,7 +33,7 @@ from support_warehouse.orchestration.raw import LOADER_TABLES, loader_table_key,
 from support_warehouse.orchestration.resources import RunLockResource
 from support_warehouse import config as sw_config
 from support_warehouse.contract import LANDING_TABLES
-from support_warehouse.dbt_runner import changed_since_args, loaded_through
+from support_warehouse.dbt_runner import changed_since_env, loaded_through
 from support_warehouse.load import permanent_error
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -290,7 +290,6 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
             "build",
             *NIGHTLY_EXCLUDES,
             *(["--full-refresh"] if config.full_refresh else []),
-            *changed_since_args(changed_since),
             # one partial-parse file for every run: only changed project files are re-parsed
             "--partial-parse-file-path",
             str(project.manifest_path.parent / PARTIAL_PARSE_FILE),
@@ -299,7 +298,10 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
         if spark.is_spark():
             # the keyed PII hashes' key (DuckDB: the dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)
             os.environ.update(sw_config.spark_pii_env())
-        invocation = dbt.cli(args, context=context, target_path=target_path, raise_on_error=False)
+        # the watermark as an env var of the dbt process, not --vars: a new watermark re-parses
+        # only the files that read it, not the whole project
+        with sw_config.env_overrides(changed_since_env(changed_since)):
+            invocation = dbt.cli(args, context=context, target_path=target_path, raise_on_error=False)
         try:
             yield from _asset_events(invocation, context)
         except BaseException:
