@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dagster import (
-    AssetExecutionContext, AssetKey, Backoff, Config, DagsterRunStatus, Failure, Jitter, MetadataValue, RetryPolicy,
+    AssetExecutionContext, AssetKey, Backoff, Config, DagsterEventType, DagsterRunStatus, Failure, Jitter, MetadataValue, RetryPolicy,
     RunsFilter,
 )
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
@@ -210,20 +210,50 @@ def attach_singular_tests(manifest: dict) -> dict:
     return manifest
 
 
+# Successful runs of the job looked at for the last one that built the whole dbt project (a
+# run from the UI may materialise a raw asset or a few models alone).
+WATERMARK_RUNS_LOOKED_AT = 50
+
+
+def _dbt_asset_keys(manifest: Mapping) -> set[AssetKey]:
+    translator = dbt_translator()
+    return {
+        translator.get_asset_key(node)
+        for node in (manifest.get("nodes") or {}).values()
+        if node.get("resource_type") in ("model", "seed", "snapshot")
+        and (node.get("config") or {}).get("materialized") != "ephemeral"
+    }
+
+
+def _built_whole_project(instance: Any, run: Any, dbt_keys: set[AssetKey]) -> bool:
+    """The run's dbt step succeeded over every dbt asset (not a subset picked in the UI)."""
+    if run.asset_selection is not None and not dbt_keys <= set(run.asset_selection):
+        return False
+    records = instance.get_records_for_run(run.run_id, of_type=DagsterEventType.STEP_SUCCESS).records
+    return any(r.event_log_entry.step_key == DBT_ASSETS_NAME for r in records)
+
+
 def night_watermark(context: AssetExecutionContext, project: DbtProject, manifest: Mapping) -> str | None:
     """The watermark of tonight's incremental models (var changed_since): the raw layer's load
-    high-water mark when this job's last fully successful run ended, i.e. everything that night's
-    build had seen (one run at a time: nothing loads between runs). A night that failed, even
-    only a test, does not move it, so the next night recomputes that night's changes again
-    (replacing the same keys twice gives the same rows) and tests them again.
-    None (everything counts as changed, every row tested) before the first successful run, and
+    high-water mark when this job's last fully successful run of the whole dbt build ended, i.e.
+    everything that night's build had seen (one run at a time: nothing loads between runs). A
+    night that failed, even only a test, does not move it, so the next night recomputes that
+    night's changes again (replacing the same keys twice gives the same rows) and tests them
+    again; neither does a successful run that built no dbt node or only some (a raw asset or a
+    model materialised from the UI): the watermark is that of the build before it.
+    None (everything counts as changed, every row tested) before the first successful build, and
     when the data tests differ from that run's (a new or changed rule has not seen the old rows)."""
     records = context.instance.get_run_records(
-        filters=RunsFilter(job_name=context.job_name, statuses=[DagsterRunStatus.SUCCESS]), limit=1,
+        filters=RunsFilter(job_name=context.job_name, statuses=[DagsterRunStatus.SUCCESS]),
+        limit=WATERMARK_RUNS_LOOKED_AT,
     )
-    if not records or records[0].end_time is None:
+    dbt_keys = _dbt_asset_keys(manifest)
+    record = next(
+        (r for r in records if _built_whole_project(context.instance, r.dagster_run, dbt_keys)), None
+    )
+    if record is None or record.end_time is None:
         return None
-    previous = project.manifest_path.parent / "dagster_runs" / records[0].dagster_run.run_id / "manifest.json"
+    previous = project.manifest_path.parent / "dagster_runs" / record.dagster_run.run_id / "manifest.json"
     try:
         same_tests = tests_fingerprint(json.loads(previous.read_text())) == tests_fingerprint(manifest)
     except (OSError, ValueError):
@@ -231,7 +261,7 @@ def night_watermark(context: AssetExecutionContext, project: DbtProject, manifes
     if not same_tests:
         context.log.info("data tests changed since the last successful night (or its manifest is gone): every row")
         return None
-    ended = datetime.fromtimestamp(records[0].end_time, timezone.utc).replace(tzinfo=None)
+    ended = datetime.fromtimestamp(record.end_time, timezone.utc).replace(tzinfo=None)
     return loaded_through(until=ended)
 
 
