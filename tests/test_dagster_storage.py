@@ -61,3 +61,56 @@ def test_instance_stores_runs_in_dagster_home_for_other_processes(tmp_path: Path
         assert any(e.dagster_event and e.dagster_event.event_type == DagsterEventType.RUN_SUCCESS for e in events)
         assert other.get_latest_materialization_event(one.key) is not None
     assert (home / "history" / "runs" / f"{run_id}.db").exists()
+
+
+def test_event_log_files_are_written_without_fsync_and_the_run_list_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every connection Dagster opens to a run's event file or the asset index gets
+    synchronous=OFF (0); the run list (runs.db) keeps SQLite's FULL (2); the events are stored."""
+    import sqlite3
+
+    from dagster import DagsterInstance, asset, materialize
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from support_warehouse.orchestration.instance import _on_connect, ensure_dagster_home
+
+    home = tmp_path / "dagster"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.delenv("SW_DAGSTER_EVENT_LOG_SYNC", raising=False)
+    ensure_dagster_home(home)
+    seen: list[tuple[str, int]] = []
+
+    def record(dbapi_connection, connection_record) -> None:  # runs after the project's listener
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            file = dbapi_connection.execute("pragma database_list").fetchone()[2]
+            seen.append((file, dbapi_connection.execute("pragma synchronous").fetchone()[0]))
+
+    event.listen(Engine, "connect", record)
+    try:
+        @asset
+        def one() -> int:
+            return 1
+
+        with DagsterInstance.get() as instance:
+            result = materialize([one], instance=instance)
+            assert result.success
+            assert instance.get_latest_materialization_event(one.key) is not None
+    finally:
+        event.remove(Engine, "connect", record)
+        event.remove(Engine, "connect", _on_connect)  # other tests of this worker: SQLite's default
+    runs = home / "history" / "runs"
+    by_file = {}
+    for file, sync in seen:
+        by_file.setdefault(Path(file), set()).add(sync)
+    assert by_file[runs / f"{result.run_id}.db"] == {0} and by_file[runs / "index.db"] == {0}, by_file
+    assert by_file[home / "history" / "runs.db"] == {2}, by_file
+
+
+def test_a_bad_event_log_sync_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from support_warehouse.orchestration.instance import install_event_log_sync
+
+    monkeypatch.setenv("SW_DAGSTER_EVENT_LOG_SYNC", "sometimes")
+    with pytest.raises(ValueError, match="SW_DAGSTER_EVENT_LOG_SYNC='sometimes'"):
+        install_event_log_sync()

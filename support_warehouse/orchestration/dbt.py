@@ -229,7 +229,10 @@ def _built_whole_project(instance: Any, run: Any, dbt_keys: set[AssetKey]) -> bo
     """The run's dbt step succeeded over every dbt asset (not a subset picked in the UI)."""
     if run.asset_selection is not None and not dbt_keys <= set(run.asset_selection):
         return False
-    records = instance.get_records_for_run(run.run_id, of_type=DagsterEventType.STEP_SUCCESS).records
+    try:
+        records = instance.get_records_for_run(run.run_id, of_type=DagsterEventType.STEP_SUCCESS).records
+    except Exception:  # a run's event file lost or damaged: not a run to take the watermark from
+        return False
     return any(r.event_log_entry.step_key == DBT_ASSETS_NAME for r in records)
 
 
