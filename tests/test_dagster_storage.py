@@ -29,8 +29,23 @@ run_monitoring:
 """
 
 
+def _materialize_one():
+    """One asset materialized in the instance of DAGSTER_HOME: (run id, the asset)."""
+    from dagster import DagsterInstance, asset, materialize
+
+    @asset
+    def one() -> int:
+        return 1
+
+    with DagsterInstance.get() as instance:
+        result = materialize([one], instance=instance)
+        assert result.success
+        assert instance.get_latest_materialization_event(one.key) is not None
+    return result.run_id, one
+
+
 def test_instance_stores_runs_in_dagster_home_for_other_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dagster import DagsterEventType, DagsterInstance, asset, materialize
+    from dagster import DagsterEventType, DagsterInstance
 
     from support_warehouse.orchestration.instance import DAGSTER_YAML, ensure_dagster_home
 
@@ -47,14 +62,7 @@ def test_instance_stores_runs_in_dagster_home_for_other_processes(tmp_path: Path
     ensure_dagster_home(home)
     assert (home / "dagster.yaml").read_text() == edited
 
-    @asset
-    def one() -> int:
-        return 1
-
-    with DagsterInstance.get() as instance:
-        result = materialize([one], instance=instance)
-        assert result.success
-        run_id = result.run_id
+    run_id, one = _materialize_one()
     # Another process (the UI) reads the same files: the run's events and the asset's history.
     with DagsterInstance.from_config(str(home)) as other:
         events = other.all_logs(run_id)
@@ -70,7 +78,6 @@ def test_event_log_files_are_written_without_fsync_and_the_run_list_with(
     synchronous=OFF (0); the run list (runs.db) keeps SQLite's FULL (2); the events are stored."""
     import sqlite3
 
-    from dagster import DagsterInstance, asset, materialize
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -89,14 +96,7 @@ def test_event_log_files_are_written_without_fsync_and_the_run_list_with(
 
     event.listen(Engine, "connect", record)
     try:
-        @asset
-        def one() -> int:
-            return 1
-
-        with DagsterInstance.get() as instance:
-            result = materialize([one], instance=instance)
-            assert result.success
-            assert instance.get_latest_materialization_event(one.key) is not None
+        run_id, _ = _materialize_one()
     finally:
         event.remove(Engine, "connect", record)
         event.remove(Engine, "connect", _on_connect)  # other tests of this worker: SQLite's default
@@ -104,7 +104,7 @@ def test_event_log_files_are_written_without_fsync_and_the_run_list_with(
     by_file = {}
     for file, sync in seen:
         by_file.setdefault(Path(file), set()).add(sync)
-    assert by_file[runs / f"{result.run_id}.db"] == {0} and by_file[runs / "index.db"] == {0}, by_file
+    assert by_file[runs / f"{run_id}.db"] == {0} and by_file[runs / "index.db"] == {0}, by_file
     assert by_file[home / "history" / "runs.db"] == {2}, by_file
 
 
