@@ -551,6 +551,31 @@ def _watermark(instance, job_name: str) -> str | None:
     return night_watermark(context, project, attach_singular_tests(json.loads(project.manifest_path.read_text())))
 
 
+def test_the_watermark_run_is_one_that_built_every_dbt_asset() -> None:
+    """A run of the whole job (no asset selection: None, or the empty set execute_in_process
+    stores) whose dbt step succeeded gives the watermark; a selection missing a dbt asset or a
+    run without a successful dbt step does not."""
+    from dagster import AssetKey
+
+    from support_warehouse.orchestration.dbt import DBT_ASSETS_NAME, _built_whole_project
+
+    dbt_keys = {AssetKey(["marts", "fct_tickets"]), AssetKey(["staging", "stg_helpdesk__tickets"])}
+
+    def instance(*steps: str) -> SimpleNamespace:
+        records = [SimpleNamespace(event_log_entry=SimpleNamespace(step_key=s)) for s in steps]
+        return SimpleNamespace(get_records_for_run=lambda run_id, of_type: SimpleNamespace(records=records))
+
+    def run(selection) -> SimpleNamespace:
+        return SimpleNamespace(run_id="r", asset_selection=selection)
+
+    built = instance("raw_extracts", DBT_ASSETS_NAME)
+    assert _built_whole_project(built, run(None), dbt_keys)
+    assert _built_whole_project(built, run(frozenset()), dbt_keys)
+    assert _built_whole_project(built, run(frozenset({*dbt_keys, AssetKey(["raw", "tickets"])})), dbt_keys)
+    assert not _built_whole_project(built, run(frozenset({AssetKey(["marts", "fct_tickets"])})), dbt_keys)
+    assert not _built_whole_project(instance("raw_extracts"), run(frozenset()), dbt_keys)
+
+
 def test_one_raw_asset_loads_alone(night, defs, env: Env) -> None:
     """The raw assets share one step but stay selectable one by one (the UI's "materialize").
     That successful run of the job builds no dbt node: the next night's watermark stays the

@@ -227,7 +227,8 @@ def _dbt_asset_keys(manifest: Mapping) -> set[AssetKey]:
 
 def _built_whole_project(instance: Any, run: Any, dbt_keys: set[AssetKey]) -> bool:
     """The run's dbt step succeeded over every dbt asset (not a subset picked in the UI)."""
-    if run.asset_selection is not None and not dbt_keys <= set(run.asset_selection):
+    # a run of the whole job has no selection (None, or an empty set when run in process)
+    if run.asset_selection and not dbt_keys <= set(run.asset_selection):
         return False
     try:
         records = instance.get_records_for_run(run.run_id, of_type=DagsterEventType.STEP_SUCCESS).records
