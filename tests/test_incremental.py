@@ -516,11 +516,14 @@ def _job_watermark(tmp_path: Path, warehouse: Path, previous: dict, current: dic
 
     class Instance:
         def get_run_records(self, filters, limit):
-            assert filters.statuses == [DagsterRunStatus.SUCCESS] and limit == 1, "only a fully successful run counts"
+            assert filters.statuses == [DagsterRunStatus.SUCCESS], "only a fully successful run counts"
             return [SimpleNamespace(
                 end_time=ended.replace(tzinfo=timezone.utc).timestamp(),
-                dagster_run=SimpleNamespace(run_id=run_id),
+                dagster_run=SimpleNamespace(run_id=run_id, asset_selection=None),  # the whole job
             )]
+
+        def get_records_for_run(self, run_id, of_type):  # its dbt step succeeded
+            return SimpleNamespace(records=[SimpleNamespace(event_log_entry=SimpleNamespace(step_key="dbt_models"))])
 
     context = SimpleNamespace(instance=Instance(), job_name="nightly", log=logging.getLogger(__name__))
     project = SimpleNamespace(manifest_path=tmp_path / "target" / "manifest.json")
