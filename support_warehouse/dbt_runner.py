@@ -101,10 +101,21 @@ def loaded_through(warehouse: Path | None = None, *, until: datetime | None = No
     return None if newest is None else newest.isoformat(sep=" ")
 
 
+# The watermark's environment variable (macro sw_changed_since, the scoped tests' `where`).
+CHANGED_SINCE_ENV = "SW_CHANGED_SINCE"
+
+
 def changed_since_args(changed_since: str | None) -> list[str]:
     """dbt arguments of a night whose incremental models recompute what was loaded after
-    ``changed_since`` (macro sw_changed_since); none: everything counts as changed."""
+    ``changed_since`` (macro sw_changed_since); none: everything counts as changed. As a var: dbt
+    parses the whole project again whenever it changes (the nightly job uses changed_since_env)."""
     return [] if changed_since is None else ["--vars", json.dumps({"changed_since": changed_since})]
+
+
+def changed_since_env(changed_since: str | None) -> dict[str, str]:
+    """The same watermark as an environment variable of the dbt process: dbt's partial parsing
+    re-parses only the files that read it (empty: everything counts as changed)."""
+    return {CHANGED_SINCE_ENV: changed_since or ""}
 
 
 def _release_duckdb() -> None:

@@ -231,3 +231,31 @@ def test_baselines_cover_every_catalog_metric(bench_run: dict) -> None:
             "select metric_id from read_csv(?, header = true, all_varchar = true)",
             [str(REPO / "seeds" / "metric_catalog.csv")]).fetchall()}
         assert catalog <= ids, f"metrics {baseline} does not compute: {sorted(catalog - ids)}"
+
+
+def test_phase_seconds_reads_the_dbt_build_and_the_publication_from_a_refresh_log(tmp_path: Path) -> None:
+    from support_warehouse.bench import phase_seconds
+
+    log = tmp_path / "night.log"
+    # lines as dbt (adapters' LogFinishedRunResult) and the CLI's summary write them
+    log.write_text(
+        "Running with dbt=1.11.16\n"
+        "Finished running node model.support_warehouse.fct_tickets\n"
+        "Finished running 52 view models, 7 seeds, 120 table models, 310 data tests in 0 hours 0 minutes "
+        "and 27.53 seconds (27.53s).\n"
+        "Published: published 21 marts (1,234 rows) as publication p1 to /x/marts.duckdb and /x/parquet/ "
+        "in 3.2s (parquet 2.1s)\n"
+    )
+    assert phase_seconds(log) == {"dbt": 27.53, "publication": 3.2}
+    log.write_text("dbt: not run\nNot published: the load failed\n")
+    assert phase_seconds(log) == {}
+    assert phase_seconds(tmp_path / "missing.log") == {}
+
+
+def test_the_night_target_follows_issue_27_by_size() -> None:
+    from support_warehouse.bench import night_target
+
+    assert night_target(1_000_000).startswith("<= 0.25 at 1M")
+    assert night_target(200_000).startswith("<= 0.25 at 1M")
+    # at 10M the bench alone cannot see the second condition: it says so
+    assert night_target(10_000_000).startswith("<= 0.1 at 10M") and "1M bench" in night_target(10_000_000)

@@ -516,11 +516,14 @@ def _job_watermark(tmp_path: Path, warehouse: Path, previous: dict, current: dic
 
     class Instance:
         def get_run_records(self, filters, limit):
-            assert filters.statuses == [DagsterRunStatus.SUCCESS] and limit == 1, "only a fully successful run counts"
+            assert filters.statuses == [DagsterRunStatus.SUCCESS], "only a fully successful run counts"
             return [SimpleNamespace(
                 end_time=ended.replace(tzinfo=timezone.utc).timestamp(),
-                dagster_run=SimpleNamespace(run_id=run_id),
+                dagster_run=SimpleNamespace(run_id=run_id, asset_selection=None),  # the whole job
             )]
+
+        def get_records_for_run(self, run_id, of_type):  # its dbt step succeeded
+            return SimpleNamespace(records=[SimpleNamespace(event_log_entry=SimpleNamespace(step_key="dbt_models"))])
 
     context = SimpleNamespace(instance=Instance(), job_name="nightly", log=logging.getLogger(__name__))
     project = SimpleNamespace(manifest_path=tmp_path / "target" / "manifest.json")
@@ -729,14 +732,15 @@ def test_the_watermark_is_where_the_last_successful_run_ended(
     last successful one does not move the watermark; loads after that success are new."""
     from dagster import DagsterInstance, job, op
 
+    # named as the nightly job's dbt step: only a run whose dbt step succeeded gives the watermark
     @op(config_schema={"fail": bool})
-    def night(context) -> None:  # noqa: ANN001 - Dagster resolves annotations at runtime
+    def dbt_models(context) -> None:  # noqa: ANN001 - Dagster resolves annotations at runtime
         if context.op_config["fail"]:
             raise RuntimeError("a test failed")
 
     @job(name="nightly")
     def nightly_job() -> None:
-        night()
+        dbt_models()
 
     warehouse = tmp_path / "warehouse.duckdb"
     con = config.connect_build(warehouse)
@@ -744,14 +748,14 @@ def test_the_watermark_is_where_the_last_successful_run_ended(
     con.execute("insert into raw._loaded_files values ('before.csv', ?)", [datetime(2026, 12, 1, 3, 0)])
     con.close()
     instance = DagsterInstance.ephemeral()
-    assert nightly_job.execute_in_process(run_config={"ops": {"night": {"config": {"fail": False}}}},
+    assert nightly_job.execute_in_process(run_config={"ops": {"dbt_models": {"config": {"fail": False}}}},
                                           instance=instance).success
     con = config.connect_build(warehouse)
     # loaded after the successful run ended (a naive UTC time, as the loader writes it)
     con.execute("insert into raw._loaded_files values ('after.csv', ?)",
                 [datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(minutes=5)])
     con.close()
-    assert not nightly_job.execute_in_process(run_config={"ops": {"night": {"config": {"fail": True}}}},
+    assert not nightly_job.execute_in_process(run_config={"ops": {"dbt_models": {"config": {"fail": True}}}},
                                               instance=instance, raise_on_error=False).success
     success = instance.get_run_records(filters=RunsFilter(statuses=[DagsterRunStatus.SUCCESS]))[0].dagster_run.run_id
     project = SimpleNamespace(manifest_path=tmp_path / "target" / "manifest.json")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -286,6 +287,47 @@ def test_the_night_keeps_its_parse_for_the_next_night(night, env: Env) -> None:
     assert not (env.target / "partial_parse.msgpack.new").exists()
 
 
+def _parse_with_watermark(env: Env, work: Path, watermark: str, previous: Path) -> tuple[str, dict]:
+    """`dbt parse` as the nightly job runs dbt (same profile and target, the watermark in
+    SW_CHANGED_SINCE) from the partial-parse file `previous`; dbt's log and its manifest."""
+    from support_warehouse.orchestration.project import dbt_executable
+
+    proc_env = {**os.environ, "SW_CHANGED_SINCE": watermark, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    proc = subprocess.run(
+        [dbt_executable(), "parse", "--project-dir", str(REPO), "--profiles-dir", str(REPO), "--target", "duckdb",
+         "--target-path", str(work), "--log-path", str(work), "--partial-parse-file-path", str(previous)],
+        cwd=REPO, env=proc_env, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return (work / "dbt.log").read_text(), json.loads((work / "manifest.json").read_text())
+
+
+def test_a_new_watermark_reparses_only_the_files_that_read_it(night, env: Env) -> None:
+    """The watermark reaches dbt as an env var, not `--vars`: two later nights with other
+    watermarks than this night's (none) each parse partially from the parse the night kept,
+    re-parse only the files reading SW_CHANGED_SINCE, and their scoped tests' `where` use their
+    own watermark (a new var would have made dbt parse the whole project every night)."""
+    previous = env.target / "partial_parse.msgpack"
+    assert night.success and previous.exists()
+    for i, watermark in enumerate(["2026-10-30 01:02:03", "2026-10-31 04:05:06"]):
+        work = env.root / f"parse_watermark_{i}"
+        log, manifest = _parse_with_watermark(env, work, watermark, previous)
+        assert "Unable to do partial parsing" not in log, log[-3000:]
+        changed = re.search(r"Partial parsing enabled: 0 files deleted, 0 files added, (\d+) files changed", log)
+        # the change sets, the models filtering on the watermark and the YAML of scoped tests;
+        # not the project's ~360 files
+        assert changed and 5 <= int(changed.group(1)) <= 40, log[-3000:]
+        where = {
+            node["name"]: node["config"].get("where") for node in manifest["nodes"].values()
+            if node["resource_type"] == "test"
+        }
+        assert where["stg_workforce__agent_shifts_column_rules"] == (
+            "agent_id in (select agent_id from staging.stg_workforce__agent_shifts"
+            f" where _loaded_at > cast('{watermark}' as timestamp))"
+        )
+        previous = work / "partial_parse.msgpack"
+
+
 def test_night_succeeds_and_reports_checks(night, env: Env) -> None:
     assert night.success and night.ok, night
     assert night.job_name == "nightly_refresh"
@@ -500,8 +542,45 @@ def test_dagster_definitions_validate_cli(background: dict) -> None:
     assert background["validate"].returncode == 0, out[-3000:]
 
 
+def _watermark(instance, job_name: str) -> str | None:
+    from support_warehouse.orchestration.dbt import attach_singular_tests, night_watermark
+    from support_warehouse.orchestration.project import build_dbt_project
+
+    project = build_dbt_project()
+    context = SimpleNamespace(instance=instance, job_name=job_name, log=logging.getLogger(__name__))
+    return night_watermark(context, project, attach_singular_tests(json.loads(project.manifest_path.read_text())))
+
+
+def test_the_watermark_run_is_one_that_built_every_dbt_asset() -> None:
+    """A run of the whole job (no asset selection: None, or the empty set execute_in_process
+    stores) whose dbt step succeeded gives the watermark; a selection missing a dbt asset or a
+    run without a successful dbt step does not."""
+    from dagster import AssetKey
+
+    from support_warehouse.orchestration.dbt import DBT_ASSETS_NAME, _built_whole_project
+
+    dbt_keys = {AssetKey(["marts", "fct_tickets"]), AssetKey(["staging", "stg_helpdesk__tickets"])}
+
+    def instance(*steps: str) -> SimpleNamespace:
+        records = [SimpleNamespace(event_log_entry=SimpleNamespace(step_key=s)) for s in steps]
+        return SimpleNamespace(get_records_for_run=lambda run_id, of_type: SimpleNamespace(records=records))
+
+    def run(selection) -> SimpleNamespace:
+        return SimpleNamespace(run_id="r", asset_selection=selection)
+
+    built = instance("raw_extracts", DBT_ASSETS_NAME)
+    assert _built_whole_project(built, run(None), dbt_keys)
+    assert _built_whole_project(built, run(frozenset()), dbt_keys)
+    assert _built_whole_project(built, run(frozenset({*dbt_keys, AssetKey(["raw", "tickets"])})), dbt_keys)
+    assert not _built_whole_project(built, run(frozenset({AssetKey(["marts", "fct_tickets"])})), dbt_keys)
+    assert not _built_whole_project(instance("raw_extracts"), run(frozenset()), dbt_keys)
+
+
 def test_one_raw_asset_loads_alone(night, defs, env: Env) -> None:
-    """The raw assets share one step but stay selectable one by one (the UI's "materialize")."""
+    """The raw assets share one step but stay selectable one by one (the UI's "materialize").
+    That successful run of the job builds no dbt node: the next night's watermark stays the
+    night's (the old rule took the last successful run, found no dbt manifest of it and made the
+    next night recompute and test every row)."""
     from dagster import AssetKey, DagsterInstance
 
     from support_warehouse.orchestration.jobs import NIGHTLY_JOB
@@ -514,10 +593,13 @@ def test_one_raw_asset_loads_alone(night, defs, env: Env) -> None:
                         "CS1,Sub Set,sub@example.com,standard,DE,2026-01-01T00:00:00Z,\n")
     try:
         with DagsterInstance.get() as instance:
+            before = _watermark(instance, NIGHTLY_JOB)
             result = defs.resolve_job_def(NIGHTLY_JOB).execute_in_process(
                 instance=instance, asset_selection=[AssetKey(["raw", "tickets"])], raise_on_error=False
             )
+            after = _watermark(instance, NIGHTLY_JOB)
         assert result.success
+        assert before is not None and after == before, (before, after)
         materialized = {tuple(e.asset_key.path) for e in result.get_asset_materialization_events()}
         assert materialized == {("raw", "tickets")}
         checks = {(tuple(e.asset_key.path), e.check_name) for e in result.get_asset_check_evaluations()}

@@ -11,14 +11,18 @@
 #}
 
 {#
-    The watermark: raw rows loaded after it are new to this build. The var `changed_since` is the
-    raw layer's load high-water mark seen by the last fully successful night (the Dagster job
-    passes it, support_warehouse/orchestration/dbt.py). Without it (a plain `dbt build`, the
-    first night, Spark) every row counts as changed: an incremental run then recomputes every
-    key, which is slow but right.
+    The watermark: raw rows loaded after it are new to this build. The environment variable
+    SW_CHANGED_SINCE is the raw layer's load high-water mark seen by the last fully successful
+    night (the Dagster job sets it for its dbt process, support_warehouse/orchestration/dbt.py;
+    the scoped tests' `where` in YAML read it too). An env var, not a `--vars` value: dbt's
+    partial parsing re-parses only the files that read a changed env var, while a changed var
+    re-parses the whole project every night (DECISIONS.md, "The watermark as an env var").
+    The var `changed_since` still wins when set (unit tests' `overrides: vars`). Unset or empty
+    (a plain `dbt build`, the first night, Spark): every row counts as changed, and an
+    incremental run recomputes every key, which is slow but right.
 #}
 {% macro sw_changed_since() -%}
-    {%- set since = var('changed_since', none) -%}
+    {%- set since = var('changed_since', env_var('SW_CHANGED_SINCE', '')) -%}
     {%- if since -%}
         cast('{{ since }}' as timestamp)
     {%- else -%}

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dagster import (
-    AssetExecutionContext, AssetKey, Backoff, Config, DagsterRunStatus, Failure, Jitter, MetadataValue, RetryPolicy,
+    AssetExecutionContext, AssetKey, Backoff, Config, DagsterEventType, DagsterRunStatus, Failure, Jitter, MetadataValue, RetryPolicy,
     RunsFilter,
 )
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
@@ -33,7 +33,7 @@ from support_warehouse.orchestration.raw import LOADER_TABLES, loader_table_key,
 from support_warehouse.orchestration.resources import RunLockResource
 from support_warehouse import config as sw_config
 from support_warehouse.contract import LANDING_TABLES
-from support_warehouse.dbt_runner import changed_since_args, loaded_through
+from support_warehouse.dbt_runner import changed_since_env, loaded_through
 from support_warehouse.load import permanent_error
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -210,20 +210,54 @@ def attach_singular_tests(manifest: dict) -> dict:
     return manifest
 
 
+# Successful runs of the job looked at for the last one that built the whole dbt project (a
+# run from the UI may materialise a raw asset or a few models alone).
+WATERMARK_RUNS_LOOKED_AT = 50
+
+
+def _dbt_asset_keys(manifest: Mapping) -> set[AssetKey]:
+    translator = dbt_translator()
+    return {
+        translator.get_asset_key(node)
+        for node in (manifest.get("nodes") or {}).values()
+        if node.get("resource_type") in ("model", "seed", "snapshot")
+        and (node.get("config") or {}).get("materialized") != "ephemeral"
+    }
+
+
+def _built_whole_project(instance: Any, run: Any, dbt_keys: set[AssetKey]) -> bool:
+    """The run's dbt step succeeded over every dbt asset (not a subset picked in the UI)."""
+    # a run of the whole job has no selection (None, or an empty set when run in process)
+    if run.asset_selection and not dbt_keys <= set(run.asset_selection):
+        return False
+    try:
+        records = instance.get_records_for_run(run.run_id, of_type=DagsterEventType.STEP_SUCCESS).records
+    except Exception:  # a run's event file lost or damaged: not a run to take the watermark from
+        return False
+    return any(r.event_log_entry.step_key == DBT_ASSETS_NAME for r in records)
+
+
 def night_watermark(context: AssetExecutionContext, project: DbtProject, manifest: Mapping) -> str | None:
     """The watermark of tonight's incremental models (var changed_since): the raw layer's load
-    high-water mark when this job's last fully successful run ended, i.e. everything that night's
-    build had seen (one run at a time: nothing loads between runs). A night that failed, even
-    only a test, does not move it, so the next night recomputes that night's changes again
-    (replacing the same keys twice gives the same rows) and tests them again.
-    None (everything counts as changed, every row tested) before the first successful run, and
+    high-water mark when this job's last fully successful run of the whole dbt build ended, i.e.
+    everything that night's build had seen (one run at a time: nothing loads between runs). A
+    night that failed, even only a test, does not move it, so the next night recomputes that
+    night's changes again (replacing the same keys twice gives the same rows) and tests them
+    again; neither does a successful run that built no dbt node or only some (a raw asset or a
+    model materialised from the UI): the watermark is that of the build before it.
+    None (everything counts as changed, every row tested) before the first successful build, and
     when the data tests differ from that run's (a new or changed rule has not seen the old rows)."""
     records = context.instance.get_run_records(
-        filters=RunsFilter(job_name=context.job_name, statuses=[DagsterRunStatus.SUCCESS]), limit=1,
+        filters=RunsFilter(job_name=context.job_name, statuses=[DagsterRunStatus.SUCCESS]),
+        limit=WATERMARK_RUNS_LOOKED_AT,
     )
-    if not records or records[0].end_time is None:
+    dbt_keys = _dbt_asset_keys(manifest)
+    record = next(
+        (r for r in records if _built_whole_project(context.instance, r.dagster_run, dbt_keys)), None
+    )
+    if record is None or record.end_time is None:
         return None
-    previous = project.manifest_path.parent / "dagster_runs" / records[0].dagster_run.run_id / "manifest.json"
+    previous = project.manifest_path.parent / "dagster_runs" / record.dagster_run.run_id / "manifest.json"
     try:
         same_tests = tests_fingerprint(json.loads(previous.read_text())) == tests_fingerprint(manifest)
     except (OSError, ValueError):
@@ -231,7 +265,7 @@ def night_watermark(context: AssetExecutionContext, project: DbtProject, manifes
     if not same_tests:
         context.log.info("data tests changed since the last successful night (or its manifest is gone): every row")
         return None
-    ended = datetime.fromtimestamp(records[0].end_time, timezone.utc).replace(tzinfo=None)
+    ended = datetime.fromtimestamp(record.end_time, timezone.utc).replace(tzinfo=None)
     return loaded_through(until=ended)
 
 
@@ -290,7 +324,6 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
             "build",
             *NIGHTLY_EXCLUDES,
             *(["--full-refresh"] if config.full_refresh else []),
-            *changed_since_args(changed_since),
             # one partial-parse file for every run: only changed project files are re-parsed
             "--partial-parse-file-path",
             str(project.manifest_path.parent / PARTIAL_PARSE_FILE),
@@ -299,7 +332,10 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
         if spark.is_spark():
             # the keyed PII hashes' key (DuckDB: the dbt-duckdb plugin support_warehouse.dbt_duckdb_pii)
             os.environ.update(sw_config.spark_pii_env())
-        invocation = dbt.cli(args, context=context, target_path=target_path, raise_on_error=False)
+        # the watermark as an env var of the dbt process, not --vars: a new watermark re-parses
+        # only the files that read it, not the whole project
+        with sw_config.env_overrides(changed_since_env(changed_since)):
+            invocation = dbt.cli(args, context=context, target_path=target_path, raise_on_error=False)
         try:
             yield from _asset_events(invocation, context)
         except BaseException:

@@ -7,6 +7,7 @@ from dagster_dbt.dbt_project import using_dagster_dev
 
 from support_warehouse.orchestration.checks import build_freshness_check, build_rejects_check
 from support_warehouse.orchestration.dbt import build_dbt_assets, dbt_translator
+from support_warehouse.orchestration.instance import install_event_log_sync
 from support_warehouse.orchestration.jobs import nightly_refresh
 from support_warehouse.orchestration.publish_assets import build_publish_asset  # issue 7: publishing, last asset
 from support_warehouse.orchestration.project import (
@@ -45,6 +46,8 @@ def build_defs(target: str | None = None) -> Definitions:
     # Every process that loads this code location (CLI refresh, daemon and UI run workers) runs the
     # load, dbt (a child, which inherits it) and publishing: 4 KB pages (support_warehouse.config).
     disable_transparent_huge_pages()
+    # ... and stores the run's events (the UI's and the daemon's run workers too)
+    install_event_log_sync()
     project = build_dbt_project(target)
     project.prepare_if_dev()  # under `dagster dev`: re-parse on every reload
     if using_dagster_dev():
