@@ -5,8 +5,9 @@
     with the same rules:
       - the base_* view, over its whole source (the model file is the call, with a comment
         naming the macro file);
-      - the night's stg_* (macro staged_versions, macros/staging/staged_versions.sql), over the
-        raw rows loaded after the watermark only;
+      - the stg_* (macro staged_versions, macros/staging/staged_versions.sql): a full build over
+        its whole source (ranking only keys with several rows), a night over the raw rows loaded
+        after the watermark only;
       - the rejects audit (models/audit/rejected_rows_staging.sql), over the files a night
         loaded or the keys with a raw row that did not make it into staging.
     Reading the base view through ref() with a filter would type all raw history every night:
@@ -18,8 +19,8 @@
 
 {#
     The typing and checks of base model `base_model` applied to `source_relation` (some of its raw
-    rows): for callers that type a subset.
+    rows): for callers that type a subset. `single_versions`: contract_base_sql's.
 #}
-{% macro base_model_sql(base_model, source_relation) -%}
-    {{ support_warehouse[base_model ~ '_sql'](source_relation) }}
+{% macro base_model_sql(base_model, source_relation, single_versions=false) -%}
+    {{ support_warehouse[base_model ~ '_sql'](source_relation, single_versions=single_versions) }}
 {%- endmacro %}

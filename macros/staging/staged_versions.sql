@@ -7,10 +7,14 @@
     again. (A version's verdict depends only on its own file, and a file is loaded whole at once.)
     dbt's delete+insert then replaces those keys (`key`, the model's unique_key): a staged key
     never disappears, so every key it deletes is in the new rows.
-    `source_relation`: the model's source(), passed by the model so dbt records it when it parses
-    (as a full build).
+    `source_relation`: the model's source(), passed by the model so dbt records it when it parses.
+    A full build types the source itself with the base model's macro, ranking only keys with
+    several rows (single_versions; latest_version's of the same name): the base view ranks every
+    row so its key columns stay cheap to read (int_tickets_changed), and the stg_* model still
+    depends on it (its ref() below), so lineage and the night's column list stay as they were.
 #}
 {% macro staged_versions(base_model, source_relation, key) -%}
+    {%- set base_relation = ref(base_model) -%}
     {%- if is_incremental() -%}
         {%- set new_rows -%}
             (select * from {{ source_relation }} where _loaded_at > {{ sw_changed_since() }})
@@ -24,7 +28,7 @@
         union all
         -- the staged rows in the base view's columns (the checks' raw text copies are not kept)
         select
-            {%- for column in adapter.get_columns_in_relation(ref(base_model)) %}
+            {%- for column in adapter.get_columns_in_relation(base_relation) %}
             {% if column.name | lower in staged_columns -%}
                 {{ column.name }}
             {%- else -%}
@@ -34,6 +38,6 @@
         from {{ this }}
         where {{ key }} in (select new_versions.{{ key }} from new_versions)
     {%- else -%}
-        select * from {{ ref(base_model) }}
+        {{ base_model_sql(base_model, source_relation, single_versions=true) }}
     {%- endif -%}
 {%- endmacro %}

@@ -104,27 +104,65 @@
     The CTEs every base model ends with: fingerprint each row, rank versions of a key within
     its file, and name the first rule a row breaks. Produces CTEs `fingerprinted`, `ranked`
     and `checked`; `checked` has every typed column plus reject_reason and payload_hash.
+    `repeated_keys`: SQL selecting the keys with several rows (contract_base_sql's
+    single_versions): only their rows are ranked and the others get version 1 (most keys arrive
+    once, and a key alone is its file's only version; the window sorts were most of a contract
+    stg_* model's cost), and `checked` adds has_other_versions. A row without a key is never
+    ranked, and needs not be: its missing key is the first rule it breaks. Without it every row
+    is ranked, so a reader that uses no check result (the base view's key columns) pays for no
+    ranking at all.
 #}
-{% macro check_rows(from_cte, key_columns, payload_columns, rules) -%}
+{% macro check_rows(from_cte, key_columns, payload_columns, rules, repeated_keys=none) -%}
+{%- set partition = key_columns | join(', ') ~ ', _source_file' %}
 fingerprinted as (
     select
         *,
         {{ support_warehouse.payload_hash(payload_columns) }} as payload_hash
     from {{ from_cte }}
 ),
+{%- if repeated_keys %}
+
+repeated_keys as (
+    {{ repeated_keys | indent(4) }}
+),
+
+flagged as (
+    select
+        fingerprinted.*,
+        repeated_keys.{{ key_columns[0] }} is not null as has_other_versions
+    from fingerprinted
+    left join repeated_keys
+        on
+            {%- for key in key_columns %}
+            {{ 'and ' if not loop.first }}fingerprinted.{{ key }} = repeated_keys.{{ key }}
+            {%- endfor %}
+),
+{%- endif %}
 
 ranked as (
     select
         *,
         row_number() over (
-            partition by {{ key_columns | join(', ') }}, _source_file
+            partition by {{ partition }}
             order by _source_line desc
         ) as version_in_file,
         first_value(payload_hash) over (
-            partition by {{ key_columns | join(', ') }}, _source_file
+            partition by {{ partition }}
             order by _source_line desc
         ) as winning_payload_hash
+    {%- if repeated_keys %}
+    from flagged
+    where has_other_versions
+    union all
+    select
+        *,
+        1 as version_in_file,
+        payload_hash as winning_payload_hash
+    from flagged
+    where not has_other_versions
+    {%- else %}
     from fingerprinted
+    {%- endif %}
 ),
 
 checked as (
@@ -144,8 +182,14 @@ checked as (
 )
 {%- endmacro %}
 
-{# Latest good version of each key: later loads win, then later lines; `order_by` may put a business timestamp first. #}
-{% macro latest_version(relation, key_columns, order_by=none) -%}
+{#
+    Latest good version of each key: later loads win, then later lines; `order_by` may put a
+    business timestamp first. `single_versions`: `relation` has check_rows' has_other_versions
+    (a full build's staged_versions): a key with one row is its own latest version, so only the
+    others are ranked. Not on a night, whose candidates add the staged rows to the new ones.
+#}
+{% macro latest_version(relation, key_columns, order_by=none, single_versions=false) -%}
+{%- set split = single_versions and not is_incremental() -%}
 select *
 from (
     select
@@ -157,9 +201,17 @@ from (
                 _loaded_at desc, _source_file desc, _source_line desc
         ) as version_rank
     from {{ relation }}
-    where reject_reason is null
+    where reject_reason is null{{ ' and has_other_versions' if split }}
 ) as versions
 where version_rank = 1
+{%- if split %}
+union all
+select
+    *,
+    1 as version_rank
+from {{ relation }}
+where reject_reason is null and not has_other_versions
+{%- endif %}
 {%- endmacro %}
 
 {# Rule: a code outside its accepted values (docs/input_contract.md); `values` names a list in var('accepted_values'). #}
@@ -177,7 +229,7 @@ where version_rank = 1
     pairs and the check results and lineage. `expressions` replaces a column by an expression
     under the same name (e.g. a flag's default once the checks have seen the raw value).
 #}
-{% macro base_final(key_columns, payload_columns, expressions={}, derived=[]) -%}
+{% macro base_final(key_columns, payload_columns, expressions={}, derived=[], single_versions=false) -%}
 final as (
     select
         {%- for column in key_columns + payload_columns %}
@@ -189,6 +241,9 @@ final as (
         reject_reason,
         offending_value,
         payload_hash,
+        {%- if single_versions %}
+        has_other_versions,
+        {%- endif %}
         {{ support_warehouse.lineage_columns() }}
     from checked
 )

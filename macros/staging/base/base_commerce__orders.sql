@@ -1,4 +1,4 @@
-{% macro base_commerce__orders_sql(source_relation) -%}
+{% macro base_commerce__orders_sql(source_relation, single_versions=false) -%}
 {{ contract_base_sql(source_relation, ['order_id'], columns=[
         ['order_id', 'text'],
         ['customer_id', 'text'],
@@ -17,5 +17,5 @@
         ['quantity < 0 or amount < 0', "'negative quantity or amount'"],
         [not_accepted('order_status', 'order_status'), reason_with_value('unknown order status', 'order_status')],
         must_be_present('customer_id'),
-    ]) }}
+    ], single_versions=single_versions) }}
 {%- endmacro %}

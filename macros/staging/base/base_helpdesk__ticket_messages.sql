@@ -1,5 +1,5 @@
 {# Only public agent messages are responses; bots, system events and internal notes are not (docs/metrics.md). #}
-{% macro base_helpdesk__ticket_messages_sql(source_relation) -%}
+{% macro base_helpdesk__ticket_messages_sql(source_relation, single_versions=false) -%}
 {{ contract_base_sql(source_relation, ['message_id'], columns=[
         ['message_id', 'text'],
         ['ticket_id', 'text'],
@@ -15,5 +15,5 @@
     ], expressions={'is_public': 'coalesce(is_public, true)'}, derived=[
         ['is_agent_reply', "author_type = 'agent' and coalesce(is_public, true)"],
         ['is_customer_message', "author_type = 'customer' and coalesce(is_public, true)"],
-    ]) }}
+    ], single_versions=single_versions) }}
 {%- endmacro %}

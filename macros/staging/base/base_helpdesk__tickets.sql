@@ -1,4 +1,4 @@
-{% macro base_helpdesk__tickets_sql(source_relation) -%}
+{% macro base_helpdesk__tickets_sql(source_relation, single_versions=false) -%}
 {{ contract_base_sql(source_relation, ['ticket_id'], columns=[
         ['ticket_id', 'text'],
         ['customer_id', 'text'],
@@ -22,5 +22,5 @@
         'cte': 'channels',
         'relation': ref('channels'),
         'flag': 'is_known_channel',
-    }) }}
+    }, single_versions=single_versions) }}
 {%- endmacro %}

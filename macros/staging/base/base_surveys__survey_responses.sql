@@ -1,5 +1,5 @@
 {# Free text is PII: only whether there was a comment travels downstream. #}
-{% macro base_surveys__survey_responses_sql(source_relation) -%}
+{% macro base_surveys__survey_responses_sql(source_relation, single_versions=false) -%}
 {{ contract_base_sql(source_relation, ['response_id'], columns=[
         ['response_id', 'text'],
         ['survey_type', 'code'],
@@ -23,5 +23,5 @@
         [survey_score_out_of_scale('score', 'survey_scale'), "'score ' || cast(score as " ~ dbt.type_string() ~ ") || ' is outside the ' || survey_scale || ' scale'"],
         ['responded_at < sent_at', "'negative duration: responded_at is before sent_at'"],
         ['score is not null and responded_at is null', "'score given without responded_at'"],
-    ], derived=[['is_responded', 'responded_at is not null']]) }}
+    ], derived=[['is_responded', 'responded_at is not null']], single_versions=single_versions) }}
 {%- endmacro %}

@@ -12,9 +12,14 @@
       - base_final's `expressions` and `derived`;
       - `lookup`, a code that must be in a reference table: {'column': the typed column, 'cte':
         a CTE name, 'relation': the table, 'flag': a boolean column, true when the code is in it}.
-        The table is left joined, so raw columns are then qualified with `source.`.
+        The table is left joined, so raw columns are then qualified with `source.`;
+      - `single_versions`: rank only the keys with several rows (check_rows' repeated_keys, found
+        on the raw key columns: grouping the typed rows made DuckDB materialize them) and add
+        column has_other_versions. A full build's stg_* passes it, typing its whole source; the
+        base view does not, so readers of its key columns only (int_tickets_changed) still get
+        them without any ranking.
 #}
-{% macro contract_base_sql(source_relation, key_columns, columns, rules, expressions={}, derived=[], lookup=none) -%}
+{% macro contract_base_sql(source_relation, key_columns, columns, rules, expressions={}, derived=[], lookup=none, single_versions=false) -%}
 {%- set prefix = 'source.' if lookup else '' %}
 {%- set kinds = contract_kinds() %}
 {%- set specs = {} %}
@@ -67,9 +72,22 @@ typed as (
     {%- endif %}
 ),
 
-{{ check_rows('typed', key_columns, payload_columns, contract_rules(rules, specs)) }},
+{%- set repeated_keys -%}
+select {{ key_columns | join(', ') }}
+from (
+    select
+        {%- for key in key_columns %}
+        {{ specs[key].expression }} as {{ key }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ source_relation }} as source
+) as keys
+group by {{ key_columns | join(', ') }}
+having count(*) > 1
+{%- endset %}
 
-{{ base_final(key_columns, payload_columns, expressions, derived) }}
+{{ check_rows('typed', key_columns, payload_columns, contract_rules(rules, specs), repeated_keys if single_versions else none) }},
+
+{{ base_final(key_columns, payload_columns, expressions, derived, single_versions) }}
 {%- endmacro %}
 
 {# The kinds of typed column: how each types its raw text, and for parsed kinds what the text must be. #}

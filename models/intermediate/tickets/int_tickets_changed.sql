@@ -1,5 +1,8 @@
 {#
     The change set of the ticket facts (macros/incremental/changes.sql), a table (its YAML).
+    Each input is read once for what was loaded after the watermark (the filter reaches the scan)
+    and once whole for the tickets it links, not through one CTE read twice: DuckDB materializes
+    such a CTE, copying the inputs' whole history every night.
 #}
 with
 
@@ -8,8 +11,18 @@ ticket_versions as (
     select * from {{ ref('int_tickets_unioned') }}
 ),
 
+new_ticket_versions as (
+    select * from {{ ref('int_tickets_unioned') }}
+    where _loaded_at > {{ sw_changed_since() }}
+),
+
 staged_messages as (
     select * from {{ ref('int_ticket_messages_unioned') }}
+),
+
+new_staged_messages as (
+    select * from {{ ref('int_ticket_messages_unioned') }}
+    where _loaded_at > {{ sw_changed_since() }}
 ),
 
 -- every raw version, rejected ones too: a message or call that moved touches its old ticket
@@ -17,139 +30,145 @@ contract_message_versions as (
     select * from {{ ref('base_helpdesk__ticket_messages') }}
 ),
 
+new_contract_message_versions as (
+    select * from {{ ref('base_helpdesk__ticket_messages') }}
+    where _loaded_at > {{ sw_changed_since() }}
+),
+
 contract_call_versions as (
     select * from {{ ref('base_telephony__calls') }}
 ),
 
-staged_status_changes as (
+new_contract_call_versions as (
+    select * from {{ ref('base_telephony__calls') }}
+    where _loaded_at > {{ sw_changed_since() }}
+),
+
+new_status_changes as (
     select * from {{ ref('int_ticket_status_changes_unioned') }}
+    where _loaded_at > {{ sw_changed_since() }}
 ),
 
-staged_customers as (
+new_customers as (
     select * from {{ ref('int_customers_unioned') }}
+    where _loaded_at > {{ sw_changed_since() }}
 ),
 
-staged_agents as (
+new_agents as (
     select * from {{ ref('int_agents_unioned') }}
+    where _loaded_at > {{ sw_changed_since() }}
 ),
 
--- What a ticket's rows are computed from, as (kind, key): the ticket row itself (status,
--- priority, validity of its messages and calls), its status changes, its messages and calls,
--- its customer (tier), its assignee and the agents who replied (team).
-ticket_inputs as (
-    select
-        'ticket' as input_kind,
-        ticket_id as input_key,
-        ticket_id
-    from ticket_versions
-    union all
-    select
-        'customer' as input_kind,
-        customer_id as input_key,
-        ticket_id
-    from ticket_versions
-    union all
-    select
-        'agent' as input_kind,
-        assignee_id as input_key,
-        ticket_id
-    from ticket_versions
-    union all
-    select
-        'agent' as input_kind,
-        author_id as input_key,
-        ticket_id
-    from staged_messages
-    where author_type = 'agent'
-    union all
-    select
-        'message' as input_kind,
-        message_id as input_key,
-        ticket_id
-    from contract_message_versions
-    union all
-    -- connector messages: staged rows carry the load time of what they were built from
-    select
-        'message' as input_kind,
-        message_id as input_key,
-        ticket_id
-    from staged_messages
-    where source_system <> 'contract'
-    union all
-    select
-        'call' as input_kind,
-        call_id as input_key,
-        ticket_id
-    from contract_call_versions
-),
-
--- when each input's versions were loaded (a status change counts as its ticket's)
-input_versions as (
-    select
-        'ticket' as input_kind,
-        ticket_id as input_key,
-        _loaded_at
-    from ticket_versions
-    union all
-    select
-        'ticket' as input_kind,
-        ticket_id as input_key,
-        _loaded_at
-    from staged_status_changes
-    union all
-    select
-        'customer' as input_kind,
-        customer_id as input_key,
-        _loaded_at
-    from staged_customers
-    union all
-    select
-        'agent' as input_kind,
-        agent_id as input_key,
-        _loaded_at
-    from staged_agents
-    union all
-    select
-        'message' as input_kind,
-        message_id as input_key,
-        _loaded_at
-    from contract_message_versions
-    union all
-    select
-        'call' as input_kind,
-        call_id as input_key,
-        _loaded_at
-    from contract_call_versions
-    union all
-    select
-        'message' as input_kind,
-        message_id as input_key,
-        _loaded_at
-    from staged_messages
-    where source_system <> 'contract'
-),
-
+-- the inputs with a version loaded after the watermark (a status change counts as its ticket's)
 changed_inputs as (
     select distinct
         input_kind,
         input_key
-    from input_versions
-    where _loaded_at > {{ sw_changed_since() }}
+    from (
+        select
+            'ticket' as input_kind,
+            ticket_id as input_key
+        from new_ticket_versions
+        union all
+        select
+            'ticket' as input_kind,
+            ticket_id as input_key
+        from new_status_changes
+        union all
+        select
+            'customer' as input_kind,
+            customer_id as input_key
+        from new_customers
+        union all
+        select
+            'agent' as input_kind,
+            agent_id as input_key
+        from new_agents
+        union all
+        select
+            'message' as input_kind,
+            message_id as input_key
+        from new_contract_message_versions
+        union all
+        select
+            'call' as input_kind,
+            call_id as input_key
+        from new_contract_call_versions
+        union all
+        select
+            'message' as input_kind,
+            message_id as input_key
+        from new_staged_messages
+        where source_system <> 'contract'
+    ) as input_versions
 ),
 
--- a ticket is touched when any of its inputs changed; every version of a message or call
--- links it, so one that moved touches its old and its new ticket
+changed_tickets as (
+    select input_key as ticket_id
+    from changed_inputs
+    where input_kind = 'ticket'
+),
+
+changed_customers as (
+    select input_key as customer_id
+    from changed_inputs
+    where input_kind = 'customer'
+),
+
+changed_agents as (
+    select input_key as agent_id
+    from changed_inputs
+    where input_kind = 'agent'
+),
+
+changed_messages as (
+    select input_key as message_id
+    from changed_inputs
+    where input_kind = 'message'
+),
+
+changed_calls as (
+    select input_key as call_id
+    from changed_inputs
+    where input_kind = 'call'
+),
+
+-- A ticket is touched when any of its inputs changed: its own row (status, priority, validity of
+-- its messages and calls), its status changes, its customer (tier), its assignee, the agents who
+-- replied (team), its messages and calls. Every version of a message or call links it, so one
+-- that moved touches its old and its new ticket.
 touched as (
-    select distinct ticket_inputs.ticket_id
-    from ticket_inputs
-    inner join changed_inputs
-        on
-            ticket_inputs.input_kind = changed_inputs.input_kind
-            and ticket_inputs.input_key = changed_inputs.input_key
+    select ticket_versions.ticket_id
+    from ticket_versions
+    where
+        ticket_versions.ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+        or ticket_versions.customer_id in (select changed_customers.customer_id from changed_customers)
+        or ticket_versions.assignee_id in (select changed_agents.agent_id from changed_agents)
+    union all
+    -- connector messages: staged rows carry the load time of what they were built from
+    select staged_messages.ticket_id
+    from staged_messages
+    where
+        (
+            staged_messages.author_type = 'agent'
+            and staged_messages.author_id in (select changed_agents.agent_id from changed_agents)
+        )
+        or (
+            staged_messages.source_system <> 'contract'
+            and staged_messages.message_id in (select changed_messages.message_id from changed_messages)
+        )
+    union all
+    select contract_message_versions.ticket_id
+    from contract_message_versions
+    where contract_message_versions.message_id in (select changed_messages.message_id from changed_messages)
+    union all
+    select contract_call_versions.ticket_id
+    from contract_call_versions
+    where contract_call_versions.call_id in (select changed_calls.call_id from changed_calls)
 ),
 
 final as (
-    select ticket_id
+    select distinct ticket_id
     from touched
     where ticket_id is not null
 )

@@ -9,7 +9,7 @@ base as (
 ),
 
 latest as (
-    {{ latest_version('base', ['customer_id']) }}
+    {{ latest_version('base', ['customer_id'], single_versions=true) }}
 ),
 
 final as (

@@ -9,7 +9,7 @@ base as (
 ),
 
 latest as (
-    {{ latest_version('base', ['session_id']) }}
+    {{ latest_version('base', ['session_id'], single_versions=true) }}
 ),
 
 final as (

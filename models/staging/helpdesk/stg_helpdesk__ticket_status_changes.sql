@@ -9,7 +9,7 @@ base as (
 ),
 
 latest as (
-    {{ latest_version('base', ['ticket_id', 'changed_at']) }}
+    {{ latest_version('base', ['ticket_id', 'changed_at'], single_versions=true) }}
 ),
 
 final as (

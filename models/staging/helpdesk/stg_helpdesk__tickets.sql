@@ -10,7 +10,7 @@ base as (
 ),
 
 latest as (
-    {{ latest_version('base', ['ticket_id'], order_by='updated_at') }}
+    {{ latest_version('base', ['ticket_id'], order_by='updated_at', single_versions=true) }}
 ),
 
 final as (

@@ -9,7 +9,7 @@ base as (
 ),
 
 latest as (
-    {{ latest_version('base', ['response_id'], order_by='responded_at') }}
+    {{ latest_version('base', ['response_id'], order_by='responded_at', single_versions=true) }}
 ),
 
 final as (

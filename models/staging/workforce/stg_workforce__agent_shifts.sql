@@ -9,7 +9,7 @@ base as (
 ),
 
 latest as (
-    {{ latest_version('base', ['agent_id', 'shift_date']) }}
+    {{ latest_version('base', ['agent_id', 'shift_date'], single_versions=true) }}
 ),
 
 final as (
