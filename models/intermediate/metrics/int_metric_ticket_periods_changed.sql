@@ -1,8 +1,8 @@
 {#
-    Change set of int_metric_periods__additive_tickets: the first days of the day, ISO week and
-    month periods holding a day whose ticket metrics the night recomputed
-    (int_metric_ticket_days_changed). One column: a period is replaced by its first day, every
-    grain starting on it together.
+    Change set of int_metric_periods__additive_tickets and int_metric_periods__percentiles: the
+    first days of the day, ISO week and month periods holding a day whose ticket metrics the night
+    recomputed (int_metric_ticket_days_changed). One column: a period is replaced by its first day,
+    every grain starting on it together.
 #}
 
 with
