@@ -139,8 +139,10 @@ def _differences(inc: Path, full: Path) -> dict[str, str]:
     assert "marts" in {schema for schema, _ in tables}, "no marts to compare"
     problems = {}
     for schema, table in tables:
-        if table.endswith("_changed"):
-            continue  # a change set lists what a night recomputes: everything on a full refresh
+        if table.endswith(("_changed", "_tracked")):
+            # a change set lists what a night recomputes (everything on a full refresh); a tracking
+            # table also keeps the days rows left until the next night (int_metric_ticket_dates_tracked)
+            continue
         inc_rel, fr_rel = (
             (f'inc_marts.main."{table}"', f'fr_marts.main."{table}"')
             if schema == "marts"
@@ -251,6 +253,31 @@ def _late_changes(landing: Path, warehouse: Path) -> None:
             "and ticket_id <> ? and customer_id in (select customer_id from marts.fct_self_service_sessions) "
             "order by created_at limit 1", [old_ticket[0]]
         ).fetchone()
+        # a ticket solved days after its creation whose new version says it was created nine days
+        # earlier: the metric layer must drop it from the day it left. That day is one no other
+        # change of this night dates a ticket on (the tier customer's tickets, the tickets of the
+        # same customer and type as the tickets changed, which FCR reaches, and open tickets), so
+        # only the day it left makes the night recompute it (test_late_change_reached_the_old_ticket).
+        touched = [old_ticket[0], reply[1], moved[1], target_ticket]
+        redated = con.execute(
+            "select ticket_id, customer_id, channel, ticket_type, priority, status, assignee_id, created_at, "
+            "updated_at, (select created_date from marts.fct_tickets as t where t.ticket_id = raw_tickets.ticket_id) "
+            "from raw.tickets as raw_tickets where ticket_id = ("
+            "  select redated.ticket_id from marts.fct_tickets as redated"
+            "  where redated.is_currently_solved and redated.first_solved_date > redated.created_date"
+            "  and redated.created_date between ? and ?"
+            "  and redated.ticket_id not in (?, ?, ?, ?) and redated.customer_id <> ?"
+            "  and not exists (select 1 from marts.fct_tickets as other"
+            "    where other.ticket_id <> redated.ticket_id"
+            "    and redated.created_date in (other.created_date, other.first_solved_date)"
+            "    and (not other.is_currently_solved or other.customer_id = ? or exists ("
+            "      select 1 from marts.fct_tickets as neighbour where neighbour.ticket_id in (?, ?, ?, ?, redated.ticket_id)"
+            "      and neighbour.customer_id = other.customer_id and neighbour.ticket_type = other.ticket_type)))"
+            "  order by redated.created_at limit 1"
+            ") order by _loaded_at desc, _source_line desc limit 1",
+            [END - timedelta(days=DAYS - 12), END - timedelta(days=5), *touched, customer[0], customer[0], *touched],
+        ).fetchone()
+        assert redated is not None, "no ticket whose creation day no other late change touches"
         survey = con.execute(
             "select response_id, survey_type, survey_scale, customer_id, ticket_id, agent_id, sent_at "
             "from marts.fct_survey_responses where not is_responded and survey_type = 'csat' "
@@ -272,6 +299,7 @@ def _late_changes(landing: Path, warehouse: Path) -> None:
             w.writerows([["" if v is None else v for v in r] for r in rows])
 
     iso = lambda ts: ts.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    utc = lambda text: datetime.fromisoformat(str(text)).astimezone(timezone.utc)  # noqa: E731
     tid, cust, channel, ttype, priority, assignee, created = old_ticket
     # the old ticket reopens and gets another reply; its ticket row changes priority
     write("ticket_status_changes", ["ticket_id", "changed_at", "status"],
@@ -287,7 +315,8 @@ def _late_changes(landing: Path, warehouse: Path) -> None:
     write("tickets", ["ticket_id", "customer_id", "channel", "ticket_type", "priority", "status", "assignee_id",
                       "created_at", "updated_at"],
           [[tid, cust, channel, ttype, "urgent" if priority != "urgent" else "low", "open", assignee, iso(created),
-            "2026-10-31T21:00:00Z"]])
+            "2026-10-31T21:00:00Z"],
+           [*redated[:7], iso(utc(redated[7]) - timedelta(days=9)), redated[8]]])
     # a customer moves to enterprise (tier of their tickets, replies, calls, surveys, orders, backlog)
     name, email, country, c_created, churned = raw_customer
     write("customers", ["customer_id", "name", "email", "tier", "country", "created_at", "churned_at"],
@@ -298,7 +327,7 @@ def _late_changes(landing: Path, warehouse: Path) -> None:
         write("survey_responses", ["response_id", "survey_type", "scale", "customer_id", "ticket_id", "agent_id",
                                    "sent_at", "responded_at", "score", "comment"],
               [[rid, stype, scale, scust, sticket, sagent, iso(sent), "2026-10-31T22:00:00Z", "5", ""]])
-    return moved[0], moved[1], target_ticket
+    return (moved[0], moved[1], target_ticket), (redated[0], redated[9])
 
 
 @pytest.fixture(scope="module")
@@ -329,7 +358,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
         closed_rows[f"night {i}"] = _closed_rows_moved(before, _closed_ticket_rows(warehouse), warehouse)
         if i in COMPARED_NIGHTS:
             differences[f"night {i}"] = _differences(warehouse, _full_refresh_copy(warehouse, work, f"n{i}"))
-    moved_reply = _late_changes(landing, warehouse)
+    moved_reply, redated = _late_changes(landing, warehouse)
     since = loaded_through(warehouse)
     _load(warehouse, landing)
     _build(warehouse, work / "late", *changed_since_args(since), write_json=True)
@@ -342,7 +371,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dic
         ).fetchone()
     finally:
         con.close()
-    return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply,
+    return {"work": work, "warehouse": warehouse, "differences": differences, "moved": moved_reply, "redated": redated,
             "late_changed": late_changed, "tickets": tickets, "closed_rows": closed_rows}
 
 
@@ -404,12 +433,26 @@ def test_late_change_reached_the_old_ticket(nightly: dict) -> None:
         moved_to = con.execute(
             "select ticket_id from marts.fct_ticket_replies where message_id = ?", [message_id]
         ).fetchall()
+        redated, left_day = nightly["redated"]
+        created_now = con.execute(
+            "select created_date from marts.fct_tickets where ticket_id = ?", [redated]
+        ).fetchall()
+        # the late night's rows of the day the redated ticket left (changed_under: its watermark)
+        left_day_tracked = con.execute(
+            "select ticket_id, is_current from intermediate.int_metric_ticket_dates_tracked "
+            "where observation_date = ? and changed_under = "
+            "(select max(changed_under) from intermediate.int_metric_ticket_dates_tracked)", [left_day]
+        ).fetchall()
     finally:
         con.close()
     assert late_replies == 1
     assert enterprise == 1
     assert old_ticket != new_ticket
     assert moved_to == [(new_ticket,)]
+    assert len(created_now) == 1 and created_now[0][0] < left_day - timedelta(days=7)
+    # only the ticket that left puts that day in the night's change set, so the comparison with a
+    # full refresh fails if the metric layer forgets the days a ticket left
+    assert left_day_tracked == [(redated, False)]
 
 
 # What each incremental mart's night SQL reads to select the rows it recomputes.

@@ -74,6 +74,10 @@ group by
     dimension_value, one percentile_<nn> column per fraction, observation_count.
 
     `parts` selects the (dimension, grain) pairs computed (metric_percentile_parts); none = all.
+    `periods` (a relation with column period_start, or none = all): only the periods starting on
+    one of its days, of each part's grain. `built` (a relation of such output rows, or none): a
+    part with no row there yet is computed for every period (the statement after the one that
+    created the table, which cannot tell a first build from a night).
 
     One narrow aggregate per dimension and grain (union all), over the rows of the metrics cut by
     that dimension: an ordered-set aggregate holds every value of its groups in memory and its
@@ -89,7 +93,9 @@ group by
     fractions=[0.5, 0.9],
     measure_column='measure_value',
     date_column='observation_date',
-    parts=none
+    parts=none,
+    periods=none,
+    built=none
 ) -%}
     {%- set parts = support_warehouse.metric_percentile_parts(grains) if parts is none else parts -%}
     {%- for dimension, grain in parts %}
@@ -119,6 +125,19 @@ from (
             select metric_cuts.metric_id from {{ catalog_dimensions }} as metric_cuts
             where metric_cuts.dimension = '{{ dimension }}'
         )
+        {%- if periods is not none %}
+        and (
+            {{ support_warehouse.metric_period_start(grain, 'metric_rows.' ~ date_column) }} in (
+                select changed_periods.period_start from {{ periods }} as changed_periods
+            )
+            {%- if built is not none %}
+            or not exists (
+                select 1 from {{ built }} as built_rows
+                where built_rows.dimension = '{{ dimension }}' and built_rows.period_grain = '{{ grain }}'
+            )
+            {%- endif %}
+        )
+        {%- endif %}
 ) as cut_rows
 group by
     metric_id,

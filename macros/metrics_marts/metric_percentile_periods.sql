@@ -3,9 +3,12 @@
     (metric_percentile_parts): percentile_cont over the raw values of `measures`
     (int_metric_measures), cut like their _mean metric, one row per percentile metric of
     `catalog` deriving from it. The model runs it once per part (table, then one insert per part)
-    so that each statement's percentile states are freed before the next.
+    so that each statement's percentile states are freed before the next. `periods` and `built`:
+    a night's periods only (aggregate_metric_percentiles).
 #}
-{% macro metric_percentile_periods(measures, catalog, catalog_dimensions, parts, fractions=[0.5, 0.9]) -%}
+{% macro metric_percentile_periods(
+    measures, catalog, catalog_dimensions, parts, fractions=[0.5, 0.9], periods=none, built=none
+) -%}
 with
 
 measures as (
@@ -21,7 +24,9 @@ catalog_dimensions as (
 ),
 
 percentiles as (
-    {{ support_warehouse.aggregate_metric_percentiles('measures', 'catalog_dimensions', none, fractions, parts=parts) }}
+    {{ support_warehouse.aggregate_metric_percentiles(
+        'measures', 'catalog_dimensions', none, fractions, parts=parts, periods=periods, built=built
+    ) }}
 ),
 
 percentile_metrics as (
@@ -103,7 +108,9 @@ select * from final
     (metric_percentile_active_parts; the model's select holds part 0), each a statement of its
     own. dbt fixes the hooks when it parses, before the catalog can be read, so there is one hook
     per possible part and the hooks past the active parts render empty (dbt skips them).
-    Plain insert ... select, portable to Spark.
+    Plain insert ... select, portable to Spark. On a night each inserts its part's periods of
+    the change set (the main statement deleted them); is_incremental() is already true here on
+    the build that creates the table, so a part not in the table yet is inserted whole.
 #}
 {% macro metric_percentile_inserts(grains) -%}
     {%- set inserts = [] -%}
@@ -119,7 +126,9 @@ select * from final
     {%- set parts = support_warehouse.metric_percentile_active_parts(grains) -%}
     {%- if index < parts | length -%}
         insert into {{ this }} {{ support_warehouse.metric_percentile_periods(
-            ref('int_metric_measures'), ref('metric_catalog'), ref('int_metric_catalog_dimensions'), [parts[index]]
+            ref('int_metric_measures'), ref('metric_catalog'), ref('int_metric_catalog_dimensions'), [parts[index]],
+            periods=ref('int_metric_ticket_periods_changed') if is_incremental() else none,
+            built=this,
         ) }}
     {%- endif -%}
 {%- endmacro %}

@@ -1,11 +1,12 @@
 {#
-    Every metric observation of the warehouse in one shape: metric_id, observation_date, the
-    dimension attributes, numerator, denominator (daily cubes, see macro metric_cube). One small
-    model per fact feeds it; add a fact by adding a model and a line here.
+    Every metric observation of the warehouse but fct_tickets' in one shape: metric_id,
+    observation_date, the dimension attributes, numerator, denominator (daily cubes, see macro
+    metric_cube). One small model per fact feeds it; add a fact by adding a model and a line here.
+    The ticket metrics (macro ticket_metric_observations) reach int_metric_daily by delta
+    (int_metric_daily__tickets).
 #}
 
 {%- set sources = [
-    'int_metric_observations__tickets',
     'int_metric_observations__replies',
     'int_metric_observations__messages',
     'int_metric_observations__agent_days',

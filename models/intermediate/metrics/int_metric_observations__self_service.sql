@@ -1,7 +1,7 @@
 {#
     Self-service half of self_service_rate (macros/metrics/self_service_metrics.sql): sessions
     resolved without a ticket, dated by started_date, count in numerator and denominator; the
-    tickets created half of the denominator comes from int_metric_observations__tickets.
+    tickets created half of the denominator comes from the ticket metrics (int_metric_daily__tickets).
 #}
 
 with

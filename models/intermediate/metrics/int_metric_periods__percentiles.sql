@@ -14,13 +14,20 @@
     too: each statement there plans the measures' whole view chain again on the driver (most of
     the node's time on Spark), and its percentile aggregate falls back to sorting by group
     rather than holding every group's state.
+
+    By delta like the additive periods: a night ranks again only the periods of its change set
+    int_metric_ticket_periods_changed (every grain starting on one of its days: the measures are
+    fct_tickets' and dated like the ticket metrics) and replaces them (replace_changed by
+    period_start, so a period left with no value loses its rows).
 #}
+-- depends_on: {{ ref('int_metric_ticket_periods_changed') }} (read on a night only; dbt parses as a full build)
 
 {%- set grains = ['day', 'week', 'month'] %}
 {%- set one_statement = var('percentiles_in_one_statement') or target.type == 'spark' %}
 
 {{ config(
-    materialized='table',
+    materialized=sw_incremental_materialization(), incremental_strategy='replace_changed',
+    unique_key='period_start', change_set='int_metric_ticket_periods_changed',
     post_hook=[] if one_statement else metric_percentile_inserts(grains),
 ) }}
 
@@ -28,5 +35,6 @@
     ref('int_metric_measures'),
     ref('metric_catalog'),
     ref('int_metric_catalog_dimensions'),
-    metric_percentile_parts(grains) if one_statement else metric_percentile_active_parts(grains)[:1]
+    metric_percentile_parts(grains) if one_statement else metric_percentile_active_parts(grains)[:1],
+    periods=ref('int_metric_ticket_periods_changed') if is_incremental() else none,
 ) }}
