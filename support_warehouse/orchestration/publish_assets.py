@@ -101,7 +101,7 @@ def build_publish_asset(dbt_assets: AssetsDefinition, project: DbtProject) -> As
     ) -> MaterializeResult:
         from support_warehouse.publish import PublishError, publish
 
-        run = context.dagster_run
+        run = context.run
         run_ids = [run.run_id, run.parent_run_id, run.root_run_id]
         build_db = warehouse.warehouse()
         failed = _failed_loads(context.instance, list(dict.fromkeys(r for r in run_ids if r)))
