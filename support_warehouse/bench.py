@@ -58,6 +58,18 @@ from . import config
 FLOOR_SQL = config.REPO_ROOT / "bench" / "floor.sql"
 PANDAS_SCRIPT = config.REPO_ROOT / "bench" / "pandas_baseline.py"
 SEEDS_DIR = config.REPO_ROOT / "seeds"
+
+# History length: 120 days up to 1M tickets; beyond that the history grows in days at 1M's daily
+# volume (~8,300 tickets a day), so the night is the same size at every scale from 1M up and the
+# 10M night against the 1M night measures what years of history cost a night (DECISIONS.md,
+# "The bench's history grows in days beyond 1M"). `--days` overrides it.
+BENCH_DAYS = 120
+BENCH_DAILY_VOLUME_OF = 1_000_000
+
+
+def history_days(tickets: int) -> int:
+    """Days of generated history for a bench of `tickets` tickets (when `--days` is not given)."""
+    return max(BENCH_DAYS, round(BENCH_DAYS * tickets / BENCH_DAILY_VOLUME_OF))
 POLL_SECONDS = 0.2
 INHERITED_RSS_MARGIN = 32 * 2**20  # bytes
 # baselines vs kpi_scorecard: the floor is the same SQL arithmetic; pandas sums floats in another order
@@ -284,7 +296,7 @@ def bench(
     tickets: int,
     workdir: Path,
     *,
-    days: int = 120,
+    days: int | None = None,
     seed: int = 42,
     bad_rows_share: float = 0.01,
     end_date: date = date(2026, 10, 31),
@@ -296,6 +308,7 @@ def bench(
 
     if repeat < 1:
         raise ValueError(f"bench: repeat must be at least 1, got {repeat}")
+    days = history_days(tickets) if days is None else days
     # Before any step starts: they all inherit it, so the baselines run as the refresh does.
     config.disable_transparent_huge_pages()
     workdir = Path(workdir).resolve()
@@ -481,7 +494,7 @@ def print_table(out: dict, steps: dict[str, StepResult]) -> None:
     """Each step's figures; with several rounds, the median time and highest peak, then each round's time."""
     print()
     rounds = out.get("rounds") or []
-    print(f"Benchmark: {out['tickets']:,} tickets ({os.cpu_count()} CPUs, DuckDB memory_limit "
+    print(f"Benchmark: {out['tickets']:,} tickets over {out['settings']['days']:,} days ({os.cpu_count()} CPUs, DuckDB memory_limit "
           f"{out['settings']['duckdb_memory_limit']}, {out['settings']['duckdb_threads']} threads"
           + (f", median of {len(rounds)} rounds)" if len(rounds) > 1 else ")"))
     print(f"{'step':<8} {'wall s':>9} {'peak MB':>9} {'load avg':>11}  status" + ("   wall s by round" if len(rounds) > 1 else ""))

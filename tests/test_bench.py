@@ -259,3 +259,15 @@ def test_the_night_target_follows_issue_27_by_size() -> None:
     assert night_target(200_000).startswith("<= 0.25 at 1M")
     # at 10M the bench alone cannot see the second condition: it says so
     assert night_target(10_000_000).startswith("<= 0.1 at 10M") and "1M bench" in night_target(10_000_000)
+
+
+def test_history_grows_in_days_beyond_1m_so_the_night_keeps_its_size() -> None:
+    from support_warehouse.bench import history_days
+
+    # up to 1M: 120 days; beyond: 1M's daily volume (1,000,000 / 120 = 8,333 tickets a day)
+    assert history_days(2_000) == 120
+    assert history_days(1_000_000) == 120
+    assert history_days(10_000_000) == 1_200  # 10M / 8,333.3 a day
+    assert history_days(2_500_000) == 300
+    # a night of the generator is one day of history: the same ~8,333 new tickets at 1M and 10M
+    assert 10_000_000 / history_days(10_000_000) == 1_000_000 / history_days(1_000_000)
