@@ -4,26 +4,45 @@
     references between extracts (docs/input_contract.md: unknown ticket, reply before its ticket exists) are
     checked here; audit.rejected_rows collects what fails.
     `event_column`: when set, the row must not precede its ticket's creation.
-    `key`: the model's unique_key. On a night (is_incremental()) the model recomputes the keys
-    with a staged row loaded after the watermark and the rows of tickets whose staged version
-    changed (a ticket that arrives late makes its rows valid); a validated key never disappears
-    (nor does a staged one), so dbt's delete+insert replaces them all.
+    `key`: the model's unique_key, ticket_id or a key unique among the staged rows (their tests).
+    On a night (is_incremental()) the model recomputes the keys with a staged row loaded after
+    the watermark and the rows of tickets whose staged version changed (a ticket that arrives
+    late makes its rows valid); a validated key never disappears (nor does a staged one), so
+    dbt's delete+insert replaces them all. Those rows are read as one semi-join on a few ticket
+    ids (and, for a row key, the rows loaded after the watermark): DuckDB pushes such a filter
+    into the scan, while `key in (...) or ticket_id in (...)` marked every staged row twice.
 #}
 {% macro validate_ticket_reference(staged_model, key, ticket_required=false, event_column=none) -%}
 with
+{%- if is_incremental() %}
+
+-- the tickets whose rows the night recomputes
+night_tickets as (
+    {%- if key == 'ticket_id' %}
+    select ticket_id from {{ ref(staged_model) }}
+    where _loaded_at > {{ sw_changed_since() }}
+    union all
+    {%- endif %}
+    select ticket_id from {{ ref('int_tickets_unioned') }}
+    where _loaded_at > {{ sw_changed_since() }}
+),
+{%- endif %}
 
 staged as (
+    {%- if not is_incremental() %}
     select * from {{ ref(staged_model) }}
-    {%- if is_incremental() %}
+    {%- elif key == 'ticket_id' %}
+    select * from {{ ref(staged_model) }}
+    where ticket_id in (select night_tickets.ticket_id from night_tickets)
+    {%- else %}
+    -- a row key: its row loaded after the watermark is the key's only staged row
+    select * from {{ ref(staged_model) }}
+    where _loaded_at > {{ sw_changed_since() }}
+    union all
+    select * from {{ ref(staged_model) }}
     where
-        {{ key }} in (
-            select {{ key }} from {{ ref(staged_model) }}
-            where _loaded_at > {{ sw_changed_since() }}
-        )
-        or ticket_id in (
-            select ticket_id from {{ ref('int_tickets_unioned') }}
-            where _loaded_at > {{ sw_changed_since() }}
-        )
+        ticket_id in (select night_tickets.ticket_id from night_tickets)
+        and (_loaded_at > {{ sw_changed_since() }}) is not true
     {%- endif %}
 ),
 

@@ -2,8 +2,13 @@
     The change set of the ticket facts (macros/incremental/changes.sql), a table (its YAML).
     Each input is read once for what was loaded after the watermark (the filter reaches the scan)
     and once whole for the tickets it links, not through one CTE read twice: DuckDB materializes
-    such a CTE, copying the inputs' whole history every night.
+    such a CTE, copying the inputs' whole history every night. Empty on a --full-refresh
+    (DECISIONS.md, "Night cost in the staging, validation and ticket layers").
 #}
+{#- a --full-refresh rebuilds every reader whole, and without a watermark no test is scoped by the
+    change set: nothing reads it -#}
+{%- set nothing_reads_it = flags.FULL_REFRESH and not var('changed_since', env_var('SW_CHANGED_SINCE', '')) %}
+
 with
 
 -- latest versions as staged, with the load time of the version that won
@@ -170,7 +175,7 @@ touched as (
 final as (
     select distinct ticket_id
     from touched
-    where ticket_id is not null
+    where ticket_id is not null{{ ' and false' if nothing_reads_it else '' }}
 )
 
 select * from final
