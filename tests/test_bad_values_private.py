@@ -12,6 +12,7 @@ Three real nights (the Dagster job: load, dbt build, publish) on the small clean
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ class Nights:
     night: Night
     after_bad: dict
     after_fix: dict
+    full_refresh: list  # per night: dbt ran with --full-refresh
 
 
 def _snapshot(n: Night) -> dict:
@@ -97,7 +99,14 @@ def nights(night_stage: NightStage) -> Nights:
         fixed = night_refresh()
         assert fixed.ok and fixed.publication is not None, format_report(fixed)
         after_fix = _snapshot(n)
-    return Nights(n, after_bad, after_fix)
+    full_refresh = [json.loads(r.dbt_run_results.read_text())["args"].get("full_refresh") for r in (first, bad, fixed)]
+    return Nights(n, after_bad, after_fix, full_refresh)
+
+
+def test_only_the_night_without_a_watermark_is_a_full_refresh(nights: Nights) -> None:
+    # the first night has no earlier build: every row counts as changed, computed as a full
+    # refresh; the next nights have the first one's watermark and run incrementally
+    assert [bool(x) for x in nights.full_refresh] == [True, False, False]
 
 
 def test_implausible_timestamps_are_rejected_with_their_reason(nights: Nights) -> None:

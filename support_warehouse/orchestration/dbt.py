@@ -319,11 +319,17 @@ def build_dbt_assets(project: DbtProject, manifest: dict | None = None):
             )
         target_path = _run_target_path(project, context.run.run_id)
         changed_since = None if config.full_refresh or spark.is_spark() else night_watermark(context, project, manifest)
-        context.log.info(f"incremental models recompute what was loaded after: {changed_since or 'the beginning'}")
+        # No watermark (first build, or the data tests changed): every row counts as changed, which
+        # is what a full refresh computes, without the incremental path's change sets and deletes.
+        full_refresh = config.full_refresh or (changed_since is None and not spark.is_spark())
+        context.log.info(
+            f"incremental models recompute what was loaded after: {changed_since}" if changed_since
+            else "no watermark: every row counts as changed (a full refresh)"
+        )
         args = [
             "build",
             *NIGHTLY_EXCLUDES,
-            *(["--full-refresh"] if config.full_refresh else []),
+            *(["--full-refresh"] if full_refresh else []),
             # one partial-parse file for every run: only changed project files are re-parsed
             "--partial-parse-file-path",
             str(project.manifest_path.parent / PARTIAL_PARSE_FILE),
