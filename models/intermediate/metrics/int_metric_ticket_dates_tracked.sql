@@ -22,7 +22,9 @@
     unique_key='ticket_id',
 ) }}
 
-{%- set watermark = sw_changed_since() if var('changed_since', none) else 'cast(null as timestamp)' %}
+{#- the night's watermark as the nightly job passes it (env var) or a test does (var) #}
+{%- set watermark = sw_changed_since() if var('changed_since', env_var('SW_CHANGED_SINCE', ''))
+    else 'cast(null as timestamp)' %}
 {%- set columns = [
     'ticket_id', 'observation_date', 'ticket_fingerprint', 'customer_id', 'ticket_type',
     'has_24h_outcome', 'response_window_ends_at',
