@@ -59,25 +59,30 @@ previous_current as (
     where is_current
 ),
 
-changed_or_open_tickets as (
-    select ticket_id from changed_tickets
-    union
-    select ticket_id from open_tickets
+-- a ticket's follow-up group (customer, ticket type) now and as stored before
+ticket_groups as (
+    select
+        ticket_id,
+        customer_id,
+        ticket_type
+    from tickets
+    union all
+    select
+        ticket_id,
+        customer_id,
+        ticket_type
+    from previous_current
 ),
 
 -- FCR looks at the customer's next ticket of the same type
 followup_groups as (
-    select
+    select distinct
         customer_id,
         ticket_type
-    from tickets
-    where ticket_id in (select changed_or_open_tickets.ticket_id from changed_or_open_tickets)
-    union
-    select
-        customer_id,
-        ticket_type
-    from previous_current
-    where ticket_id in (select changed_or_open_tickets.ticket_id from changed_or_open_tickets)
+    from ticket_groups
+    where
+        ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+        or ticket_id in (select open_tickets.ticket_id from open_tickets)
 ),
 
 -- the new as-of time may close an open 24-hour window (or, moving back, reopen one)
@@ -91,7 +96,9 @@ response_window_tickets as (
 ),
 
 candidate_tickets as (
-    select ticket_id from changed_or_open_tickets
+    select ticket_id from changed_tickets
+    union
+    select ticket_id from open_tickets
     union
     select tickets.ticket_id
     from tickets
