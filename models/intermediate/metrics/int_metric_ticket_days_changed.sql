@@ -14,7 +14,7 @@ tracked as (
 final as (
     select distinct observation_date
     from tracked
-    {%- if var('changed_since', none) %}
+    {%- if var('changed_since', env_var('SW_CHANGED_SINCE', '')) %}
     where changed_under = {{ sw_changed_since() }}
     {%- endif %}
 )
